@@ -1,0 +1,90 @@
+//! Orchestration: history → profiles → claims → inference → findings → verdicts.
+
+use rayon::prelude::*;
+
+use crate::claims::{Claim, Thresholds};
+use crate::detectors::{self, Finding, Subject};
+use crate::history::History;
+use crate::identities::ContributorKind;
+use crate::profiles::{self, Profile};
+use crate::rhythm::{self, Inference};
+use crate::verdicts::{self, Judgement};
+
+/// Below this many distinct active hours we do not even report an inferred offset.
+pub const MIN_OBSERVATIONS_FOR_INFERENCE: u32 = 10;
+
+pub struct ContributorResult {
+    pub profile: Profile,
+    pub claim: Option<usize>,
+    pub inference: Option<Inference>,
+    pub findings: Vec<Finding>,
+    pub judgement: Judgement,
+}
+
+pub struct Analysis {
+    pub history: History,
+    pub claims: Vec<Claim>,
+    pub results: Vec<ContributorResult>,
+    /// Claims whose emails matched no contributor.
+    pub unmatched_claims: Vec<usize>,
+    pub thresholds: Thresholds,
+}
+
+/// Index of the claim covering a contributor (any of its emails, raw or mailmapped).
+fn match_claim(history: &History, contributor: u32, claims: &[Claim]) -> Option<usize> {
+    let c = &history.contributors[contributor as usize];
+    let mut emails: Vec<String> = c
+        .identities
+        .keys()
+        .chain(c.raw_identities.keys())
+        .map(|(_, e)| String::from_utf8_lossy(e).trim().to_ascii_lowercase())
+        .collect();
+    emails.push(String::from_utf8_lossy(&c.key).into_owned());
+    claims.iter().position(|claim| claim.emails.iter().any(|e| emails.contains(e)))
+}
+
+pub fn analyse(history: History, claims: Vec<Claim>, thresholds: Thresholds) -> Analysis {
+    let profiles = profiles::build(&history);
+    let results: Vec<ContributorResult> = profiles
+        .into_par_iter()
+        .map(|profile| {
+            let records = history.records_of(profile.contributor);
+            let claim = match_claim(&history, profile.contributor, &claims);
+            let observations = if profile.kind == ContributorKind::Human {
+                rhythm::observations(records.iter().filter(|r| crate::history::is_timed(r, profile.kind)))
+            } else {
+                [0; 168]
+            };
+            let n: u32 = observations.iter().sum();
+            let inference = (n >= MIN_OBSERVATIONS_FOR_INFERENCE).then(|| rhythm::infer(&observations)).flatten();
+            let subject = Subject {
+                profile: &profile,
+                records,
+                fingerprint: &history.fingerprints[profile.contributor as usize],
+                claim: claim.map(|i| &claims[i]),
+                inference: inference.as_ref(),
+                observations: &observations,
+                thresholds: &thresholds,
+            };
+            let findings = detectors::run_all(&subject);
+            let judgement = verdicts::judge(&profile, &findings, &thresholds);
+            ContributorResult {
+                profile,
+                claim,
+                inference,
+                findings,
+                judgement,
+            }
+        })
+        .collect();
+    let unmatched_claims = (0..claims.len())
+        .filter(|i| !results.iter().any(|r| r.claim == Some(*i)))
+        .collect();
+    Analysis {
+        history,
+        claims,
+        results,
+        unmatched_claims,
+        thresholds,
+    }
+}

@@ -1,0 +1,97 @@
+//! Circadian inference against the claim: the offset at which the person's
+//! day (sleep trough, working hours, weekend) sits, inferred from UTC instants
+//! alone, far from every offset the claimed location had.
+//!
+//! Survives rewritten offsets; see `crate::rhythm` for the model. Night owls
+//! and evening volunteers are modelled by the chronotype shift; the rule needs
+//! high posterior confidence and a large distance.
+
+use serde_json::json;
+
+use super::{Family, Finding, Severity, Subject};
+use crate::rhythm::{by_local_hour, quietest_window, round3};
+
+pub const ID: &str = "circadian-mismatch";
+
+/// Claimed-local hours counted as night: 00:00–05:59.
+pub const NIGHT: std::ops::Range<usize> = 0..6;
+
+/// Facts about the contributor's hours read in the claimed zone.
+pub struct ClaimedHours {
+    pub trough_start: usize,
+    pub trough_share: f64,
+    pub night_share: f64,
+    pub by_hour: [u64; 24],
+}
+
+pub fn claimed_hours(s: &Subject<'_>) -> Option<ClaimedHours> {
+    let claim = s.claim?;
+    let by_hour = by_local_hour(s.timed(), |t| claim.location.reading_offset(t, None));
+    let total: u64 = by_hour.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let (trough_start, trough_share) = quietest_window(&by_hour, 5);
+    let night: u64 = by_hour[NIGHT].iter().sum();
+    Some(ClaimedHours {
+        trough_start,
+        trough_share,
+        night_share: night as f64 / total as f64,
+        by_hour,
+    })
+}
+
+pub fn check(s: &Subject<'_>) -> Option<Finding> {
+    let claim = s.claim?;
+    let inf = s.inference?;
+    if !s.enough_for_rhythm() {
+        return None;
+    }
+    let claimed: Vec<i32> = claim
+        .location
+        .offsets_between(s.profile.first_author_time, s.profile.last_author_time)
+        .into_iter()
+        .collect();
+    let min_hours = s.thresholds.rhythm_min_hours;
+    let distance = claimed
+        .iter()
+        .map(|&c| (inf.utc_offset_hours - c as f64 / 60.0).abs())
+        .fold(f64::INFINITY, f64::min);
+    let far_mass = inf.mass_far_from(&claimed, min_hours);
+    if distance < min_hours || far_mass < 0.95 {
+        return None;
+    }
+    let hours = claimed_hours(s)?;
+    let severity = if far_mass >= 0.99 && distance >= min_hours + 2.0 {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
+    Some(Finding {
+        rule: ID,
+        family: Family::Rhythm,
+        severity,
+        summary: format!(
+            "working rhythm fits UTC{:+} (90% interval {:+} to {:+}), {:.1} h from {}; {:.0}% of commits fall at 00–06 claimed local time, quietest 5 h start at {:02}:00",
+            inf.utc_offset_hours,
+            inf.interval_90[0],
+            inf.interval_90[1],
+            distance,
+            claim.location.text,
+            hours.night_share * 100.0,
+            hours.trough_start
+        ),
+        evidence: json!({
+            "claimed_location": claim.location.text,
+            "inferred_utc_offset_hours": inf.utc_offset_hours,
+            "interval_90": inf.interval_90,
+            "distance_hours": distance,
+            "posterior_mass_far_from_claim": round3(far_mass),
+            "night_share_claimed_local": round3(hours.night_share),
+            "sleep_trough_claimed_local_start_hour": hours.trough_start,
+            "sleep_trough_share": round3(hours.trough_share),
+            "commits_by_claimed_local_hour": hours.by_hour,
+            "observations": inf.observations,
+        }),
+    })
+}

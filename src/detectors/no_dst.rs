@@ -1,0 +1,81 @@
+//! No daylight saving: the claimed zone changed its offset during the
+//! contributor's active span, but the contributor's offsets never did — a
+//! hand-set fixed offset. Zones that dropped DST (Mexico 2022, Russia 2011/2014,
+//! Turkey 2016, …) are handled by the tz database: only transitions that really
+//! happened in the span count.
+
+use serde_json::json;
+
+use super::{Family, Finding, Severity, Subject, iso_date};
+use crate::profiles::format_offset;
+
+pub const ID: &str = "no-daylight-saving";
+
+/// Commits needed on each side of the claimed zone's offset change.
+const MIN_EACH_SIDE: u64 = 5;
+
+pub fn check(s: &Subject<'_>) -> Option<Finding> {
+    let claim = s.claim?;
+    if claim.location.fixed_minutes.is_some() {
+        return None;
+    }
+    let timed: Vec<_> = s.timed().filter(|r| r.author_offset().is_some_and(|o| o != 0)).collect();
+    let first = timed.first()?;
+    let mut offsets: Vec<i16> = timed.iter().filter_map(|r| r.author_offset()).collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    if offsets.len() != 1 {
+        return None;
+    }
+    let fixed = offsets[0] as i32;
+    // Every zone of the claim must have switched: a country claim that includes
+    // a zone without DST (Arizona in the US) can explain a fixed offset.
+    let mut commits_by_claimed: std::collections::BTreeMap<i32, u64> = Default::default();
+    for zone in &claim.location.zones {
+        let zone_claim = crate::claims::Location {
+            text: zone.name().into(),
+            kind: crate::claims::LocationKind::Zone,
+            zones: vec![*zone],
+            fixed_minutes: None,
+            country: None,
+        };
+        let used = zone_claim.offsets_between(first.author_time, timed.last()?.author_time);
+        if used.len() < 2 {
+            return None;
+        }
+    }
+    for r in &timed {
+        let offs = claim.location.offsets_at(r.author_time);
+        let o = offs.iter().copied().min_by_key(|o| (o - fixed).abs()).unwrap_or(fixed);
+        *commits_by_claimed.entry(o).or_default() += 1;
+    }
+    if commits_by_claimed.len() < 2 || commits_by_claimed.values().any(|&n| n < MIN_EACH_SIDE) {
+        return None;
+    }
+    let severity = if commits_by_claimed.values().all(|&n| n >= 20) {
+        Severity::Medium
+    } else {
+        Severity::Low
+    };
+    Some(Finding {
+        rule: ID,
+        family: Family::Offsets,
+        severity,
+        summary: format!(
+            "all {} commits from {} to {} carry {}, while {} switched between {}",
+            timed.len(),
+            iso_date(first.author_time),
+            iso_date(timed.last()?.author_time),
+            format_offset(Some(fixed as i16)),
+            claim.location.text,
+            commits_by_claimed.keys().map(|o| format_offset(Some(*o as i16))).collect::<Vec<_>>().join(" and ")
+        ),
+        evidence: json!({
+            "claimed_location": claim.location.text,
+            "recorded_offset": format_offset(Some(fixed as i16)),
+            "commits_by_claimed_offset": commits_by_claimed.iter().map(|(o, n)| json!({
+                "claimed_offset": format_offset(Some(*o as i16)), "commits": n
+            })).collect::<Vec<_>>(),
+        }),
+    })
+}

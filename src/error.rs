@@ -1,0 +1,29 @@
+//! Library errors. Each carries the input that was bad; the binary adds hints.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: not a git repository ({reason})")]
+    NotARepository { path: PathBuf, reason: String },
+    #[error("{path}: {reason}")]
+    Repository { path: PathBuf, reason: String },
+    #[error("bad revision '{revision}': {reason}")]
+    BadRevision { revision: String, reason: String },
+    #[error("{file}:{line}: {message}")]
+    Roster {
+        file: PathBuf,
+        line: usize,
+        message: String,
+        /// A suggestion for the user, such as the closest zone name.
+        hint: Option<String>,
+    },
+    #[error("{path}: {message}")]
+    Config { path: PathBuf, message: String },
+    #[error("bad date '{value}' for {option}: expected YYYY-MM-DD or an RFC 3339 time")]
+    BadDate { option: &'static str, value: String },
+    #[error("history is incomplete ({reason}) and --require-full-history was given")]
+    IncompleteHistory { reason: String },
+    #[error("cannot write output: {0}")]
+    Io(#[from] std::io::Error),
+}

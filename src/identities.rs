@@ -1,0 +1,295 @@
+//! Identities to contributors: `.mailmap` (git's semantics, via gix), then
+//! merging by case-insensitive email; bot and forge classification.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+/// What kind of actor a contributor is. Only `Human` commits feed timing profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContributorKind {
+    Human,
+    /// Automation: dependabot, renovate, CI identities, `[bot]` names.
+    Bot,
+    /// A forge's own identity (`GitHub <noreply@github.com>` as author).
+    Forge,
+}
+
+impl ContributorKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ContributorKind::Human => "human",
+            ContributorKind::Bot => "bot",
+            ContributorKind::Forge => "forge",
+        }
+    }
+}
+
+const FORGE_EMAILS: &[&str] = &[
+    "noreply@github.com",
+    "noreply@gitlab.com",
+    "noreply@gitea.io",
+    "noreply@codeberg.org",
+    "noreply@bitbucket.org",
+];
+
+/// Email local parts and exact addresses of well-known automation.
+const BOT_EMAIL_MARKERS: &[&str] = &[
+    "[bot]@",
+    "dependabot",
+    "renovate",
+    "github-actions",
+    "actions@github.com",
+    "greenkeeper",
+    "snyk-bot",
+    "semantic-release-bot",
+    "k8s-ci-robot",
+    "mergify",
+    "pre-commit-ci",
+    "allcontributors",
+    "bors@",
+    "homu@",
+    "gitlab-bot",
+    "ci-bot",
+    "travis@",
+    "jenkins@",
+    "buildbot@",
+];
+
+const BOT_NAMES: &[&str] = &[
+    "dependabot",
+    "renovate bot",
+    "github actions",
+    "bors",
+    "homu",
+    "mergify",
+    "pre-commit-ci",
+    "greenkeeper",
+    "snyk bot",
+    "semantic-release-bot",
+    "jenkins",
+    "buildbot",
+];
+
+pub fn is_forge_identity(name: &[u8], email: &[u8]) -> bool {
+    let email = String::from_utf8_lossy(email).to_ascii_lowercase();
+    let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+    FORGE_EMAILS.contains(&email.trim())
+        || (email.trim() == "noreply@github.com" && name.contains("github"))
+        || (name == "github" && email.ends_with("github.com"))
+}
+
+pub fn classify(name: &[u8], email: &[u8]) -> ContributorKind {
+    if is_forge_identity(name, email) {
+        return ContributorKind::Forge;
+    }
+    let email = String::from_utf8_lossy(email).to_ascii_lowercase();
+    let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+    let name = name.trim();
+    if name.ends_with("[bot]")
+        || name.ends_with("-bot")
+        || name.ends_with(" bot")
+        || BOT_NAMES.contains(&name)
+        || BOT_EMAIL_MARKERS.iter().any(|m| email.contains(m))
+    {
+        ContributorKind::Bot
+    } else {
+        ContributorKind::Human
+    }
+}
+
+/// A contributor: identities merged into one person (or one bot).
+#[derive(Debug, Clone)]
+pub struct Contributor {
+    /// Merge key: the lower-cased (mailmapped) email, or `name:` + name when the email is empty.
+    pub key: Vec<u8>,
+    /// (mailmapped name, mailmapped email) -> commits, as written.
+    pub identities: BTreeMap<(Vec<u8>, Vec<u8>), u64>,
+    /// Raw author identities before `.mailmap` (name, email) -> commits.
+    pub raw_identities: BTreeMap<(Vec<u8>, Vec<u8>), u64>,
+    pub kind: ContributorKind,
+}
+
+impl Contributor {
+    /// The name used most often (ties: the lexicographically smallest).
+    pub fn display_name(&self) -> &[u8] {
+        let mut by_name: BTreeMap<&[u8], u64> = BTreeMap::new();
+        for ((name, _), n) in &self.identities {
+            *by_name.entry(name.as_slice()).or_default() += n;
+        }
+        by_name
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(n, _)| *n)
+            .unwrap_or(b"")
+    }
+
+    /// Distinct emails, as written after `.mailmap`, sorted.
+    pub fn emails(&self) -> Vec<&[u8]> {
+        let mut v: Vec<&[u8]> = self.identities.keys().map(|(_, e)| e.as_slice()).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// One raw (name, email) pair as written, and where it went.
+#[derive(Debug, Clone)]
+struct IdentitySlot {
+    contributor: u32,
+    raw: (Vec<u8>, Vec<u8>),
+    mapped: (Vec<u8>, Vec<u8>),
+    commits: u64,
+}
+
+/// Resolves raw (name, email) pairs to contributor indices, caching per raw pair
+/// so `.mailmap` is consulted once per distinct identity, not once per commit.
+#[derive(Default)]
+pub struct IdentityResolver {
+    mailmap: Option<gix::mailmap::Snapshot>,
+    cache: HashMap<Vec<u8>, u32>,
+    slots: Vec<IdentitySlot>,
+    by_key: HashMap<Vec<u8>, u32>,
+    pub contributors: Vec<Contributor>,
+    scratch: Vec<u8>,
+}
+
+impl IdentityResolver {
+    /// Use this repository's mailmap for the next commits (None: `--no-mailmap`).
+    pub fn set_mailmap(&mut self, mailmap: Option<gix::mailmap::Snapshot>) {
+        self.mailmap = mailmap;
+        self.cache.clear();
+    }
+
+    /// The contributor of an identity; `count` adds one commit to the identity.
+    pub fn resolve(&mut self, name: &[u8], email: &[u8], count: bool) -> u32 {
+        self.scratch.clear();
+        self.scratch.extend_from_slice(name);
+        self.scratch.push(0);
+        self.scratch.extend_from_slice(email);
+        let slot = match self.cache.get(&self.scratch) {
+            Some(&i) => i,
+            None => {
+                let i = self.new_slot(name, email);
+                self.cache.insert(self.scratch.clone(), i);
+                i
+            }
+        };
+        let slot = &mut self.slots[slot as usize];
+        if count {
+            slot.commits += 1;
+        }
+        slot.contributor
+    }
+
+    /// Fill each contributor's identity tables from the counted slots.
+    pub fn finish(mut self) -> Vec<Contributor> {
+        for slot in self.slots.drain(..) {
+            if slot.commits == 0 {
+                continue;
+            }
+            let c = &mut self.contributors[slot.contributor as usize];
+            *c.identities.entry(slot.mapped).or_default() += slot.commits;
+            *c.raw_identities.entry(slot.raw).or_default() += slot.commits;
+        }
+        self.contributors
+    }
+
+    fn map(&self, name: &[u8], email: &[u8]) -> (Vec<u8>, Vec<u8>) {
+        if let Some(mm) = &self.mailmap {
+            let sig = gix::actor::SignatureRef {
+                name: name.into(),
+                email: email.into(),
+                time: "",
+            };
+            if let Some(resolved) = mm.try_resolve_ref(sig) {
+                return (
+                    resolved.name.map_or_else(|| name.to_vec(), |n| n.to_vec()),
+                    resolved.email.map_or_else(|| email.to_vec(), |e| e.to_vec()),
+                );
+            }
+        }
+        (name.to_vec(), email.to_vec())
+    }
+
+    fn new_slot(&mut self, name: &[u8], email: &[u8]) -> u32 {
+        let (mapped_name, mapped_email) = self.map(name, email);
+        let trimmed = trim(&mapped_email);
+        let key: Vec<u8> = if trimmed.is_empty() {
+            let mut k = b"name:".to_vec();
+            k.extend(mapped_name.to_ascii_lowercase());
+            k
+        } else {
+            trimmed.to_ascii_lowercase()
+        };
+        let contributor = match self.by_key.get(&key) {
+            Some(&i) => i,
+            None => {
+                let i = self.contributors.len() as u32;
+                self.contributors.push(Contributor {
+                    key: key.clone(),
+                    identities: BTreeMap::new(),
+                    raw_identities: BTreeMap::new(),
+                    kind: classify(&mapped_name, &mapped_email),
+                });
+                self.by_key.insert(key, i);
+                i
+            }
+        };
+        self.slots.push(IdentitySlot {
+            contributor,
+            raw: (name.to_vec(), email.to_vec()),
+            mapped: (mapped_name, mapped_email),
+            commits: 0,
+        });
+        (self.slots.len() - 1) as u32
+    }
+}
+
+fn trim(s: &[u8]) -> &[u8] {
+    let start = s.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(s.len());
+    let end = s.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |i| i + 1);
+    &s[start..end.max(start)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds() {
+        assert_eq!(classify(b"dependabot[bot]", b"49699333+dependabot[bot]@users.noreply.github.com"), ContributorKind::Bot);
+        assert_eq!(classify(b"GitHub", b"noreply@github.com"), ContributorKind::Forge);
+        assert_eq!(classify(b"Renovate Bot", b"bot@renovateapp.com"), ContributorKind::Bot);
+        assert_eq!(classify(b"Ada Lovelace", b"ada@example.org"), ContributorKind::Human);
+        assert_eq!(classify(b"Abbot Smith", b"abbot@example.org"), ContributorKind::Human);
+    }
+
+    #[test]
+    fn merge_by_case_insensitive_email() {
+        let mut r = IdentityResolver::default();
+        let a = r.resolve(b"Ada", b"Ada@Example.org", true);
+        let b = r.resolve(b"A. Lovelace", b"ada@example.org", true);
+        let c = r.resolve(b"Ada", b"other@example.org", true);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        let e1 = r.resolve(b"X", b"", true);
+        let e2 = r.resolve(b"Y", b"", true);
+        assert_ne!(e1, e2);
+        let contributors = r.finish();
+        assert_eq!(contributors[a as usize].identities.len(), 2);
+    }
+
+    #[test]
+    fn mailmap_applies() {
+        let mut r = IdentityResolver::default();
+        let mm = gix::mailmap::Snapshot::from_bytes(b"Ada Lovelace <ada@example.org> <ada@old.example>\n");
+        r.set_mailmap(Some(mm));
+        let a = r.resolve(b"ada", b"ada@old.example", true);
+        let b = r.resolve(b"Ada Lovelace", b"ada@example.org", true);
+        assert_eq!(a, b);
+        let contributors = r.finish();
+        assert_eq!(contributors[a as usize].display_name(), b"Ada Lovelace");
+    }
+}

@@ -1,0 +1,20 @@
+//! git-alibi: git-commit forensics. Modules follow the data's path:
+//! walk → facts → identities → history/profiles → rhythm → detectors →
+//! verdicts → reports.
+
+pub mod analysis;
+pub mod claims;
+pub mod cli;
+pub mod detectors;
+pub mod error;
+pub mod facts;
+pub mod history;
+pub mod identities;
+pub mod profiles;
+pub mod reports;
+pub mod rhythm;
+pub mod text;
+pub mod verdicts;
+pub mod walk;
+
+pub use error::Error;

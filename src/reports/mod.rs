@@ -1,0 +1,331 @@
+//! Reports: one serialisable model built from the analysis, and one file per
+//! output format writing it to a writer it is given.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::analysis::Analysis;
+use crate::detectors::{Finding, Severity, iso_time};
+use crate::history::{MalformedExample, RepoSummary};
+use crate::profiles::{DelayStats, format_offset};
+use crate::text::{Script, lossy_bounded};
+use crate::verdicts::Verdict;
+
+pub mod json;
+pub mod text;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How people are named in the output.
+#[derive(Debug, Clone, Default)]
+pub struct Privacy {
+    pub show_emails: bool,
+    pub pseudonymize: bool,
+    pub salt: String,
+}
+
+impl Privacy {
+    /// Stable salted pseudonym: sha1(salt, kind, value), first 10 hex digits.
+    pub fn pseudonym(&self, kind: &str, value: &[u8]) -> String {
+        let mut h = gix::hash::hasher(gix::hash::Kind::Sha1);
+        h.update(self.salt.as_bytes());
+        h.update(b"\0");
+        h.update(kind.as_bytes());
+        h.update(b"\0");
+        h.update(value);
+        let id = h.try_finalize().map(|id| id.to_string()).unwrap_or_default();
+        format!("{kind}-{}", &id[..10.min(id.len())])
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub command: String,
+    pub repositories: Vec<RepoSummary>,
+    pub options: ReportOptions,
+    pub incomplete: bool,
+    pub incomplete_reasons: Vec<String>,
+    pub summary: Summary,
+    pub contributors: Vec<ContributorReport>,
+    pub unmatched_claims: Vec<ClaimReport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Serialize, Default)]
+pub struct ReportOptions {
+    pub range: Option<String>,
+    /// Filters apply to the author date.
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub mailmap: bool,
+    pub emails_shown: bool,
+    pub pseudonymized: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub commits: u64,
+    pub contributors: usize,
+    pub by_verdict: BTreeMap<&'static str, usize>,
+    pub by_kind: BTreeMap<&'static str, usize>,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct ClaimReport {
+    pub location: String,
+    pub kind: crate::claims::LocationKind,
+    pub country: Option<String>,
+    pub source: String,
+    /// Emails of the claim (pseudonymised unless emails are shown).
+    pub emails: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InferenceReport {
+    pub interval_90: [f64; 2],
+    pub confidence: f64,
+    pub chronotype_shift_hours: i32,
+    pub observations: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OffsetRunReport {
+    pub offset: String,
+    pub start: String,
+    pub end: String,
+    pub commits: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FingerprintReport {
+    pub encodings: BTreeMap<String, u64>,
+    pub signature_kinds: BTreeMap<&'static str, u64>,
+    pub unknown_headers: BTreeMap<String, u64>,
+    pub trailers: BTreeMap<String, u64>,
+    pub line_endings: BTreeMap<&'static str, u64>,
+    pub name_scripts: BTreeMap<&'static str, u64>,
+    pub message_scripts: BTreeMap<&'static str, u64>,
+    pub malformed_idents: BTreeMap<&'static str, u64>,
+    pub malformed_examples: Vec<MalformedExample>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProfileReport {
+    pub timed_commits: u64,
+    pub active_days: u64,
+    pub active_weeks: u64,
+    pub hour_of_week_utc: [[u32; 24]; 7],
+    pub hour_of_week_local: [[u32; 24]; 7],
+    pub offset_timeline: Vec<OffsetRunReport>,
+    pub dominant_offsets: Vec<(String, u64)>,
+    pub busiest_local_hours: Vec<usize>,
+    pub delay: DelayStats,
+    pub committed_by_other_share: f64,
+    pub signed_share: f64,
+    pub fingerprint: FingerprintReport,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContributorReport {
+    pub id: String,
+    pub name: String,
+    pub kind: crate::identities::ContributorKind,
+    pub emails: Vec<String>,
+    pub identities: usize,
+    pub commits: u64,
+    pub merges: u64,
+    pub first_commit: String,
+    pub last_commit: String,
+    pub repositories: BTreeMap<String, u64>,
+    pub claim: Option<ClaimReport>,
+    pub inferred_utc_offset_hours: Option<f64>,
+    pub inference: Option<InferenceReport>,
+    pub verdict: Verdict,
+    pub risk: f64,
+    pub needed: Option<String>,
+    pub findings: Vec<Finding>,
+    pub profile: ProfileReport,
+}
+
+/// Longest offset timeline kept per contributor in reports (the rest is summarised).
+const MAX_TIMELINE: usize = 200;
+
+fn script_counts(counts: &[u64]) -> BTreeMap<&'static str, u64> {
+    Script::ALL
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| **n > 0)
+        .map(|(s, n)| (s.name(), *n))
+        .collect()
+}
+
+pub fn build(analysis: &Analysis, command: &str, options: ReportOptions, privacy: &Privacy) -> Report {
+    let history = &analysis.history;
+    let email_text = |e: &[u8]| -> String {
+        if privacy.show_emails {
+            lossy_bounded(e, 200)
+        } else {
+            privacy.pseudonym("email", &e.to_ascii_lowercase())
+        }
+    };
+    let claim_report = |i: usize| {
+        let c = &analysis.claims[i];
+        ClaimReport {
+            location: c.location.text.clone(),
+            kind: c.location.kind,
+            country: c.location.country.clone(),
+            source: c.source.clone(),
+            emails: c.emails.iter().map(|e| email_text(e.as_bytes())).collect(),
+        }
+    };
+    let mut contributors: Vec<ContributorReport> = analysis
+        .results
+        .iter()
+        .map(|r| {
+            let c = &history.contributors[r.profile.contributor as usize];
+            let fp = &history.fingerprints[r.profile.contributor as usize];
+            let p = &r.profile;
+            let mut timeline: Vec<OffsetRunReport> = p
+                .offset_runs
+                .iter()
+                .map(|run| OffsetRunReport {
+                    offset: format_offset(run.offset_minutes),
+                    start: iso_time(run.start),
+                    end: iso_time(run.end),
+                    commits: run.commits,
+                })
+                .collect();
+            timeline.truncate(MAX_TIMELINE);
+            ContributorReport {
+                id: privacy.pseudonym("c", &c.key),
+                name: if privacy.pseudonymize {
+                    privacy.pseudonym("person", &c.key)
+                } else {
+                    lossy_bounded(c.display_name(), 200)
+                },
+                kind: c.kind,
+                emails: {
+                    let mut v: Vec<String> = c.emails().into_iter().map(email_text).collect();
+                    v.sort();
+                    v.dedup();
+                    v
+                },
+                identities: c.identities.len(),
+                commits: p.commits,
+                merges: p.merges,
+                first_commit: iso_time(p.first_author_time),
+                last_commit: iso_time(p.last_author_time),
+                repositories: history.per_repo[p.contributor as usize]
+                    .iter()
+                    .map(|(repo, n)| (history.repos[*repo as usize].path.clone(), *n))
+                    .collect(),
+                claim: r.claim.map(claim_report),
+                inferred_utc_offset_hours: r.inference.as_ref().map(|i| i.utc_offset_hours),
+                inference: r.inference.as_ref().map(|i| InferenceReport {
+                    interval_90: i.interval_90,
+                    confidence: i.confidence,
+                    chronotype_shift_hours: i.chronotype_shift_hours,
+                    observations: i.observations,
+                }),
+                verdict: r.judgement.verdict,
+                risk: r.judgement.risk,
+                needed: r.judgement.needed.clone(),
+                findings: r.findings.clone(),
+                profile: ProfileReport {
+                    timed_commits: p.timed_commits,
+                    active_days: p.active_days,
+                    active_weeks: p.active_weeks,
+                    hour_of_week_utc: p.hour_of_week_utc,
+                    hour_of_week_local: p.hour_of_week_local,
+                    offset_timeline: timeline,
+                    dominant_offsets: p
+                        .dominant_offsets()
+                        .into_iter()
+                        .map(|(o, n)| (format_offset(o), n))
+                        .collect(),
+                    busiest_local_hours: p.busiest_local_hours(),
+                    delay: p.delay.clone(),
+                    committed_by_other_share: crate::rhythm::round3(p.committed_by_other_share),
+                    signed_share: crate::rhythm::round3(p.signed_share),
+                    fingerprint: FingerprintReport {
+                        encodings: fp.encodings.clone(),
+                        signature_kinds: fp.signature_kinds.clone(),
+                        unknown_headers: fp.unknown_headers.clone(),
+                        trailers: fp.trailers.clone(),
+                        line_endings: fp.line_endings.clone(),
+                        name_scripts: script_counts(&fp.name_scripts),
+                        message_scripts: script_counts(&fp.message_scripts),
+                        malformed_idents: fp.malformed.clone(),
+                        malformed_examples: fp.malformed_examples.clone(),
+                    },
+                },
+            }
+        })
+        .collect();
+    contributors.sort_by(|a, b| {
+        b.risk
+            .total_cmp(&a.risk)
+            .then(b.verdict.cmp(&a.verdict))
+            .then(b.commits.cmp(&a.commits))
+            .then(a.id.cmp(&b.id))
+    });
+    let mut by_verdict = BTreeMap::new();
+    let mut by_kind = BTreeMap::new();
+    for c in &contributors {
+        *by_verdict.entry(c.verdict.name()).or_default() += 1;
+        *by_kind.entry(c.kind.name()).or_default() += 1;
+    }
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "git-alibi",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        command: command.to_owned(),
+        repositories: history.repos.clone(),
+        options: ReportOptions {
+            emails_shown: privacy.show_emails,
+            pseudonymized: privacy.pseudonymize,
+            ..options
+        },
+        incomplete: !history.incomplete.is_empty(),
+        incomplete_reasons: history.incomplete.clone(),
+        summary: Summary {
+            commits: history.records.len() as u64,
+            contributors: contributors.len(),
+            by_verdict,
+            by_kind,
+        },
+        contributors,
+        unmatched_claims: analysis.unmatched_claims.iter().map(|&i| claim_report(i)).collect(),
+    }
+}
+
+impl Report {
+    /// The most severe finding of any contributor.
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.contributors.iter().flat_map(|c| c.findings.iter().map(|f| f.severity)).max()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+pub fn write(report: &Report, format: Format, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(report, out),
+        Format::Text => text::write(report, out, color),
+    }
+}

@@ -1,0 +1,112 @@
+//! `--format text`: a ranked table and, for each flagged contributor, one
+//! line per finding. Every repository string goes through `display_safe`.
+
+use std::io::Write;
+
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+
+use super::{ContributorReport, Report};
+use crate::text::display_safe;
+use crate::verdicts::Verdict;
+
+fn span(c: &ContributorReport) -> String {
+    format!("{} – {}", &c.first_commit[..10.min(c.first_commit.len())], &c.last_commit[..10.min(c.last_commit.len())])
+}
+
+fn offsets(c: &ContributorReport) -> String {
+    let total: u64 = c.profile.dominant_offsets.iter().map(|(_, n)| n).sum();
+    c.profile
+        .dominant_offsets
+        .iter()
+        .take(2)
+        .map(|(o, n)| format!("{o} {:.0}%", *n as f64 * 100.0 / total.max(1) as f64))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn verdict_text(v: Verdict, color: bool) -> String {
+    let name = v.name();
+    if !color {
+        return name.to_owned();
+    }
+    let code = match v {
+        Verdict::Contradiction => "31;1",
+        Verdict::Suspicious => "33",
+        Verdict::InsufficientData => "2",
+        Verdict::Consistent => "32",
+    };
+    format!("\x1b[{code}m{name}\x1b[0m")
+}
+
+pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "git-alibi {}: {} commits by {} contributors in {} repositor{}",
+        report.command,
+        report.summary.commits,
+        report.summary.contributors,
+        report.repositories.len(),
+        if report.repositories.len() == 1 { "y" } else { "ies" }
+    )?;
+    if report.incomplete {
+        for r in &report.incomplete_reasons {
+            writeln!(out, "incomplete: {}", display_safe(r.as_bytes(), 300))?;
+        }
+    }
+    let has_claims = report.contributors.iter().any(|c| c.claim.is_some());
+    let mut table = Table::new();
+    table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
+    let mut header = vec!["#", "contributor", "kind", "commits", "active span", "offsets", "busiest local hours", "inferred"];
+    if has_claims {
+        header.push("claim");
+    }
+    header.extend(["verdict", "risk"]);
+    table.set_header(header);
+    for (i, c) in report.contributors.iter().enumerate() {
+        let mut row = vec![
+            (i + 1).to_string(),
+            display_safe(c.name.as_bytes(), 40),
+            c.kind.name().to_owned(),
+            c.commits.to_string(),
+            span(c),
+            offsets(c),
+            c.profile.busiest_local_hours.iter().map(|h| format!("{h:02}h")).collect::<Vec<_>>().join(" "),
+            c.inferred_utc_offset_hours.map_or("–".into(), |o| format!("UTC{o:+}")),
+        ];
+        if has_claims {
+            row.push(c.claim.as_ref().map_or("–".into(), |cl| display_safe(cl.location.as_bytes(), 30)));
+        }
+        row.push(verdict_text(c.verdict, color));
+        row.push(format!("{:.2}", c.risk));
+        table.add_row(row);
+    }
+    writeln!(out, "{table}")?;
+    for c in &report.contributors {
+        let shown: Vec<_> = c.findings.iter().filter(|f| f.severity >= crate::detectors::Severity::Low).collect();
+        if shown.is_empty() && c.needed.is_none() {
+            continue;
+        }
+        if shown.is_empty() {
+            continue;
+        }
+        writeln!(out, "\n{} — {} (risk {:.2})", display_safe(c.name.as_bytes(), 60), c.verdict.name(), c.risk)?;
+        for f in shown {
+            writeln!(out, "  [{}] {}: {}", f.severity.name(), f.rule, display_safe(f.summary.as_bytes(), 400))?;
+        }
+    }
+    let insufficient = report.contributors.iter().filter(|c| c.verdict == Verdict::InsufficientData).count();
+    if insufficient > 0 {
+        writeln!(
+            out,
+            "\n{insufficient} contributors have too little activity to judge (rhythm rules need at least 30 commits over 4 weeks by default)."
+        )?;
+    }
+    if !report.unmatched_claims.is_empty() {
+        writeln!(out, "\nwarning: {} roster entries match no contributor:", report.unmatched_claims.len())?;
+        for c in &report.unmatched_claims {
+            writeln!(out, "  {} ({})", display_safe(c.source.as_bytes(), 200), display_safe(c.emails.join(", ").as_bytes(), 200))?;
+        }
+    }
+    writeln!(out, "\nFindings are indicators with evidence, not proof: read the evidence (--format json) before acting.")?;
+    Ok(())
+}

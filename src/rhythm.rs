@@ -1,0 +1,429 @@
+//! Circadian zone inference: where on Earth does this person's day fall?
+//!
+//! The data is a contributor's *UTC* hour-of-week activity, read from the
+//! author instant only (recorded offsets are ignored, so rewriting offsets does
+//! not move the answer). The model is the real activity prior of
+//! `data/diurnal.csv` (share of human commits by local weekday and hour, per
+//! region), placed at every candidate offset from −12:00 to +14:00 in quarter
+//! hours, with nuisance parameters for individual variation:
+//!
+//! * a chronotype shift of −6…+6 hours of the hour-of-day curve *within* each
+//!   local calendar day (night owls, early birds; Gaussian prior, σ = 2.5 h),
+//!   so the weekend stays anchored to local midnight — where the weekend falls
+//!   in UTC is the cue that separates "lives elsewhere" from "keeps late hours";
+//! * how much the person works on Saturday and on Sunday (×0.3, ×1, ×3 each:
+//!   weekend volunteers, six-day weeks);
+//! * which regional curve fits best (Americas, Europe-Africa, Asia-Pacific).
+//!
+//! Commits come in bursts, so the observations are distinct (UTC day, hour)
+//! cells, not commits, and the log-likelihood is tempered (×`TEMPER`) to
+//! account for day-to-day correlation; the posterior over offsets marginalises
+//! the nuisances. Ties in hour-of-day between offset and chronotype are broken
+//! only by the weekly structure and the chronotype prior, which is why the
+//! reported interval can be wide for people with little weekend contrast.
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use crate::history::CommitRecord;
+use crate::profiles::{DAY, weekday_hour};
+
+/// Candidate offsets: −12:00 … +14:00 in 15-minute steps.
+pub const CANDIDATES: usize = 105;
+const MIN_OFFSET_MINUTES: i32 = -720;
+const QUARTERS: usize = 7 * 24 * 4;
+const SHIFTS: [i32; 13] = [-6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6];
+const SHIFT_SIGMA_HOURS: f64 = 2.5;
+const WEEKEND_FACTORS: [f64; 3] = [0.3, 1.0, 3.0];
+/// Share of activity the model allows anywhere (noise floor).
+const EPSILON: f64 = 0.03;
+/// Tempering of the log-likelihood for correlated observations.
+pub const TEMPER: f64 = 0.5;
+
+const REGIONS: [&str; 3] = ["Americas", "Europe-Africa", "Asia-Pacific"];
+
+pub fn candidate_minutes(i: usize) -> i32 {
+    MIN_OFFSET_MINUTES + 15 * i as i32
+}
+
+/// The embedded prior: fraction[region][weekday][hour].
+pub struct Prior {
+    pub regions: Vec<(String, [[f64; 24]; 7])>,
+}
+
+static PRIOR: OnceLock<Prior> = OnceLock::new();
+
+pub fn prior() -> &'static Prior {
+    PRIOR.get_or_init(|| Prior::parse(include_str!("../data/diurnal.csv")))
+}
+
+impl Prior {
+    fn parse(csv: &str) -> Prior {
+        let mut regions: Vec<(String, [[f64; 24]; 7])> = Vec::new();
+        for line in csv.lines() {
+            if line.starts_with('#') || line.starts_with("region,") || line.trim().is_empty() {
+                continue;
+            }
+            let cols: Vec<&str> = line.split(',').collect();
+            if cols.len() != 4 {
+                continue;
+            }
+            let (Ok(w), Ok(h), Ok(f)) = (cols[1].parse::<usize>(), cols[2].parse::<usize>(), cols[3].parse::<f64>())
+            else {
+                continue;
+            };
+            if w >= 7 || h >= 24 {
+                continue;
+            }
+            let idx = match regions.iter().position(|(r, _)| r == cols[0]) {
+                Some(i) => i,
+                None => {
+                    regions.push((cols[0].to_owned(), [[0.0; 24]; 7]));
+                    regions.len() - 1
+                }
+            };
+            regions[idx].1[w][h] = f;
+        }
+        Prior { regions }
+    }
+
+    pub fn region(&self, name: &str) -> Option<&[[f64; 24]; 7]> {
+        self.regions.iter().find(|(r, _)| r == name).map(|(_, t)| t)
+    }
+
+    /// Share of activity per local hour of day, over the whole week.
+    pub fn hour_of_day(&self, name: &str) -> [f64; 24] {
+        let mut out = [0.0; 24];
+        if let Some(t) = self.region(name) {
+            for day in t {
+                for (h, v) in day.iter().enumerate() {
+                    out[h] += v;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One model variant: a log-probability per local quarter-hour-of-week
+/// position, where the value at position `p` is the log of the mass of the
+/// hour starting at `p`.
+struct Variant {
+    log_mass: Vec<f64>,
+    log_prior: f64,
+}
+
+static VARIANTS: OnceLock<Vec<Variant>> = OnceLock::new();
+
+fn variants() -> &'static [Variant] {
+    VARIANTS.get_or_init(build_variants)
+}
+
+fn build_variants() -> Vec<Variant> {
+    let prior = prior();
+    let mut out = Vec::new();
+    let shift_weights: Vec<f64> = SHIFTS
+        .iter()
+        .map(|&s| (-(s as f64).powi(2) / (2.0 * SHIFT_SIGMA_HOURS * SHIFT_SIGMA_HOURS)).exp())
+        .collect();
+    let shift_total: f64 = shift_weights.iter().sum();
+    let n_variants = (REGIONS.len() * WEEKEND_FACTORS.len() * WEEKEND_FACTORS.len()) as f64;
+    for region in REGIONS {
+        let Some(table) = prior.region(region) else {
+            continue;
+        };
+        for (si, &shift) in SHIFTS.iter().enumerate() {
+            for &sat in &WEEKEND_FACTORS {
+                for &sun in &WEEKEND_FACTORS {
+                    // Hourly local pattern for this variant.
+                    let mut hourly = [[0.0f64; 24]; 7];
+                    let mut total = 0.0;
+                    for (w, day) in table.iter().enumerate() {
+                        let factor = match w {
+                            5 => sat,
+                            6 => sun,
+                            _ => 1.0,
+                        };
+                        for h in 0..24 {
+                            let src = (h as i32 - shift).rem_euclid(24) as usize;
+                            hourly[w][h] = day[src] * factor;
+                            total += hourly[w][h];
+                        }
+                    }
+                    // Quarter masses (an hour's mass spread evenly), with the noise floor.
+                    let mut quarter = vec![0.0f64; QUARTERS];
+                    for (w, day) in hourly.iter().enumerate() {
+                        for (h, v) in day.iter().enumerate() {
+                            let m = (1.0 - EPSILON) * v / total / 4.0 + EPSILON / QUARTERS as f64;
+                            for q in 0..4 {
+                                quarter[(w * 24 + h) * 4 + q] = m;
+                            }
+                        }
+                    }
+                    // log of the mass of the hour-long window starting at each quarter.
+                    let log_mass = (0..QUARTERS)
+                        .map(|p| (0..4).map(|k| quarter[(p + k) % QUARTERS]).sum::<f64>().ln())
+                        .collect();
+                    out.push(Variant {
+                        log_mass,
+                        log_prior: (shift_weights[si] / shift_total / n_variants).ln(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// UTC hour-of-week observations: distinct (UTC day, hour) cells with activity.
+pub fn observations<'a>(records: impl IntoIterator<Item = &'a CommitRecord>) -> [u32; 168] {
+    let mut cells: Vec<i64> = records.into_iter().map(|r| r.author_time.div_euclid(3600)).collect();
+    cells.sort_unstable();
+    cells.dedup();
+    let mut obs = [0u32; 168];
+    for cell in cells {
+        let (w, h) = weekday_hour(cell * 3600, 0);
+        obs[w * 24 + h] += 1;
+    }
+    obs
+}
+
+/// The result of inference for one contributor.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Inference {
+    /// Most probable offset, hours east of UTC (quarter-hour resolution).
+    pub utc_offset_hours: f64,
+    /// Shortest interval of offsets (hours) holding 90 % of the posterior.
+    pub interval_90: [f64; 2],
+    /// Posterior mass within ±1 h of the most probable offset.
+    pub confidence: f64,
+    /// Best-fitting chronotype shift, hours later than the reference curve.
+    pub chronotype_shift_hours: i32,
+    /// Distinct (day, hour) cells used.
+    pub observations: u32,
+    #[serde(skip)]
+    pub posterior: Vec<f64>,
+    #[serde(skip)]
+    pub log_likelihood_best: f64,
+}
+
+impl Inference {
+    /// Posterior mass of candidate offsets at least `hours` away from every offset in `claimed` (minutes).
+    pub fn mass_far_from(&self, claimed: &[i32], hours: f64) -> f64 {
+        self.posterior
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                let c = candidate_minutes(*i);
+                claimed.iter().all(|&m| ((c - m).abs() as f64) / 60.0 >= hours)
+            })
+            .map(|(_, p)| p)
+            .sum()
+    }
+}
+
+/// Log-likelihood of the observations at every candidate offset and variant,
+/// marginalised over variants: returns (per-offset log marginal, best variant shift).
+fn score(obs: &[u32; 168]) -> (Vec<f64>, Vec<i32>) {
+    let variants = variants();
+    let nonzero: Vec<(usize, f64)> = obs
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(u, n)| (u, *n as f64))
+        .collect();
+    let mut log_marginal = vec![f64::NEG_INFINITY; CANDIDATES];
+    let mut best_shift = vec![0i32; CANDIDATES];
+    let per_region = SHIFTS.len() * WEEKEND_FACTORS.len() * WEEKEND_FACTORS.len();
+    let mut terms = vec![0.0f64; variants.len()];
+    for (ci, slot) in log_marginal.iter_mut().enumerate() {
+        // The local quarter position of UTC hour u at this offset.
+        let q = (candidate_minutes(ci) / 15).rem_euclid(QUARTERS as i32) as usize;
+        let mut best = f64::NEG_INFINITY;
+        for (vi, v) in variants.iter().enumerate() {
+            let mut ll = 0.0;
+            for &(u, n) in &nonzero {
+                ll += n * v.log_mass[(u * 4 + q) % QUARTERS];
+            }
+            let t = TEMPER * ll + v.log_prior;
+            terms[vi] = t;
+            if t > best {
+                best = t;
+                best_shift[ci] = SHIFTS[(vi % per_region) / (WEEKEND_FACTORS.len() * WEEKEND_FACTORS.len())];
+            }
+        }
+        let sum: f64 = terms.iter().map(|t| (t - best).exp()).sum();
+        *slot = best + sum.ln();
+    }
+    (log_marginal, best_shift)
+}
+
+/// Infer the offset of a person's day from their UTC activity cells. `None`
+/// when there are no observations.
+pub fn infer(obs: &[u32; 168]) -> Option<Inference> {
+    let n: u32 = obs.iter().sum();
+    if n == 0 {
+        return None;
+    }
+    let (log_marginal, best_shift) = score(obs);
+    let max = log_marginal.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let mut posterior: Vec<f64> = log_marginal.iter().map(|l| (l - max).exp()).collect();
+    let total: f64 = posterior.iter().sum();
+    posterior.iter_mut().for_each(|p| *p /= total);
+    let map = (0..CANDIDATES)
+        .max_by(|&a, &b| posterior[a].total_cmp(&posterior[b]).then(b.cmp(&a)))
+        .unwrap_or(0);
+    let confidence: f64 = posterior
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (candidate_minutes(*i) - candidate_minutes(map)).abs() <= 60)
+        .map(|(_, p)| p)
+        .sum();
+    // Shortest contiguous interval around the mode with >= 90 % mass.
+    let (mut lo, mut hi) = (map, map);
+    let mut mass = posterior[map];
+    while mass < 0.9 && (lo > 0 || hi + 1 < CANDIDATES) {
+        let left = if lo > 0 { posterior[lo - 1] } else { -1.0 };
+        let right = if hi + 1 < CANDIDATES { posterior[hi + 1] } else { -1.0 };
+        if left >= right {
+            lo -= 1;
+            mass += left;
+        } else {
+            hi += 1;
+            mass += right;
+        }
+    }
+    Some(Inference {
+        utc_offset_hours: candidate_minutes(map) as f64 / 60.0,
+        interval_90: [candidate_minutes(lo) as f64 / 60.0, candidate_minutes(hi) as f64 / 60.0],
+        confidence: round3(confidence),
+        chronotype_shift_hours: best_shift[map],
+        observations: n,
+        posterior,
+        log_likelihood_best: max,
+    })
+}
+
+pub fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Log-likelihood (untempered) of the observations under a two-zone mixture
+/// with the reference curve, against the best single zone; used to detect two
+/// working days far apart on one identity. Returns (gain, offset_a, offset_b, weight_a) in minutes.
+pub fn two_zone_gain(obs: &[u32; 168]) -> Option<(f64, i32, i32, f64)> {
+    let prior = prior();
+    let table = prior.region("all")?;
+    // Hour-of-week masses at whole-hour offsets −12 … +14.
+    let mut total = 0.0;
+    for day in table {
+        total += day.iter().sum::<f64>();
+    }
+    let mass = |offset_h: i32, u: usize| -> f64 {
+        let local = (u as i32 + offset_h).rem_euclid(168) as usize;
+        (1.0 - EPSILON) * table[local / 24][local % 24] / total + EPSILON / 168.0
+    };
+    let nonzero: Vec<(usize, f64)> =
+        obs.iter().enumerate().filter(|(_, n)| **n > 0).map(|(u, n)| (u, *n as f64)).collect();
+    let offsets: Vec<i32> = (-12..=14).collect();
+    let single = offsets
+        .iter()
+        .map(|&o| nonzero.iter().map(|&(u, n)| n * mass(o, u).ln()).sum::<f64>())
+        .fold(f64::NEG_INFINITY, f64::max);
+    let mut best = (f64::NEG_INFINITY, 0, 0, 0.0);
+    for (i, &a) in offsets.iter().enumerate() {
+        for &b in &offsets[i + 1..] {
+            if b - a < 6 {
+                continue;
+            }
+            for w in [0.3, 0.4, 0.5, 0.6, 0.7] {
+                let ll: f64 = nonzero
+                    .iter()
+                    .map(|&(u, n)| n * (w * mass(a, u) + (1.0 - w) * mass(b, u)).ln())
+                    .sum();
+                if ll > best.0 {
+                    best = (ll, a * 60, b * 60, w);
+                }
+            }
+        }
+    }
+    Some((best.0 - single, best.1, best.2, best.3))
+}
+
+/// Local hour of day (0–23) at which the quietest `window`-hour stretch
+/// begins, and the share of activity inside it, for hour-of-day counts.
+pub fn quietest_window(by_hour: &[u64; 24], window: usize) -> (usize, f64) {
+    let total: u64 = by_hour.iter().sum();
+    if total == 0 {
+        return (0, 0.0);
+    }
+    (0..24)
+        .map(|start| {
+            let s: u64 = (0..window).map(|k| by_hour[(start + k) % 24]).sum();
+            (start, s as f64 / total as f64)
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+        .unwrap_or((0, 0.0))
+}
+
+/// Activity per claimed-local hour of day, given each commit's claimed offset.
+pub fn by_local_hour<'a>(records: impl IntoIterator<Item = &'a CommitRecord>, offset_at: impl Fn(i64) -> i32) -> [u64; 24] {
+    let mut out = [0u64; 24];
+    for r in records {
+        let local = r.author_time + offset_at(r.author_time) as i64 * 60;
+        out[(local.rem_euclid(DAY) / 3600) as usize] += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Observations drawn deterministically from the prior at a given offset.
+    fn synthetic(offset_h: i32, weeks: u32) -> [u32; 168] {
+        let table = prior().region("all").unwrap();
+        let mut obs = [0u32; 168];
+        for (w, day) in table.iter().enumerate() {
+            for (h, f) in day.iter().enumerate() {
+                let local = (w * 24 + h) as i32;
+                let utc = (local - offset_h).rem_euclid(168) as usize;
+                obs[utc] += (f * 40.0 * weeks as f64).round() as u32;
+            }
+        }
+        obs
+    }
+
+    #[test]
+    fn prior_loads_all_regions() {
+        let p = prior();
+        for r in ["all", "Americas", "Europe-Africa", "Asia-Pacific"] {
+            let t = p.region(r).unwrap();
+            let s: f64 = t.iter().flatten().sum();
+            assert!((s - 1.0).abs() < 1e-3, "{r} sums to {s}");
+        }
+    }
+
+    #[test]
+    fn recovers_offsets() {
+        for offset in [-8, -5, 0, 1, 3, 8, 9] {
+            let inf = infer(&synthetic(offset, 26)).unwrap();
+            assert!(
+                (inf.utc_offset_hours - offset as f64).abs() <= 1.0,
+                "offset {offset}: inferred {}",
+                inf.utc_offset_hours
+            );
+            assert!(inf.interval_90[0] <= offset as f64 && offset as f64 <= inf.interval_90[1]);
+        }
+    }
+
+    #[test]
+    fn quiet_window() {
+        let mut h = [10u64; 24];
+        for v in &mut h[2..8] {
+            *v = 0;
+        }
+        assert_eq!(quietest_window(&h, 6), (2, 0.0));
+    }
+}

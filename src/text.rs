@@ -1,0 +1,216 @@
+//! Text from repositories is untrusted bytes: classify it (scripts, line
+//! endings) and display it safely.
+
+use serde::Serialize;
+
+/// Line endings used in a commit message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LineEndings {
+    None,
+    Lf,
+    Crlf,
+    Mixed,
+}
+
+impl LineEndings {
+    pub fn name(self) -> &'static str {
+        match self {
+            LineEndings::None => "none",
+            LineEndings::Lf => "lf",
+            LineEndings::Crlf => "crlf",
+            LineEndings::Mixed => "mixed",
+        }
+    }
+}
+
+pub fn line_endings(message: &[u8]) -> LineEndings {
+    let mut lf = 0usize;
+    let mut crlf = 0usize;
+    for (i, &b) in message.iter().enumerate() {
+        if b == b'\n' {
+            if i > 0 && message[i - 1] == b'\r' {
+                crlf += 1;
+            } else {
+                lf += 1;
+            }
+        }
+    }
+    match (lf, crlf) {
+        (0, 0) => LineEndings::None,
+        (_, 0) => LineEndings::Lf,
+        (0, _) => LineEndings::Crlf,
+        _ => LineEndings::Mixed,
+    }
+}
+
+/// Unicode scripts we report. A compact table of the blocks that matter for
+/// the language signals; anything else non-Latin is `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Script {
+    Latin,
+    Cyrillic,
+    Greek,
+    Han,
+    Hangul,
+    Kana,
+    Arabic,
+    Hebrew,
+    Thai,
+    Devanagari,
+    Other,
+}
+
+pub const SCRIPT_COUNT: usize = 11;
+
+impl Script {
+    pub const ALL: [Script; SCRIPT_COUNT] = [
+        Script::Latin,
+        Script::Cyrillic,
+        Script::Greek,
+        Script::Han,
+        Script::Hangul,
+        Script::Kana,
+        Script::Arabic,
+        Script::Hebrew,
+        Script::Thai,
+        Script::Devanagari,
+        Script::Other,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Script::Latin => "latin",
+            Script::Cyrillic => "cyrillic",
+            Script::Greek => "greek",
+            Script::Han => "han",
+            Script::Hangul => "hangul",
+            Script::Kana => "kana",
+            Script::Arabic => "arabic",
+            Script::Hebrew => "hebrew",
+            Script::Thai => "thai",
+            Script::Devanagari => "devanagari",
+            Script::Other => "other",
+        }
+    }
+
+    pub fn of(c: char) -> Option<Script> {
+        let u = c as u32;
+        Some(match u {
+            0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x24F | 0x1E00..=0x1EFF => Script::Latin,
+            0x370..=0x3FF | 0x1F00..=0x1FFF => Script::Greek,
+            0x400..=0x52F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => Script::Cyrillic,
+            0x590..=0x5FF | 0xFB1D..=0xFB4F => Script::Hebrew,
+            0x600..=0x6FF | 0x750..=0x77F | 0x8A0..=0x8FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
+                Script::Arabic
+            }
+            0x900..=0x97F => Script::Devanagari,
+            0xE00..=0xE7F => Script::Thai,
+            0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7AF | 0xD7B0..=0xD7FF => {
+                Script::Hangul
+            }
+            0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => Script::Kana,
+            0x2E80..=0x2FDF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF => {
+                Script::Han
+            }
+            // Punctuation, digits, symbols, emoji: no script.
+            0..=0x2FF => return None,
+            0x2000..=0x2BFF | 0x3000..=0x303F | 0xFE00..=0xFE0F | 0xFF00..=0xFF65 => return None,
+            0x1F000..=0x1FAFF => return None,
+            _ => Script::Other,
+        })
+    }
+}
+
+/// Bit set of the scripts seen in a text.
+pub fn scripts_in(bytes: &[u8]) -> u16 {
+    if bytes.is_ascii() {
+        return if bytes.iter().any(u8::is_ascii_alphabetic) {
+            1 << Script::Latin as u16
+        } else {
+            0
+        };
+    }
+    let mut set = 0u16;
+    for c in String::from_utf8_lossy(bytes).chars() {
+        if c == char::REPLACEMENT_CHARACTER {
+            continue;
+        }
+        if let Some(s) = Script::of(c) {
+            set |= 1 << s as u16;
+        }
+    }
+    set
+}
+
+/// Is this a character that can change how surrounding text is displayed
+/// (bidi overrides and isolates, zero-width joiners are left alone)?
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Make untrusted bytes safe for a terminal, markdown table or CSV cell:
+/// lossy UTF-8, control characters and bidi controls shown as `\u{..}`
+/// escapes, and at most `max_chars` characters with a `…` marker.
+pub fn display_safe(bytes: &[u8], max_chars: usize) -> String {
+    let lossy = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(lossy.len().min(max_chars * 2));
+    for (count, c) in lossy.chars().enumerate() {
+        if count >= max_chars {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || is_bidi_control(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Lossy UTF-8 for structured outputs (JSON, SARIF): the serializer escapes
+/// control characters; we only bound the length.
+pub fn lossy_bounded(bytes: &[u8], max_chars: usize) -> String {
+    let lossy = String::from_utf8_lossy(bytes);
+    if lossy.chars().count() <= max_chars {
+        return lossy.into_owned();
+    }
+    let mut s: String = lossy.chars().take(max_chars).collect();
+    s.push('…');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endings() {
+        assert_eq!(line_endings(b"a\nb\n"), LineEndings::Lf);
+        assert_eq!(line_endings(b"a\r\nb\r\n"), LineEndings::Crlf);
+        assert_eq!(line_endings(b"a\r\nb\n"), LineEndings::Mixed);
+        assert_eq!(line_endings(b"a"), LineEndings::None);
+    }
+
+    #[test]
+    fn scripts() {
+        let set = scripts_in("Fix 버그 in ядро 修正".as_bytes());
+        for s in [Script::Latin, Script::Hangul, Script::Cyrillic, Script::Han] {
+            assert!(set & (1 << s as u16) != 0, "{s:?}");
+        }
+        assert_eq!(scripts_in(b"1234 -- !"), 0);
+        assert_eq!(scripts_in(b"\xff\xfe"), 0);
+    }
+
+    #[test]
+    fn safe_display() {
+        let s = display_safe(b"evil\x1b[31mred\xe2\x80\xaeabc", 100);
+        assert!(!s.contains('\x1b'));
+        assert!(!s.contains('\u{202e}'));
+        assert!(s.contains("\\u{1b}"));
+        assert_eq!(display_safe("ab".repeat(10).as_bytes(), 5), "ababa…");
+        assert_eq!(display_safe(b"\xffok", 10), "\u{fffd}ok");
+    }
+}
