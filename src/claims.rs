@@ -297,8 +297,6 @@ pub struct Thresholds {
     pub min_commits: u64,
     /// Distinct active weeks below which rhythm rules do not judge.
     pub min_weeks: u64,
-    /// Hours between inferred and claimed offsets for the rhythm rule.
-    pub rhythm_min_hours: f64,
 }
 
 impl Default for Thresholds {
@@ -306,7 +304,6 @@ impl Default for Thresholds {
         Thresholds {
             min_commits: 30,
             min_weeks: 4,
-            rhythm_min_hours: 4.0,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! walk → facts → identities → history/profiles → rhythm → detectors →
 //! verdicts → reports.
 
+pub mod accuracy;
 pub mod analysis;
 pub mod claims;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod identities;
 pub mod profiles;
 pub mod reports;
 pub mod rhythm;
+pub mod synth;
 pub mod text;
 pub mod verdicts;
 pub mod walk;

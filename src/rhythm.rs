@@ -7,10 +7,19 @@
 //! region), placed at every candidate offset from −12:00 to +14:00 in quarter
 //! hours, with nuisance parameters for individual variation:
 //!
-//! * a chronotype shift of −6…+6 hours of the hour-of-day curve *within* each
-//!   local calendar day (night owls, early birds; Gaussian prior, σ = 2.5 h),
-//!   so the weekend stays anchored to local midnight — where the weekend falls
-//!   in UTC is the cue that separates "lives elsewhere" from "keeps late hours";
+//! * a small chronotype jitter of −1…+1 hour of the hour-of-day curve within
+//!   each local calendar day (Gaussian prior, σ = 1 h), so the interval
+//!   reflects ordinary individual variation.
+//!
+//! What comes out is the *apparent* offset: where a person with typical hours
+//! would live. A night owl whose whole day (weekend included) runs five hours
+//! late is, from timestamps alone, indistinguishable from someone five hours
+//! further west; no model can separate them. So the rule that compares with
+//! a claim (`detectors::circadian`) allows a chronotype band around the claim
+//! (up to 7 h later, 2 h earlier) instead of pretending to know the shift.
+//! Where the weekend falls in UTC still separates offsets 24 h apart (+9 vs
+//! −15 ≡ a New York night owl at 19:00–04:00), which is what matters for
+//! the Asia-vs-America case.
 //! * how much the person works on Saturday and on Sunday (×0.3, ×1, ×3 each:
 //!   weekend volunteers, six-day weeks);
 //! * which regional curve fits best (Americas, Europe-Africa, Asia-Pacific).
@@ -33,8 +42,8 @@ use crate::profiles::{DAY, weekday_hour};
 pub const CANDIDATES: usize = 105;
 const MIN_OFFSET_MINUTES: i32 = -720;
 const QUARTERS: usize = 7 * 24 * 4;
-const SHIFTS: [i32; 13] = [-6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6];
-const SHIFT_SIGMA_HOURS: f64 = 2.5;
+const SHIFTS: [i32; 3] = [-1, 0, 1];
+const SHIFT_SIGMA_HOURS: f64 = 1.0;
 const WEEKEND_FACTORS: [f64; 3] = [0.3, 1.0, 3.0];
 /// Share of activity the model allows anywhere (noise floor).
 const EPSILON: f64 = 0.03;
@@ -209,6 +218,16 @@ pub struct Inference {
 }
 
 impl Inference {
+    /// Posterior mass of candidate offsets (hours) for which `pred` holds.
+    pub fn mass_where(&self, pred: impl Fn(f64) -> bool) -> f64 {
+        self.posterior
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| pred(candidate_minutes(*i) as f64 / 60.0))
+            .map(|(_, p)| p)
+            .sum()
+    }
+
     /// Posterior mass of candidate offsets at least `hours` away from every offset in `claimed` (minutes).
     pub fn mass_far_from(&self, claimed: &[i32], hours: f64) -> f64 {
         self.posterior

@@ -2,9 +2,12 @@
 //! day (sleep trough, working hours, weekend) sits, inferred from UTC instants
 //! alone, far from every offset the claimed location had.
 //!
-//! Survives rewritten offsets; see `crate::rhythm` for the model. Night owls
-//! and evening volunteers are modelled by the chronotype shift; the rule needs
-//! high posterior confidence and a large distance.
+//! Survives rewritten offsets; see `crate::rhythm` for the model. The
+//! inferred offset is *apparent* (a typical schedule assumed), so the rule
+//! allows a chronotype band around every offset the claim had during the
+//! contributor's span: apparent offsets up to `LATE_ALLOWANCE` hours west
+//! (night owls, evening volunteers) and `EARLY_ALLOWANCE` hours east (early
+//! birds). It fires when at least 95 % of the posterior lies outside the band.
 
 use serde_json::json;
 
@@ -15,6 +18,11 @@ pub const ID: &str = "circadian-mismatch";
 
 /// Claimed-local hours counted as night: 00:00–05:59.
 pub const NIGHT: std::ops::Range<usize> = 0..6;
+
+/// Hours a night owl's apparent offset may sit west of the claim.
+pub const LATE_ALLOWANCE: f64 = 7.0;
+/// Hours an early bird's apparent offset may sit east of the claim.
+pub const EARLY_ALLOWANCE: f64 = 2.0;
 
 /// Facts about the contributor's hours read in the claimed zone.
 pub struct ClaimedHours {
@@ -52,17 +60,21 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .offsets_between(s.profile.first_author_time, s.profile.last_author_time)
         .into_iter()
         .collect();
-    let min_hours = s.thresholds.rhythm_min_hours;
+    let lo = claimed.iter().min().copied()? as f64 / 60.0 - LATE_ALLOWANCE;
+    let hi = claimed.iter().max().copied()? as f64 / 60.0 + EARLY_ALLOWANCE;
+    let outside = |h: f64| h < lo - 1e-9 || h > hi + 1e-9;
+    let far_mass = inf.mass_where(outside);
+    if far_mass < 0.95 || !outside(inf.utc_offset_hours) {
+        return None;
+    }
+    // Hours beyond the band, and from the nearest claimed offset.
+    let beyond = if inf.utc_offset_hours > hi { inf.utc_offset_hours - hi } else { lo - inf.utc_offset_hours };
     let distance = claimed
         .iter()
         .map(|&c| (inf.utc_offset_hours - c as f64 / 60.0).abs())
         .fold(f64::INFINITY, f64::min);
-    let far_mass = inf.mass_far_from(&claimed, min_hours);
-    if distance < min_hours || far_mass < 0.95 {
-        return None;
-    }
     let hours = claimed_hours(s)?;
-    let severity = if far_mass >= 0.99 && distance >= min_hours + 2.0 {
+    let severity = if far_mass >= 0.99 && beyond >= 2.0 {
         Severity::High
     } else {
         Severity::Medium
@@ -72,12 +84,13 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         family: Family::Rhythm,
         severity,
         summary: format!(
-            "working rhythm fits UTC{:+} (90% interval {:+} to {:+}), {:.1} h from {}; {:.0}% of commits fall at 00–06 claimed local time, quietest 5 h start at {:02}:00",
+            "working rhythm fits UTC{:+} (90% interval {:+} to {:+}), {:.1} h from {} and {:.1} h beyond what a night owl or early bird there would show; {:.0}% of commits fall at 00–06 claimed local time, quietest 5 h start at {:02}:00",
             inf.utc_offset_hours,
             inf.interval_90[0],
             inf.interval_90[1],
             distance,
             claim.location.text,
+            beyond,
             hours.night_share * 100.0,
             hours.trough_start
         ),
@@ -86,7 +99,9 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "inferred_utc_offset_hours": inf.utc_offset_hours,
             "interval_90": inf.interval_90,
             "distance_hours": distance,
-            "posterior_mass_far_from_claim": round3(far_mass),
+            "hours_beyond_chronotype_band": beyond,
+            "chronotype_band_utc_offset_hours": [lo, hi],
+            "posterior_mass_outside_band": round3(far_mass),
             "night_share_claimed_local": round3(hours.night_share),
             "sleep_trough_claimed_local_start_hour": hours.trough_start,
             "sleep_trough_share": round3(hours.trough_share),

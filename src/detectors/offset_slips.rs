@@ -1,71 +1,65 @@
-//! Offset slips and impossible travel, location-agnostic.
+//! Offset slips and impossible travel, location-agnostic. Reads runs of the
+//! same recorded offset (author date order):
 //!
-//! * impossible travel: consecutive commits whose offsets differ by ≥ 2 h
-//!   sooner than a person could fly that far (we allow one hour of offset per
-//!   hour of travel, plus two hours at the airports);
-//! * A/B/A alternation: the offset goes away and back within 24 hours — two
-//!   machines or two people;
-//! * short slips: one to three commits at a far-away offset (≥ 3 h) between
-//!   normal ones, lasting under a day.
+//! * impossible jump: the offset changes by ≥ 2 h sooner than a person could
+//!   fly that far (one hour of offset per hour of travel, plus two hours at
+//!   the airports) — unless both runs are long (≥ 2 days and ≥ 5 commits):
+//!   that is a trip, and people often set their clock on arrival;
+//! * excursion: A/B/A where B is short (≤ 3 commits, under a day), ≥ 2 h away,
+//!   and A resumes within 24 hours — two machines or two people.
 //!
-//! Genuine trips are runs of several days at the new offset: they are not
-//! counted. `+0000` is left out on both sides (containers, CI) and 1-hour
-//! changes are DST.
+//! `+0000` is left out (containers, CI) and 1-hour changes are DST.
 
 use serde_json::json;
 
 use super::{Family, Finding, Severity, Subject, examples};
 use crate::history::CommitRecord;
-use crate::profiles::format_offset;
+use crate::profiles::{OffsetRun, format_offset};
 
 pub const ID: &str = "offset-slips";
 
 const HOUR: i64 = 3600;
 
+fn is_long(run: &OffsetRun) -> bool {
+    run.end - run.start >= 48 * HOUR && run.commits >= 5
+}
+
+fn gap_hours(a: &OffsetRun, b: &OffsetRun) -> f64 {
+    ((a.offset_minutes.unwrap_or(0) as i32 - b.offset_minutes.unwrap_or(0) as i32).abs()) as f64 / 60.0
+}
+
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
-    let commits: Vec<&CommitRecord> = s.timed().filter(|r| r.author_offset().is_some_and(|o| o != 0)).collect();
+    let commits: Vec<CommitRecord> = s
+        .timed()
+        .filter(|r| r.author_offset().is_some_and(|o| o != 0))
+        .copied()
+        .collect();
     if commits.len() < 3 {
         return None;
     }
-    let mut impossible: Vec<&CommitRecord> = Vec::new();
-    let mut alternations: Vec<&CommitRecord> = Vec::new();
-    for w in commits.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        let delta_h = (a.author_offset as i64 - b.author_offset as i64).abs() as f64 / 60.0;
-        if delta_h < 2.0 {
+    let runs = crate::profiles::offset_runs(&commits, s.profile.kind);
+    let mut impossible: Vec<i64> = Vec::new();
+    let mut excursions: Vec<i64> = Vec::new();
+    for i in 1..runs.len() {
+        let (a, b) = (&runs[i - 1], &runs[i]);
+        let delta = gap_hours(a, b);
+        if delta < 2.0 {
             continue;
         }
-        let elapsed_h = (b.author_time - a.author_time) as f64 / HOUR as f64;
-        if elapsed_h < delta_h + 2.0 {
-            impossible.push(b);
+        let elapsed = (b.start - a.end) as f64 / HOUR as f64;
+        if elapsed < delta + 2.0 && !(is_long(a) && is_long(b)) {
+            impossible.push(b.start);
         }
-    }
-    for w in commits.windows(3) {
-        let (a, b, c) = (w[0], w[1], w[2]);
-        if a.author_offset == c.author_offset
-            && (a.author_offset as i64 - b.author_offset as i64).abs() >= 120
-            && c.author_time - a.author_time <= 24 * HOUR
-        {
-            alternations.push(b);
-        }
-    }
-    // Short slips: runs of <= 3 commits under a day at >= 3 h from both neighbours' (equal) offset.
-    let runs = crate::profiles::offset_runs(
-        &commits.iter().map(|r| **r).collect::<Vec<_>>(),
-        s.profile.kind,
-    );
-    let mut slips = 0u64;
-    for w in runs.windows(3) {
-        let (a, b, c) = (&w[0], &w[1], &w[2]);
-        if a.offset_minutes == c.offset_minutes
+        if let Some(c) = runs.get(i + 1)
+            && a.offset_minutes == c.offset_minutes
             && b.commits <= 3
             && b.end - b.start < 24 * HOUR
-            && (a.offset_minutes.unwrap_or(0) as i32 - b.offset_minutes.unwrap_or(0) as i32).abs() >= 180
+            && c.start - a.end <= 24 * HOUR
         {
-            slips += 1;
+            excursions.push(b.start);
         }
     }
-    let events = impossible.len() as u64 + alternations.len() as u64 + slips;
+    let events = impossible.len().max(excursions.len()) as u64;
     if events == 0 {
         return None;
     }
@@ -77,25 +71,26 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     } else {
         Severity::Low
     };
-    let mut ex: Vec<&CommitRecord> = impossible.iter().chain(alternations.iter()).copied().collect();
-    ex.sort_by_key(|r| r.author_time);
-    ex.dedup_by_key(|r| r.id);
+    let mut at: Vec<i64> = impossible.iter().chain(excursions.iter()).copied().collect();
+    at.sort_unstable();
+    at.dedup();
+    let ex = commits.iter().filter(|r| at.binary_search(&r.author_time).is_ok());
     Some(Finding {
         rule: ID,
         family: Family::Offsets,
         severity,
         summary: format!(
-            "{} impossible offset jumps, {} A/B/A alternations within a day, {slips} short slips to a far offset",
+            "{} offset jumps faster than travel allows and {} brief excursions to a far offset (A/B/A within a day)",
             impossible.len(),
-            alternations.len()
+            excursions.len()
         ),
         evidence: json!({
             "impossible_jumps": impossible.len(),
-            "alternations": alternations.len(),
-            "short_slips": slips,
+            "excursions": excursions.len(),
             "commits_judged": commits.len(),
+            "offset_runs": runs.len(),
             "offsets_seen": s.profile.dominant_offsets().iter().take(5).map(|(o, n)| json!({"offset": format_offset(*o), "commits": n})).collect::<Vec<_>>(),
-            "examples": examples(ex.iter().copied(), 5),
+            "examples": examples(ex, 5),
         }),
     })
 }

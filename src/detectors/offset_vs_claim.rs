@@ -1,6 +1,10 @@
 //! Offset vs claim: commits whose recorded offset the claimed location never
 //! had at that instant (DST-aware, from the tz database).
 //!
+//! Trips are allowed for: a run of one mismatched offset lasting 2–21 days
+//! with at least 5 commits is counted as a trip, reported, and left out of
+//! the share (unless trips make up most of the history).
+//!
 //! `+0000` is left out: containers, CI runners and privacy settings write it,
 //! so it says nothing about where a person is (and is not read as "London").
 
@@ -15,16 +19,37 @@ pub const ID: &str = "offset-vs-claim";
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let claim = s.claim?;
-    let mut judged = 0u64;
-    let mut mismatched: BTreeMap<i16, (u64, Vec<&crate::history::CommitRecord>)> = BTreeMap::new();
-    for r in s.timed() {
-        let Some(off) = r.author_offset() else { continue };
-        if off == 0 {
-            continue;
+    let commits: Vec<&crate::history::CommitRecord> =
+        s.timed().filter(|r| r.author_offset().is_some_and(|o| o != 0)).collect();
+    let judged = commits.len() as u64;
+    let mismatch: Vec<bool> = commits
+        .iter()
+        .map(|r| !claim.location.offsets_at(r.author_time).contains(&(r.author_offset as i32)))
+        .collect();
+    // Trip-like runs: consecutive mismatched commits at one offset over 2–21 days.
+    let mut in_trip = vec![false; commits.len()];
+    let mut trips = 0u64;
+    let mut i = 0;
+    while i < commits.len() {
+        let mut j = i;
+        while j + 1 < commits.len() && commits[j + 1].author_offset == commits[i].author_offset {
+            j += 1;
         }
-        judged += 1;
-        if !claim.location.offsets_at(r.author_time).contains(&(off as i32)) {
-            let e = mismatched.entry(off).or_default();
+        let span = commits[j].author_time - commits[i].author_time;
+        if mismatch[i] && j - i + 1 >= 5 && (2 * 86_400..=21 * 86_400).contains(&span) {
+            trips += 1;
+            in_trip[i..=j].iter_mut().for_each(|t| *t = true);
+        }
+        i = j + 1;
+    }
+    let trip_commits = in_trip.iter().filter(|t| **t).count() as u64;
+    let total_mismatched = mismatch.iter().filter(|m| **m).count() as u64;
+    // Trips covering most of the history are not trips.
+    let discount_trips = trip_commits * 2 < judged;
+    let mut mismatched: BTreeMap<i16, (u64, Vec<&crate::history::CommitRecord>)> = BTreeMap::new();
+    for (k, r) in commits.iter().enumerate() {
+        if mismatch[k] && !(discount_trips && in_trip[k]) {
+            let e = mismatched.entry(r.author_offset).or_default();
             e.0 += 1;
             if e.1.len() < 3 {
                 e.1.push(r);
@@ -32,7 +57,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         }
     }
     let bad: u64 = mismatched.values().map(|v| v.0).sum();
-    if bad == 0 || judged == 0 {
+    if total_mismatched == 0 || judged == 0 {
         return None;
     }
     let share = bad as f64 / judged as f64;
@@ -40,7 +65,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         Severity::High
     } else if share >= 0.2 && bad >= 5 {
         Severity::Medium
-    } else if bad >= 3 {
+    } else if bad >= 3 || trips > 0 {
         Severity::Low
     } else {
         Severity::Info
@@ -58,14 +83,19 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         family: Family::Offsets,
         severity,
         summary: format!(
-            "{bad} of {judged} commits ({:.0}%) carry an offset {} never had at that moment: {top}",
+            "{bad} of {judged} commits ({:.0}%) carry an offset {} never had at that moment{}{}",
             share * 100.0,
-            claim.location.text
+            claim.location.text,
+            if top.is_empty() { String::new() } else { format!(": {top}") },
+            if discount_trips && trips > 0 { format!(" (plus {trip_commits} commits in {trips} trip-like stays, not counted)") } else { String::new() }
         ),
         evidence: json!({
             "claimed_location": claim.location.text,
             "commits_judged": judged,
             "commits_mismatched": bad,
+            "trip_like_stays": trips,
+            "commits_in_trip_like_stays": trip_commits,
+            "trips_discounted": discount_trips,
             "share": crate::rhythm::round3(share),
             "by_offset": by_offset.iter().map(|(o, (n, ex))| json!({
                 "offset": format_offset(Some(**o)),
