@@ -44,7 +44,8 @@ fn match_claim(history: &History, contributor: u32, claims: &[Claim]) -> Option<
 }
 
 pub fn analyse(history: History, claims: Vec<Claim>, thresholds: Thresholds) -> Analysis {
-    let profiles = profiles::build(&history);
+    // Identities seen only as committers have no commits of their own to judge.
+    let profiles: Vec<Profile> = profiles::build(&history).into_iter().filter(|p| p.commits > 0).collect();
     let results: Vec<ContributorResult> = profiles
         .into_par_iter()
         .map(|profile| {

@@ -247,9 +247,15 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
                 reason: history.incomplete.join("; "),
             });
         }
+        let shallow = history.repos.iter().any(|r| r.shallow);
         let _ = writeln!(
             stderr,
-            "hint: fetch the full history (git fetch --unshallow; in GitHub Actions: fetch-depth: 0) or pass --require-full-history to make this an error"
+            "hint: {}; --require-full-history makes this an error",
+            if shallow {
+                "fetch the full history (git fetch --unshallow; in GitHub Actions: fetch-depth: 0 on actions/checkout)"
+            } else {
+                "run git fsck to find what is missing, and fetch or restore the objects"
+            }
         );
     }
     let analysis = analysis::analyse(history, claims, thresholds);

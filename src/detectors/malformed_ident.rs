@@ -20,7 +20,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     Some(Finding {
         rule: ID,
         family: Family::Tooling,
-        severity: if total >= 3 { Severity::Low } else { Severity::Info },
+        severity: Severity::Low,
         summary: format!("{total} identity lines git would not write: {kinds}"),
         evidence: json!({
             "by_problem": fp.malformed,

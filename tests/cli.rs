@@ -1,0 +1,380 @@
+//! End-to-end tests of the `git-alibi` binary on fixture repositories built by
+//! `fixtures/build.sh` (and synthetic ones through `git fast-import`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use assert_cmd::cargo::CommandCargoExt;
+use serde_json::Value;
+
+fn fixtures() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        // Outside the project tree, so repository discovery cannot climb into it.
+        let dir = tempfile::Builder::new().prefix("git-alibi-fixtures").tempdir().unwrap().keep();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/build.sh");
+        let out = Command::new("bash").arg(script).arg(&dir).output().unwrap();
+        assert!(out.status.success(), "fixtures failed: {}", String::from_utf8_lossy(&out.stderr));
+        build_synthetic(&dir.join("population"));
+        dir
+    })
+}
+
+fn git(dir: &Path) -> Command {
+    let mut c = Command::new("git");
+    c.current_dir(dir)
+        .env("TZ", "UTC")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null");
+    c
+}
+
+/// An honest New Yorker and an impostor living at UTC+9 whose offsets were
+/// rewritten to New York's real (DST-aware) offsets: only timing betrays them.
+fn build_synthetic(dir: &Path) {
+    use git_alibi::synth::{OffsetMode, Person, Rng, SimIdentity, simulate, zone};
+    std::fs::create_dir_all(dir).unwrap();
+    assert!(git(dir).args(["init", "-q", "-b", "main"]).status().unwrap().success());
+    let mut rng = Rng::new(42);
+    let start = chrono::NaiveDate::from_ymd_opt(2023, 1, 2).unwrap();
+    let honest = Person::new(&mut rng, "Honest Nyc", zone("America/New_York"));
+    let mut impostor = Person::new(&mut rng, "Imposter Nyc", zone("Asia/Pyongyang"));
+    impostor.offsets = OffsetMode::Zone(zone("America/New_York"));
+    let ids = vec![
+        SimIdentity {
+            name: honest.name.clone(),
+            email: "honest@example.org".into(),
+            commits: simulate(&mut rng, &honest, start, 300),
+        },
+        SimIdentity {
+            name: impostor.name.clone(),
+            email: "impostor@example.org".into(),
+            commits: simulate(&mut rng, &impostor, start, 300),
+        },
+    ];
+    let mut child = git(dir).args(["fast-import", "--quiet"]).stdin(Stdio::piped()).spawn().unwrap();
+    git_alibi::synth::write_fast_import(child.stdin.as_mut().unwrap(), &ids, "main").unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn alibi(args: &[&str]) -> Run {
+    let out = Command::cargo_bin("git-alibi")
+        .unwrap()
+        .args(args)
+        .env("TZ", "UTC")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env_remove("GIT_ALIBI_SALT")
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn fx(name: &str) -> String {
+    fixtures().join(name).to_string_lossy().into_owned()
+}
+
+fn validated_json(run: &Run) -> Value {
+    let v: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout));
+    static SCHEMA: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let validator = SCHEMA.get_or_init(|| {
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema/report.schema.json")).unwrap();
+        jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
+    });
+    let errors: Vec<String> = validator.iter_errors(&v).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "schema errors: {errors:#?}");
+    v
+}
+
+fn contributor<'a>(v: &'a Value, name: &str) -> &'a Value {
+    v["contributors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no contributor {name}"))
+}
+
+fn rules(c: &Value) -> Vec<String> {
+    c["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn scan_basic_attributes_every_commit_and_merges_identities() {
+    let run = alibi(&["scan", "--format", "json", &fx("basic")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = validated_json(&run);
+    let total: u64 = v["contributors"].as_array().unwrap().iter().map(|c| c["commits"].as_u64().unwrap()).sum();
+    assert_eq!(total, v["summary"]["commits"].as_u64().unwrap());
+    assert_eq!(total, 13);
+    let alice = contributor(&v, "Alice Example");
+    // Old address merged by .mailmap; the merge commit counted.
+    assert_eq!(alice["commits"], 6);
+    assert_eq!(alice["merges"], 1);
+    assert_eq!(alice["identities"], 1);
+    // DST change shows in the offset timeline.
+    let offsets: Vec<&str> = alice["profile"]["offset_timeline"].as_array().unwrap().iter().map(|r| r["offset"].as_str().unwrap()).collect();
+    assert_eq!(offsets, ["-05:00", "-04:00"]);
+    // Emails are hidden by default.
+    assert!(alice["emails"][0].as_str().unwrap().starts_with("email-"));
+    assert!(!run.stdout.contains("alice@example.org"));
+    let bot = contributor(&v, "dependabot[bot]");
+    assert_eq!(bot["kind"], "bot");
+    // The web-UI squash merge is counted but kept out of Ravi's timing.
+    let ravi = contributor(&v, "Ravi Kumar");
+    assert_eq!(ravi["commits"], 3);
+    assert_eq!(ravi["profile"]["timed_commits"], 2);
+    let sita = contributor(&v, "Sita Sharma");
+    assert_eq!(sita["profile"]["dominant_offsets"][0][0], "+05:45");
+    let kim = contributor(&v, "Kim Minsu");
+    let fp = &kim["profile"]["fingerprint"];
+    assert_eq!(fp["encodings"]["euc-kr"], 1);
+    assert_eq!(fp["signature_kinds"]["ssh"], 1);
+    assert_eq!(fp["message_scripts"]["hangul"], 1);
+    assert_eq!(fp["trailers"]["Signed-off-by"], 1);
+    assert_eq!(fp["trailers"]["Co-authored-by"], 1);
+}
+
+#[test]
+fn show_emails_and_pseudonyms() {
+    let run = alibi(&["scan", "--format", "json", "--show-emails", &fx("basic")]);
+    let v = validated_json(&run);
+    assert_eq!(contributor(&v, "Alice Example")["emails"][0], "alice@example.org");
+    let run = alibi(&["scan", "--format", "json", "--pseudonymize", &fx("basic")]);
+    let v = validated_json(&run);
+    assert!(!run.stdout.contains("Alice"));
+    assert!(v["contributors"].as_array().unwrap().iter().all(|c| c["name"].as_str().unwrap().starts_with("person-")));
+    // A different salt gives different pseudonyms.
+    let salted = alibi(&["scan", "--format", "json", "--pseudonym-salt", "s3cret", &fx("basic")]);
+    assert_ne!(validated_json(&salted)["contributors"][0]["id"], v["contributors"][0]["id"]);
+}
+
+#[test]
+fn json_is_byte_identical_across_runs() {
+    let a = alibi(&["scan", "--format", "json", &fx("basic"), &fx("forged")]);
+    let b = alibi(&["scan", "--format", "json", &fx("basic"), &fx("forged")]);
+    assert_eq!(a.code, 0);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn forged_headers_are_reported_not_normalised() {
+    let run = alibi(&["scan", "--format", "json", &fx("forged")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = validated_json(&run);
+    let rails = contributor(&v, "Rails Style");
+    assert!(rules(rails).contains(&"malformed-ident".to_owned()));
+    assert_eq!(rails["profile"]["fingerprint"]["malformed_examples"][0]["raw"], "+051800");
+    assert_eq!(rails["profile"]["dominant_offsets"][0][0], "invalid");
+    let neg = contributor(&v, "Neg Zero");
+    assert_eq!(neg["profile"]["fingerprint"]["malformed_idents"]["negative-zero-offset"], 2);
+    let nines = contributor(&v, "Nine Nine");
+    assert_eq!(nines["profile"]["fingerprint"]["malformed_idents"]["bad-offset"], 2);
+    let two = contributor(&v, "A");
+    assert_eq!(two["profile"]["fingerprint"]["malformed_idents"]["extra-brackets"], 1);
+    let pak = contributor(&v, "Pak Example");
+    assert!(rules(pak).contains(&"pyongyang-time".to_owned()));
+    assert_eq!(pak["verdict"], "suspicious");
+    let tt = contributor(&v, "Time Travel");
+    assert_eq!(tt["profile"]["delay"]["committed_before_authored"], 1);
+    assert_eq!(tt["profile"]["fingerprint"]["unknown_headers"]["x-custom-header"], 1);
+    let latin = v["contributors"].as_array().unwrap().iter().find(|c| c["name"].as_str().unwrap().starts_with("Latin")).unwrap();
+    assert_eq!(latin["profile"]["fingerprint"]["encodings"]["iso-8859-1"], 1);
+}
+
+#[test]
+fn hostile_strings_are_neutralised_in_text() {
+    let run = alibi(&["scan", "--color", "never", &fx("forged")]);
+    assert_eq!(run.code, 0);
+    assert!(!run.stdout.contains('\x1b'), "raw escape in text output");
+    assert!(!run.stdout.contains('\u{202e}'), "raw bidi override in text output");
+    assert!(run.stdout.contains("\\u{1b}[31mRED"));
+    // The 5000-character name is truncated.
+    assert!(!run.stdout.contains(&"X".repeat(100)));
+    // JSON keeps them, escaped by the serializer.
+    let json = alibi(&["scan", "--format", "json", &fx("forged")]);
+    assert!(!json.stdout.contains('\x1b'));
+    assert!(json.stdout.contains("\\u001b[31mRED"));
+}
+
+#[test]
+fn offset_slips_fire_on_alternation() {
+    let v = validated_json(&alibi(&["scan", "--format", "json", &fx("slips")]));
+    let c = contributor(&v, "Slippy");
+    let f = &c["findings"][0];
+    assert_eq!(f["rule"], "offset-slips");
+    assert_eq!(f["severity"], "high");
+    assert_eq!(f["evidence"]["excursions"], 12);
+}
+
+#[test]
+fn exit_codes() {
+    // 0: ran, nothing at or above --fail-on.
+    assert_eq!(alibi(&["scan", &fx("basic"), "--fail-on", "medium"]).code, 0);
+    // 1: a finding reaches --fail-on.
+    assert_eq!(alibi(&["scan", &fx("forged"), "--fail-on", "high"]).code, 1);
+    assert_eq!(alibi(&["scan", &fx("forged")]).code, 0);
+    // 2: not a repository, bad options, bad revision.
+    let r = alibi(&["scan", &fx("not-a-repo")]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not a git repository"), "{}", r.stderr);
+    assert!(r.stderr.contains("hint:"));
+    assert_eq!(alibi(&["scan", "--format", "yaml", &fx("basic")]).code, 2);
+    assert_eq!(alibi(&["scan", &fx("basic"), "--since", "yesterday"]).code, 2);
+    assert_eq!(alibi(&["scan", &fx("basic"), "--range", "nope..main"]).code, 2);
+    assert_eq!(alibi(&["frobnicate"]).code, 2);
+    assert_eq!(alibi(&["--help"]).code, 0);
+}
+
+#[test]
+fn repository_states() {
+    for name in ["empty", "bare.git", "worktree"] {
+        let run = alibi(&["scan", "--format", "json", &fx(name)]);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        validated_json(&run);
+    }
+    let v = validated_json(&alibi(&["scan", "--format", "json", &fx("bare.git")]));
+    assert_eq!(v["summary"]["commits"], 13);
+    let v = validated_json(&alibi(&["scan", "--format", "json", &fx("empty")]));
+    assert_eq!(v["summary"]["commits"], 0);
+}
+
+#[test]
+fn shallow_clone_is_incomplete() {
+    let run = alibi(&["scan", "--format", "json", &fx("shallow")]);
+    assert_eq!(run.code, 0);
+    assert!(run.stderr.contains("fetch-depth: 0"), "{}", run.stderr);
+    let v = validated_json(&run);
+    assert_eq!(v["incomplete"], true);
+    assert!(v["incomplete_reasons"][0].as_str().unwrap().contains("shallow"));
+    let strict = alibi(&["scan", "--require-full-history", &fx("shallow")]);
+    assert_eq!(strict.code, 2);
+}
+
+#[test]
+fn missing_objects_are_reported() {
+    let run = alibi(&["scan", "--format", "json", &fx("corrupt")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = validated_json(&run);
+    assert_eq!(v["incomplete"], true);
+    assert!(v["repositories"][0]["missing_objects"].as_u64().unwrap() >= 1);
+    assert_eq!(alibi(&["scan", "--require-full-history", &fx("corrupt")]).code, 2);
+}
+
+#[test]
+fn ranges_and_dates() {
+    let v = validated_json(&alibi(&["scan", "--format", "json", &fx("basic"), "main~1..main"]));
+    assert_eq!(v["summary"]["commits"], 1);
+    assert_eq!(v["options"]["range"], "main~1..main");
+    // feature...main: commits on either side but not both.
+    let v = validated_json(&alibi(&["scan", "--format", "json", &fx("basic"), "feature...main"]));
+    assert_eq!(v["summary"]["commits"], 3);
+    let v = validated_json(&alibi(&["scan", "--format", "json", &fx("basic"), "--since", "2024-03-14", "--until", "2024-03-15"]));
+    // Author dates 1710400000 ..= 1710510000 (the squash merge, the old address, Kim, feature, the merge).
+    assert_eq!(v["summary"]["commits"], 5);
+}
+
+#[test]
+fn many_repositories_merge_contributors() {
+    let v = validated_json(&alibi(&["scan", "--format", "json", &fx("basic"), &fx("slips")]));
+    assert_eq!(v["repositories"].as_array().unwrap().len(), 2);
+    let alice = contributor(&v, "Alice Example");
+    assert_eq!(alice["repositories"].as_object().unwrap().len(), 1);
+    // The bare clone holds the same commits: they count once.
+    let v = validated_json(&alibi(&["scan", "--format", "json", &fx("basic"), &fx("bare.git")]));
+    assert_eq!(v["summary"]["commits"], 13);
+}
+
+fn write_roster(body: &str) -> PathBuf {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let path = dir.join("roster.csv");
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
+#[test]
+fn audit_flags_dst_aware_impostor_and_clears_honest_person() {
+    let roster = write_roster(
+        "email,name,location,team\nhonest@example.org,Honest,America/New_York,a\nimpostor@example.org,Imp,America/New_York,b\nghost@example.org,Ghost,US,c\n",
+    );
+    let run = alibi(&["audit", "--roster", roster.to_str().unwrap(), "--format", "json", &fx("population")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = validated_json(&run);
+    let imp = contributor(&v, "Imposter Nyc");
+    assert!(rules(imp).contains(&"circadian-mismatch".to_owned()), "{imp:#}");
+    assert!(["suspicious", "contradiction"].contains(&imp["verdict"].as_str().unwrap()));
+    // Offsets were rewritten DST-aware: no offset rule fires.
+    assert!(!rules(imp).contains(&"offset-vs-claim".to_owned()));
+    let inferred = imp["inferred_utc_offset_hours"].as_f64().unwrap();
+    // The point estimate carries the person's own chronotype; it sits far east of New York.
+    assert!(inferred >= 5.0, "inferred {inferred}");
+    let honest = contributor(&v, "Honest Nyc");
+    assert_eq!(honest["verdict"], "consistent", "{honest:#}");
+    assert_eq!(honest["claim"]["location"], "America/New_York");
+    // The ghost matches nobody: a warning, and listed.
+    assert!(run.stderr.contains("matches no contributor"));
+    assert_eq!(v["unmatched_claims"].as_array().unwrap().len(), 1);
+    // The impostor ranks first.
+    assert_eq!(v["contributors"][0]["name"], "Imposter Nyc");
+    // --fail-on applies to audit.
+    let gate = alibi(&["audit", "--roster", roster.to_str().unwrap(), "--fail-on", "medium", &fx("population")]);
+    assert_eq!(gate.code, 1);
+    assert!(gate.stdout.contains("circadian-mismatch"));
+}
+
+#[test]
+fn audit_fixed_offset_impostor_gets_offset_evidence() {
+    // Alice claims Tokyo: her New York offsets were never Tokyo's.
+    let roster = write_roster("email,location\nalice@example.org,Asia/Tokyo\nkim@example.kr,KR\n");
+    let v = validated_json(&alibi(&["audit", "--roster", roster.to_str().unwrap(), "--format", "json", &fx("basic")]));
+    let alice = contributor(&v, "Alice Example");
+    assert!(rules(alice).contains(&"offset-vs-claim".to_owned()));
+    assert_eq!(contributor(&v, "Kim Minsu")["claim"]["kind"], "country");
+    assert!(contributor(&v, "Ravi Kumar")["claim"].is_null());
+}
+
+#[test]
+fn bad_roster_lines_exit_2_with_line_and_hint() {
+    let roster = write_roster("email,name,location\na@x.org,A,Europe/Berlin\nb@x.org,B,America/Chicgo\n");
+    let run = alibi(&["audit", "--roster", roster.to_str().unwrap(), &fx("basic")]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("roster.csv:3"), "{}", run.stderr);
+    assert!(run.stderr.contains("America/Chicago"), "{}", run.stderr);
+    let roster = write_roster("mail,where\na@x.org,US\n");
+    assert_eq!(alibi(&["audit", "--roster", roster.to_str().unwrap(), &fx("basic")]).code, 2);
+    assert_eq!(alibi(&["audit", "--roster", "/nonexistent/roster.csv", &fx("basic")]).code, 2);
+    // audit with no claims at all is a usage error.
+    assert_eq!(alibi(&["audit", &fx("basic")]).code, 2);
+}
+
+#[test]
+fn repo_config_claims() {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let repo = dir.join("cfg");
+    let status = Command::new("git").args(["clone", "-q", &fx("basic"), repo.to_str().unwrap()]).status().unwrap();
+    assert!(status.success());
+    std::fs::write(
+        repo.join(".git-alibi.toml"),
+        "[thresholds]\nmin_commits = 1\nmin_weeks = 1\n\n[[contributor]]\nemails = [\"alice@example.org\"]\nlocation = \"America/New_York\"\n",
+    )
+    .unwrap();
+    let v = validated_json(&alibi(&["audit", "--format", "json", repo.to_str().unwrap()]));
+    let alice = contributor(&v, "Alice Example");
+    assert_eq!(alice["claim"]["source"], ".git-alibi.toml:7");
+    std::fs::write(repo.join(".git-alibi.toml"), "[[contributor]]\nemails = [\"a@x\"]\nlocation = \"Europe/Berln\"\n").unwrap();
+    let bad = alibi(&["audit", repo.to_str().unwrap()]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("Europe/Berlin"), "{}", bad.stderr);
+}
