@@ -10,17 +10,28 @@ fn main() {
     print!("{}", git_alibi::accuracy::markdown(&rows));
     if std::env::var_os("ACCURACY_DETAIL").is_some() {
         for (case, r) in cases.iter().zip(&analysis.results) {
-            let flagged = matches!(r.judgement.verdict, git_alibi::verdicts::Verdict::Suspicious | git_alibi::verdicts::Verdict::Contradiction);
+            let flagged = matches!(
+                r.judgement.verdict,
+                git_alibi::verdicts::Verdict::Suspicious
+                    | git_alibi::verdicts::Verdict::Contradiction
+            );
             if flagged == case.scenario.is_honest() {
                 eprintln!(
                     "{} claim={} truth={} inferred={:?} commits={} verdict={} findings={:?}",
                     case.scenario.name(),
                     case.claim,
                     case.true_offset_hours,
-                    r.inference.as_ref().map(|i| (i.utc_offset_hours, i.interval_90, i.chronotype_shift_hours)),
+                    r.inference.as_ref().map(|i| (
+                        i.utc_offset_hours,
+                        i.interval_90,
+                        i.chronotype_shift_hours
+                    )),
                     case.commits.len(),
                     r.judgement.verdict.name(),
-                    r.findings.iter().map(|f| (f.rule, f.severity.name(), f.summary.clone())).collect::<Vec<_>>()
+                    r.findings
+                        .iter()
+                        .map(|f| (f.rule, f.severity.name(), f.summary.clone()))
+                        .collect::<Vec<_>>()
                 );
             }
         }

@@ -56,7 +56,13 @@ impl Scenario {
     }
 
     pub fn is_honest(self) -> bool {
-        matches!(self, Scenario::Honest | Scenario::NightOwl | Scenario::WeekendVolunteer | Scenario::Traveller)
+        matches!(
+            self,
+            Scenario::Honest
+                | Scenario::NightOwl
+                | Scenario::WeekendVolunteer
+                | Scenario::Traveller
+        )
     }
 }
 
@@ -89,11 +95,15 @@ pub fn generate(seed: u64, per_scenario: usize) -> Vec<Case> {
     let mut cases = Vec::new();
     for scenario in Scenario::ALL {
         for i in 0..per_scenario {
-            let start = NaiveDate::from_ymd_opt(2021, 1, 4).unwrap_or_default() + chrono::Days::new(rng.below(700));
+            let start = NaiveDate::from_ymd_opt(2021, 1, 4).unwrap_or_default()
+                + chrono::Days::new(rng.below(700));
             let days = 120 + rng.below(400) as u32;
             let name = format!("{}-{i}", scenario.name());
             let case = match scenario {
-                Scenario::Honest | Scenario::NightOwl | Scenario::WeekendVolunteer | Scenario::Traveller => {
+                Scenario::Honest
+                | Scenario::NightOwl
+                | Scenario::WeekendVolunteer
+                | Scenario::Traveller => {
                     let z = zone(rng.pick(synth::HONEST_ZONES));
                     let mut p = Person::new(&mut rng, &name, z);
                     match scenario {
@@ -122,7 +132,9 @@ pub fn generate(seed: u64, per_scenario: usize) -> Vec<Case> {
                         commits: synth::simulate(&mut rng, &p, start, days),
                     }
                 }
-                Scenario::ImpostorRealOffsets | Scenario::ImpostorFixedOffset | Scenario::ImpostorDstAware => {
+                Scenario::ImpostorRealOffsets
+                | Scenario::ImpostorFixedOffset
+                | Scenario::ImpostorDstAware => {
                     let home = zone(rng.pick(&["Asia/Shanghai", "Asia/Pyongyang"]));
                     let claimed = zone(rng.pick(CLAIMED_WEST));
                     let mut p = Person::new(&mut rng, &name, home);
@@ -132,7 +144,9 @@ pub fn generate(seed: u64, per_scenario: usize) -> Vec<Case> {
                     }
                     p.offsets = match scenario {
                         Scenario::ImpostorRealOffsets => OffsetMode::Real,
-                        Scenario::ImpostorFixedOffset => OffsetMode::Fixed(synth::offset_at(claimed, 1_704_067_200)),
+                        Scenario::ImpostorFixedOffset => {
+                            OffsetMode::Fixed(synth::offset_at(claimed, 1_704_067_200))
+                        }
                         _ => OffsetMode::Zone(claimed),
                     };
                     Case {
@@ -172,7 +186,10 @@ pub fn judge(cases: &[Case]) -> Analysis {
     for (i, case) in cases.iter().enumerate() {
         let email = format!("case{i}@example.org");
         let mut identities = BTreeMap::new();
-        identities.insert((format!("case {i}").into_bytes(), email.clone().into_bytes()), case.commits.len() as u64);
+        identities.insert(
+            (format!("case {i}").into_bytes(), email.clone().into_bytes()),
+            case.commits.len() as u64,
+        );
         contributors.push(Contributor {
             key: email.clone().into_bytes(),
             identities: identities.clone(),
@@ -190,7 +207,11 @@ pub fn judge(cases: &[Case]) -> Analysis {
                 contributor: i as u32,
                 committer: i as u32,
                 author_offset: c.offset_minutes as i16,
-                committer_offset: if c.offset_minutes == OFFSET_INVALID as i32 { 0 } else { c.offset_minutes as i16 },
+                committer_offset: if c.offset_minutes == OFFSET_INVALID as i32 {
+                    0
+                } else {
+                    c.offset_minutes as i16
+                },
                 flags: 0,
                 repo: 0,
             });
@@ -276,7 +297,9 @@ pub fn tally(cases: &[Case], analysis: &Analysis) -> Vec<Row> {
             if let Some(inf) = &result.inference {
                 // Summer/winter: count either of the true zone's offsets as right.
                 let truth = case.true_offset_hours;
-                let err = (inf.utc_offset_hours - truth).abs().min((inf.utc_offset_hours - truth - 1.0).abs());
+                let err = (inf.utc_offset_hours - truth)
+                    .abs()
+                    .min((inf.utc_offset_hours - truth - 1.0).abs());
                 errors.push(err);
                 if inf.interval_90[0] <= truth + 1.0 && truth <= inf.interval_90[1] {
                     covered += 1;
@@ -285,7 +308,11 @@ pub fn tally(cases: &[Case], analysis: &Analysis) -> Vec<Row> {
         }
         errors.sort_by(f64::total_cmp);
         row.median_error_hours = errors.get(errors.len() / 2).copied().unwrap_or(f64::NAN);
-        row.interval_coverage = if errors.is_empty() { f64::NAN } else { covered as f64 / errors.len() as f64 };
+        row.interval_coverage = if errors.is_empty() {
+            f64::NAN
+        } else {
+            covered as f64 / errors.len() as f64
+        };
         rows.push(row);
     }
     rows

@@ -40,24 +40,35 @@ fn match_claim(history: &History, contributor: u32, claims: &[Claim]) -> Option<
         .map(|(_, e)| String::from_utf8_lossy(e).trim().to_ascii_lowercase())
         .collect();
     emails.push(String::from_utf8_lossy(&c.key).into_owned());
-    claims.iter().position(|claim| claim.emails.iter().any(|e| emails.contains(e)))
+    claims
+        .iter()
+        .position(|claim| claim.emails.iter().any(|e| emails.contains(e)))
 }
 
 pub fn analyse(history: History, claims: Vec<Claim>, thresholds: Thresholds) -> Analysis {
     // Identities seen only as committers have no commits of their own to judge.
-    let profiles: Vec<Profile> = profiles::build(&history).into_iter().filter(|p| p.commits > 0).collect();
+    let profiles: Vec<Profile> = profiles::build(&history)
+        .into_iter()
+        .filter(|p| p.commits > 0)
+        .collect();
     let results: Vec<ContributorResult> = profiles
         .into_par_iter()
         .map(|profile| {
             let records = history.records_of(profile.contributor);
             let claim = match_claim(&history, profile.contributor, &claims);
             let observations = if profile.kind == ContributorKind::Human {
-                rhythm::observations(records.iter().filter(|r| crate::history::is_timed(r, profile.kind)))
+                rhythm::observations(
+                    records
+                        .iter()
+                        .filter(|r| crate::history::is_timed(r, profile.kind)),
+                )
             } else {
                 [0; 168]
             };
             let n: u32 = observations.iter().sum();
-            let inference = (n >= MIN_OBSERVATIONS_FOR_INFERENCE).then(|| rhythm::infer(&observations)).flatten();
+            let inference = (n >= MIN_OBSERVATIONS_FOR_INFERENCE)
+                .then(|| rhythm::infer(&observations))
+                .flatten();
             let subject = Subject {
                 profile: &profile,
                 records,

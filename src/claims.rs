@@ -55,7 +55,9 @@ pub fn zones_of_country(code: &str) -> Vec<Tz> {
 }
 
 pub fn country_of_zone(zone: &str) -> Option<String> {
-    zone_tab().find(|(_, z)| *z == zone).map(|(c, _)| c.to_owned())
+    zone_tab()
+        .find(|(_, z)| *z == zone)
+        .map(|(c, _)| c.to_owned())
 }
 
 /// Parse `UTC+05:30`, `UTC-3`, `GMT+1`, `+0530`, `-03:00`.
@@ -102,7 +104,9 @@ impl Location {
         if t.len() == 2 && t.chars().all(|c| c.is_ascii_alphabetic()) {
             let zones = zones_of_country(t);
             if zones.is_empty() {
-                return Err(format!("'{t}' is not an ISO 3166-1 alpha-2 country code with a time zone"));
+                return Err(format!(
+                    "'{t}' is not an ISO 3166-1 alpha-2 country code with a time zone"
+                ));
             }
             return Ok(Location {
                 text: t.to_ascii_uppercase(),
@@ -121,7 +125,9 @@ impl Location {
                 country: None,
             });
         }
-        Err(format!("'{t}' is not an IANA zone, a country code or a UTC offset"))
+        Err(format!(
+            "'{t}' is not an IANA zone, a country code or a UTC offset"
+        ))
     }
 
     /// Offsets (minutes east of UTC) the claimed location had at `seconds`.
@@ -135,7 +141,12 @@ impl Location {
         let mut v: Vec<i32> = self
             .zones
             .iter()
-            .map(|tz| tz.offset_from_utc_datetime(&dt.naive_utc()).fix().local_minus_utc() / 60)
+            .map(|tz| {
+                tz.offset_from_utc_datetime(&dt.naive_utc())
+                    .fix()
+                    .local_minus_utc()
+                    / 60
+            })
             .collect();
         v.sort_unstable();
         v.dedup();
@@ -159,7 +170,11 @@ impl Location {
     pub fn reading_offset(&self, seconds: i64, recorded: Option<i32>) -> i32 {
         let offs = self.offsets_at(seconds);
         match recorded {
-            Some(r) => offs.iter().copied().min_by_key(|o| (o - r).abs()).unwrap_or(0),
+            Some(r) => offs
+                .iter()
+                .copied()
+                .min_by_key(|o| (o - r).abs())
+                .unwrap_or(0),
             None => offs.first().copied().unwrap_or(0),
         }
     }
@@ -170,7 +185,12 @@ pub fn closest_zone(text: &str) -> Option<&'static str> {
     let needle = text.to_ascii_lowercase();
     chrono_tz::TZ_VARIANTS
         .iter()
-        .map(|tz| (tz.name(), levenshtein(&needle, &tz.name().to_ascii_lowercase())))
+        .map(|tz| {
+            (
+                tz.name(),
+                levenshtein(&needle, &tz.name().to_ascii_lowercase()),
+            )
+        })
         .min_by_key(|(name, d)| (*d, *name))
         .filter(|(_, d)| *d <= needle.len().max(4) / 2)
         .map(|(n, _)| n)
@@ -182,7 +202,9 @@ fn levenshtein(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + (ca != *cb) as usize).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + (ca != *cb) as usize)
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -232,7 +254,10 @@ pub fn parse_roster(path: &Path, bytes: &[u8]) -> Result<Vec<Claim>, Error> {
     let (Some(email_col), Some(location_col)) = (col("email"), col("location")) else {
         return Err(err(
             1,
-            format!("the header row must name the columns 'email' and 'location' (found: {})", headers.iter().collect::<Vec<_>>().join(", ")),
+            format!(
+                "the header row must name the columns 'email' and 'location' (found: {})",
+                headers.iter().collect::<Vec<_>>().join(", ")
+            ),
             Some("for example: email,name,location".into()),
         ));
     };
@@ -250,7 +275,11 @@ pub fn parse_roster(path: &Path, bytes: &[u8]) -> Result<Vec<Claim>, Error> {
         let email = record.get(email_col).unwrap_or("").to_owned();
         let location_text = record.get(location_col).unwrap_or("");
         if email.is_empty() || !email.contains('@') {
-            return Err(err(line, format!("bad email '{email}'"), Some("the email column needs an address such as ada@example.org".into())));
+            return Err(err(
+                line,
+                format!("bad email '{email}'"),
+                Some("the email column needs an address such as ada@example.org".into()),
+            ));
         }
         let location = Location::parse(location_text).map_err(|message| {
             let hint = closest_zone(location_text).map(|z| format!("did you mean '{z}'?")).or_else(|| {
@@ -260,7 +289,10 @@ pub fn parse_roster(path: &Path, bytes: &[u8]) -> Result<Vec<Claim>, Error> {
         })?;
         claims.push(Claim {
             emails: vec![email.to_ascii_lowercase()],
-            name: name_col.and_then(|c| record.get(c)).filter(|s| !s.is_empty()).map(str::to_owned),
+            name: name_col
+                .and_then(|c| record.get(c))
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
             location,
             source: format!("{}:{line}", path.display()),
             source_file: path.display().to_string(),
@@ -361,7 +393,10 @@ mod tests {
         assert_eq!(ny.country.as_deref(), Some("US"));
         let us = Location::parse("US").unwrap();
         assert!(us.zones.len() > 10);
-        assert_eq!(Location::parse("UTC+05:30").unwrap().fixed_minutes, Some(330));
+        assert_eq!(
+            Location::parse("UTC+05:30").unwrap().fixed_minutes,
+            Some(330)
+        );
         assert_eq!(Location::parse("UTC-3").unwrap().fixed_minutes, Some(-180));
         assert!(Location::parse("Mars/Olympus").is_err());
         assert_eq!(closest_zone("America/Chicgo"), Some("America/Chicago"));

@@ -20,7 +20,11 @@ pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "git-alibi", version, about = "Do the traces in each contributor's commits fit where they say they work?")]
+#[command(
+    name = "git-alibi",
+    version,
+    about = "Do the traces in each contributor's commits fit where they say they work?"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -79,7 +83,12 @@ pub struct CommonArgs {
     pub pseudonymize: bool,
     /// Secret salt for pseudonyms (or GIT_ALIBI_SALT); without one, pseudonyms
     /// are stable but can be reversed by guessing emails.
-    #[arg(long, env = "GIT_ALIBI_SALT", value_name = "SALT", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "GIT_ALIBI_SALT",
+        value_name = "SALT",
+        hide_env_values = true
+    )]
     pub pseudonym_salt: Option<String>,
     /// Do not apply .mailmap.
     #[arg(long)]
@@ -127,7 +136,10 @@ fn parse_date(option: &'static str, value: &str, end_of_day: bool) -> Result<i64
 }
 
 /// Split positional arguments into repository paths and at most one range.
-fn split_targets(targets: &[String], range: Option<String>) -> Result<(Vec<PathBuf>, Option<String>), Error> {
+fn split_targets(
+    targets: &[String],
+    range: Option<String>,
+) -> Result<(Vec<PathBuf>, Option<String>), Error> {
     let mut paths = Vec::new();
     let mut range = range;
     for t in targets {
@@ -197,8 +209,16 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         Command::Audit(a) => ("audit", a.targets, a.common, Some(a.roster)),
     };
     let (paths, range) = split_targets(&targets, common.range.clone())?;
-    let since = common.since.as_deref().map(|v| parse_date("--since", v, false)).transpose()?;
-    let until = common.until.as_deref().map(|v| parse_date("--until", v, true)).transpose()?;
+    let since = common
+        .since
+        .as_deref()
+        .map(|v| parse_date("--since", v, false))
+        .transpose()?;
+    let until = common
+        .until
+        .as_deref()
+        .map(|v| parse_date("--until", v, true))
+        .transpose()?;
 
     // Claims: the roster, then each repository's .git-alibi.toml.
     let mut claims: Vec<Claim> = Vec::new();
@@ -239,7 +259,10 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
     let history = history::read(&paths, &options, &|n| bar.set_position(n))?;
     bar.finish_and_clear();
     for reason in &history.incomplete {
-        let _ = writeln!(stderr, "git-alibi: warning: history is incomplete: {reason}");
+        let _ = writeln!(
+            stderr,
+            "git-alibi: warning: history is incomplete: {reason}"
+        );
     }
     if !history.incomplete.is_empty() {
         if common.require_full_history {
@@ -293,7 +316,9 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
             let color = match common.color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
-                ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                ColorChoice::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
             };
             reports::write(&report, common.format, stdout, color).and_then(|_| stdout.flush())
         }
@@ -317,8 +342,10 @@ fn progress_bar() -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} reading history: {pos} commits ({per_sec})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} reading history: {pos} commits ({per_sec})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar

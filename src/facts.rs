@@ -5,7 +5,7 @@
 //! fingerprints we look for. So we parse the raw commit object ourselves,
 //! following git's own `split_ident_line` rules, and keep what was written.
 
-use crate::text::{line_endings, LineEndings};
+use crate::text::{LineEndings, line_endings};
 
 /// A UTC offset as written in an ident line, plus what we made of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +110,10 @@ impl<'a> Ident<'a> {
             return ident;
         };
         ident.email = &line[lt + 1..lt + 1 + gt_rel];
-        let last_gt = line.iter().rposition(|&b| b == b'>').unwrap_or(lt + 1 + gt_rel);
+        let last_gt = line
+            .iter()
+            .rposition(|&b| b == b'>')
+            .unwrap_or(lt + 1 + gt_rel);
         if last_gt != lt + 1 + gt_rel {
             ident.problem = Some(IdentProblem::ExtraBrackets);
         }
@@ -303,12 +306,18 @@ fn trim(s: &[u8]) -> &[u8] {
 }
 
 fn trim_start(s: &[u8]) -> &[u8] {
-    let start = s.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(s.len());
+    let start = s
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(s.len());
     &s[start..]
 }
 
 fn trim_end(s: &[u8]) -> &[u8] {
-    let end = s.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |i| i + 1);
+    let end = s
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
     &s[..end]
 }
 
@@ -478,7 +487,10 @@ mod tests {
             Ident::parse(b"A <a> 99999999999999999999 +0000").problem,
             Some(IdentProblem::BadTimestamp)
         );
-        assert_eq!(Ident::parse(b"A <a>").problem, Some(IdentProblem::NoTimestamp));
+        assert_eq!(
+            Ident::parse(b"A <a>").problem,
+            Some(IdentProblem::NoTimestamp)
+        );
     }
 
     #[test]
@@ -510,6 +522,8 @@ Subject line\n  continues\n\nBody.\n\nSigned-off-by: A <a@x>\nChange-Id: I123\n"
     #[test]
     fn no_trailers_in_subject_or_prose() {
         assert!(trailers_of(b"Fix: something\n").is_empty());
-        assert!(trailers_of(b"Subject\n\nJust prose here.\nAnd more: text that is long\n").is_empty());
+        assert!(
+            trailers_of(b"Subject\n\nJust prose here.\nAnd more: text that is long\n").is_empty()
+        );
     }
 }

@@ -127,8 +127,12 @@ pub struct History {
 impl History {
     /// Records of one contributor (records are sorted by contributor).
     pub fn records_of(&self, contributor: u32) -> &[CommitRecord] {
-        let start = self.records.partition_point(|r| r.contributor < contributor);
-        let end = self.records.partition_point(|r| r.contributor <= contributor);
+        let start = self
+            .records
+            .partition_point(|r| r.contributor < contributor);
+        let end = self
+            .records
+            .partition_point(|r| r.contributor <= contributor);
         &self.records[start..end]
     }
 }
@@ -146,7 +150,11 @@ pub struct ReadOptions {
 
 /// Read every repository and merge contributors across them. `progress` is
 /// called with the running commit count every few thousand commits.
-pub fn read(paths: &[PathBuf], options: &ReadOptions, progress: &dyn Fn(u64)) -> Result<History, Error> {
+pub fn read(
+    paths: &[PathBuf],
+    options: &ReadOptions,
+    progress: &dyn Fn(u64),
+) -> Result<History, Error> {
     let mut builder = Builder::default();
     let mut total = 0u64;
     for (index, path) in paths.iter().enumerate() {
@@ -231,11 +239,15 @@ impl Builder {
         };
         let author = facts.author.clone().unwrap_or_else(|| missing.clone());
         let committer = facts.committer.clone().unwrap_or(missing);
-        if options.since.is_some_and(|s| author.seconds < s) || options.until.is_some_and(|u| author.seconds > u) {
+        if options.since.is_some_and(|s| author.seconds < s)
+            || options.until.is_some_and(|u| author.seconds > u)
+        {
             return;
         }
         let contributor = self.resolver.resolve(author.name, author.email, true);
-        let committer_idx = self.resolver.resolve(committer.name, committer.email, false);
+        let committer_idx = self
+            .resolver
+            .resolve(committer.name, committer.email, false);
         let mut record_id = [0u8; 20];
         let bytes = id.as_bytes();
         let n = bytes.len().min(20);
@@ -302,7 +314,8 @@ impl Builder {
 
         // Fingerprint aggregation.
         if self.fingerprints.len() <= contributor as usize {
-            self.fingerprints.resize_with(contributor as usize + 1, Fingerprint::default);
+            self.fingerprints
+                .resize_with(contributor as usize + 1, Fingerprint::default);
         }
         let fp = &mut self.fingerprints[contributor as usize];
         if let Some(enc) = facts.encoding {
@@ -314,7 +327,9 @@ impl Builder {
             *fp.signature_kinds.entry(kind.name()).or_default() += 1;
         }
         for h in &facts.unknown_headers {
-            *fp.unknown_headers.entry(crate::text::lossy_bounded(h, 64)).or_default() += 1;
+            *fp.unknown_headers
+                .entry(crate::text::lossy_bounded(h, 64))
+                .or_default() += 1;
         }
         for t in facts.trailers() {
             let key = canonical_trailer(t.key);
@@ -329,14 +344,20 @@ impl Builder {
             }
             if message_scripts & (1 << *s as u16) != 0 {
                 fp.message_scripts[i] += 1;
-                fp.message_script_examples.entry(s.name()).or_insert_with(|| record.short_id());
+                fp.message_script_examples
+                    .entry(s.name())
+                    .or_insert_with(|| record.short_id());
             }
         }
         for (field, ident, present) in [
             ("author", &author, facts.author.is_some()),
             ("committer", &committer, facts.committer.is_some()),
         ] {
-            let problem = if present { ident.problem } else { Some(IdentProblem::NoEmail) };
+            let problem = if present {
+                ident.problem
+            } else {
+                Some(IdentProblem::NoEmail)
+            };
             let negative_zero = ident.offset == Offset::NegativeZero;
             if let Some(p) = problem {
                 *fp.malformed.entry(problem_name(p)).or_default() += 1;
@@ -365,7 +386,8 @@ impl Builder {
 
     fn finish(mut self) -> History {
         // The same commit read from two clones counts once (the first repository wins).
-        self.records.sort_unstable_by(|a, b| a.id.cmp(&b.id).then(a.repo.cmp(&b.repo)));
+        self.records
+            .sort_unstable_by(|a, b| a.id.cmp(&b.id).then(a.repo.cmp(&b.repo)));
         self.records.dedup_by(|b, a| a.id == b.id);
         self.records.sort_unstable_by(|a, b| {
             a.contributor
@@ -375,7 +397,8 @@ impl Builder {
         });
         self.records.shrink_to_fit();
         let contributors = self.resolver.finish();
-        self.fingerprints.resize_with(contributors.len(), Fingerprint::default);
+        self.fingerprints
+            .resize_with(contributors.len(), Fingerprint::default);
         let mut per_repo = vec![BTreeMap::new(); contributors.len()];
         for r in &self.records {
             *per_repo[r.contributor as usize].entry(r.repo).or_default() += 1;
@@ -404,7 +427,9 @@ fn canonical_trailer(key: &[u8]) -> String {
 
 /// Is this contributor's commit part of its personal timing profile?
 pub fn is_timed(record: &CommitRecord, kind: ContributorKind) -> bool {
-    kind == ContributorKind::Human && !record.has(flags::VIA_FORGE) && !record.has(flags::AUTHOR_MALFORMED)
+    kind == ContributorKind::Human
+        && !record.has(flags::VIA_FORGE)
+        && !record.has(flags::AUTHOR_MALFORMED)
 }
 
 #[cfg(test)]

@@ -206,7 +206,9 @@ impl IdentityResolver {
             if let Some(resolved) = mm.try_resolve_ref(sig) {
                 return (
                     resolved.name.map_or_else(|| name.to_vec(), |n| n.to_vec()),
-                    resolved.email.map_or_else(|| email.to_vec(), |e| e.to_vec()),
+                    resolved
+                        .email
+                        .map_or_else(|| email.to_vec(), |e| e.to_vec()),
                 );
             }
         }
@@ -248,8 +250,14 @@ impl IdentityResolver {
 }
 
 fn trim(s: &[u8]) -> &[u8] {
-    let start = s.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(s.len());
-    let end = s.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |i| i + 1);
+    let start = s
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(s.len());
+    let end = s
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
     &s[start..end.max(start)]
 }
 
@@ -259,11 +267,29 @@ mod tests {
 
     #[test]
     fn kinds() {
-        assert_eq!(classify(b"dependabot[bot]", b"49699333+dependabot[bot]@users.noreply.github.com"), ContributorKind::Bot);
-        assert_eq!(classify(b"GitHub", b"noreply@github.com"), ContributorKind::Forge);
-        assert_eq!(classify(b"Renovate Bot", b"bot@renovateapp.com"), ContributorKind::Bot);
-        assert_eq!(classify(b"Ada Lovelace", b"ada@example.org"), ContributorKind::Human);
-        assert_eq!(classify(b"Abbot Smith", b"abbot@example.org"), ContributorKind::Human);
+        assert_eq!(
+            classify(
+                b"dependabot[bot]",
+                b"49699333+dependabot[bot]@users.noreply.github.com"
+            ),
+            ContributorKind::Bot
+        );
+        assert_eq!(
+            classify(b"GitHub", b"noreply@github.com"),
+            ContributorKind::Forge
+        );
+        assert_eq!(
+            classify(b"Renovate Bot", b"bot@renovateapp.com"),
+            ContributorKind::Bot
+        );
+        assert_eq!(
+            classify(b"Ada Lovelace", b"ada@example.org"),
+            ContributorKind::Human
+        );
+        assert_eq!(
+            classify(b"Abbot Smith", b"abbot@example.org"),
+            ContributorKind::Human
+        );
     }
 
     #[test]
@@ -284,7 +310,9 @@ mod tests {
     #[test]
     fn mailmap_applies() {
         let mut r = IdentityResolver::default();
-        let mm = gix::mailmap::Snapshot::from_bytes(b"Ada Lovelace <ada@example.org> <ada@old.example>\n");
+        let mm = gix::mailmap::Snapshot::from_bytes(
+            b"Ada Lovelace <ada@example.org> <ada@old.example>\n",
+        );
         r.set_mailmap(Some(mm));
         let a = r.resolve(b"ada", b"ada@old.example", true);
         let b = r.resolve(b"Ada Lovelace", b"ada@example.org", true);

@@ -78,8 +78,11 @@ impl Prior {
             if cols.len() != 4 {
                 continue;
             }
-            let (Ok(w), Ok(h), Ok(f)) = (cols[1].parse::<usize>(), cols[2].parse::<usize>(), cols[3].parse::<f64>())
-            else {
+            let (Ok(w), Ok(h), Ok(f)) = (
+                cols[1].parse::<usize>(),
+                cols[2].parse::<usize>(),
+                cols[3].parse::<f64>(),
+            ) else {
                 continue;
             };
             if w >= 7 || h >= 24 {
@@ -154,10 +157,10 @@ fn build_variants() -> Vec<Variant> {
                             6 => sun,
                             _ => 1.0,
                         };
-                        for h in 0..24 {
+                        for (h, slot) in hourly[w].iter_mut().enumerate() {
                             let src = (h as i32 - shift).rem_euclid(24) as usize;
-                            hourly[w][h] = day[src] * factor;
-                            total += hourly[w][h];
+                            *slot = day[src] * factor;
+                            total += *slot;
                         }
                     }
                     // Quarter masses (an hour's mass spread evenly), with the noise floor.
@@ -172,7 +175,12 @@ fn build_variants() -> Vec<Variant> {
                     }
                     // log of the mass of the hour-long window starting at each quarter.
                     let log_mass = (0..QUARTERS)
-                        .map(|p| (0..4).map(|k| quarter[(p + k) % QUARTERS]).sum::<f64>().ln())
+                        .map(|p| {
+                            (0..4)
+                                .map(|k| quarter[(p + k) % QUARTERS])
+                                .sum::<f64>()
+                                .ln()
+                        })
                         .collect();
                     out.push(Variant {
                         log_mass,
@@ -187,7 +195,10 @@ fn build_variants() -> Vec<Variant> {
 
 /// UTC hour-of-week observations: distinct (UTC day, hour) cells with activity.
 pub fn observations<'a>(records: impl IntoIterator<Item = &'a CommitRecord>) -> [u32; 168] {
-    let mut cells: Vec<i64> = records.into_iter().map(|r| r.author_time.div_euclid(3600)).collect();
+    let mut cells: Vec<i64> = records
+        .into_iter()
+        .map(|r| r.author_time.div_euclid(3600))
+        .collect();
     cells.sort_unstable();
     cells.dedup();
     let mut obs = [0u32; 168];
@@ -235,7 +246,9 @@ impl Inference {
             .enumerate()
             .filter(|(i, _)| {
                 let c = candidate_minutes(*i);
-                claimed.iter().all(|&m| ((c - m).abs() as f64) / 60.0 >= hours)
+                claimed
+                    .iter()
+                    .all(|&m| ((c - m).abs() as f64) / 60.0 >= hours)
             })
             .map(|(_, p)| p)
             .sum()
@@ -269,7 +282,8 @@ fn score(obs: &[u32; 168]) -> (Vec<f64>, Vec<i32>) {
             terms[vi] = t;
             if t > best {
                 best = t;
-                best_shift[ci] = SHIFTS[(vi % per_region) / (WEEKEND_FACTORS.len() * WEEKEND_FACTORS.len())];
+                best_shift[ci] =
+                    SHIFTS[(vi % per_region) / (WEEKEND_FACTORS.len() * WEEKEND_FACTORS.len())];
             }
         }
         let sum: f64 = terms.iter().map(|t| (t - best).exp()).sum();
@@ -286,7 +300,10 @@ pub fn infer(obs: &[u32; 168]) -> Option<Inference> {
         return None;
     }
     let (log_marginal, best_shift) = score(obs);
-    let max = log_marginal.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let max = log_marginal
+        .iter()
+        .cloned()
+        .fold(f64::NEG_INFINITY, f64::max);
     let mut posterior: Vec<f64> = log_marginal.iter().map(|l| (l - max).exp()).collect();
     let total: f64 = posterior.iter().sum();
     posterior.iter_mut().for_each(|p| *p /= total);
@@ -304,7 +321,11 @@ pub fn infer(obs: &[u32; 168]) -> Option<Inference> {
     let mut mass = posterior[map];
     while mass < 0.9 && (lo > 0 || hi + 1 < CANDIDATES) {
         let left = if lo > 0 { posterior[lo - 1] } else { -1.0 };
-        let right = if hi + 1 < CANDIDATES { posterior[hi + 1] } else { -1.0 };
+        let right = if hi + 1 < CANDIDATES {
+            posterior[hi + 1]
+        } else {
+            -1.0
+        };
         if left >= right {
             lo -= 1;
             mass += left;
@@ -315,7 +336,10 @@ pub fn infer(obs: &[u32; 168]) -> Option<Inference> {
     }
     Some(Inference {
         utc_offset_hours: candidate_minutes(map) as f64 / 60.0,
-        interval_90: [candidate_minutes(lo) as f64 / 60.0, candidate_minutes(hi) as f64 / 60.0],
+        interval_90: [
+            candidate_minutes(lo) as f64 / 60.0,
+            candidate_minutes(hi) as f64 / 60.0,
+        ],
         confidence: round3(confidence),
         chronotype_shift_hours: best_shift[map],
         observations: n,
@@ -343,12 +367,21 @@ pub fn two_zone_gain(obs: &[u32; 168]) -> Option<(f64, i32, i32, f64)> {
         let local = (u as i32 + offset_h).rem_euclid(168) as usize;
         (1.0 - EPSILON) * table[local / 24][local % 24] / total + EPSILON / 168.0
     };
-    let nonzero: Vec<(usize, f64)> =
-        obs.iter().enumerate().filter(|(_, n)| **n > 0).map(|(u, n)| (u, *n as f64)).collect();
+    let nonzero: Vec<(usize, f64)> = obs
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(u, n)| (u, *n as f64))
+        .collect();
     let offsets: Vec<i32> = (-12..=14).collect();
     let single = offsets
         .iter()
-        .map(|&o| nonzero.iter().map(|&(u, n)| n * mass(o, u).ln()).sum::<f64>())
+        .map(|&o| {
+            nonzero
+                .iter()
+                .map(|&(u, n)| n * mass(o, u).ln())
+                .sum::<f64>()
+        })
         .fold(f64::NEG_INFINITY, f64::max);
     let mut best = (f64::NEG_INFINITY, 0, 0, 0.0);
     for (i, &a) in offsets.iter().enumerate() {
@@ -387,7 +420,10 @@ pub fn quietest_window(by_hour: &[u64; 24], window: usize) -> (usize, f64) {
 }
 
 /// Activity per claimed-local hour of day, given each commit's claimed offset.
-pub fn by_local_hour<'a>(records: impl IntoIterator<Item = &'a CommitRecord>, offset_at: impl Fn(i64) -> i32) -> [u64; 24] {
+pub fn by_local_hour<'a>(
+    records: impl IntoIterator<Item = &'a CommitRecord>,
+    offset_at: impl Fn(i64) -> i32,
+) -> [u64; 24] {
     let mut out = [0u64; 24];
     for r in records {
         let local = r.author_time + offset_at(r.author_time) as i64 * 60;

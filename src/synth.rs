@@ -108,7 +108,10 @@ impl Person {
         }
         Person {
             name: name.to_owned(),
-            email: format!("{}@example.org", name.to_ascii_lowercase().replace(' ', ".")),
+            email: format!(
+                "{}@example.org",
+                name.to_ascii_lowercase().replace(' ', ".")
+            ),
             zone,
             region,
             chronotype_hours: 1.2 * rng.normal(),
@@ -141,7 +144,12 @@ pub fn zone(name: impl AsRef<str>) -> Tz {
 /// UTC offset of a zone at an instant, in minutes.
 pub fn offset_at(zone: Tz, seconds: i64) -> i32 {
     match chrono::DateTime::<chrono::Utc>::from_timestamp(seconds, 0) {
-        Some(dt) => zone.offset_from_utc_datetime(&dt.naive_utc()).fix().local_minus_utc() / 60,
+        Some(dt) => {
+            zone.offset_from_utc_datetime(&dt.naive_utc())
+                .fix()
+                .local_minus_utc()
+                / 60
+        }
         None => 0,
     }
 }
@@ -155,7 +163,11 @@ pub struct SimCommit {
 
 /// Draw a person's commits over `days` days from `start` (a UTC date).
 pub fn simulate(rng: &mut Rng, person: &Person, start: NaiveDate, days: u32) -> Vec<SimCommit> {
-    let table = prior().region(person.region).or_else(|| prior().region("all")).copied().unwrap_or([[0.0; 24]; 7]);
+    let table = prior()
+        .region(person.region)
+        .or_else(|| prior().region("all"))
+        .copied()
+        .unwrap_or([[0.0; 24]; 7]);
     let weekday_mass: Vec<f64> = table.iter().map(|d| d.iter().sum()).collect();
     let mean_weekday = weekday_mass[..5].iter().sum::<f64>() / 5.0;
     // Two or three weeks off a year.
@@ -181,15 +193,23 @@ pub fn simulate(rng: &mut Rng, person: &Person, start: NaiveDate, days: u32) -> 
             continue;
         }
         // Trips are absolute intervals; sessions that would straddle a move are travel time.
-        let day_start_utc = |d: u32| (start + chrono::Days::new(d as u64)).and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp();
+        let day_start_utc = |d: u32| {
+            (start + chrono::Days::new(d as u64))
+                .and_hms_opt(0, 0, 0)
+                .unwrap_or_default()
+                .and_utc()
+                .timestamp()
+        };
         let trip_at = |t: i64| {
-            person
-                .trips
-                .iter()
-                .find(|trip| (day_start_utc(trip.start_day)..day_start_utc(trip.start_day + trip.days)).contains(&t))
+            person.trips.iter().find(|trip| {
+                (day_start_utc(trip.start_day)..day_start_utc(trip.start_day + trip.days))
+                    .contains(&t)
+            })
         };
         // Personal hour curve for this weekday.
-        let curve: Vec<f64> = (0..24).map(|h| table[w][h] * person.hour_noise[h]).collect();
+        let curve: Vec<f64> = (0..24)
+            .map(|h| table[w][h] * person.hour_noise[h])
+            .collect();
         let total: f64 = curve.iter().sum();
         for _ in 0..sessions {
             let mut x = rng.f64() * total;
@@ -252,18 +272,32 @@ fn format_offset_git(minutes: i32) -> String {
 
 /// Write a linear history of every identity's commits (ordered by time) as a
 /// `git fast-import` stream on `branch`. Commits have no file changes.
-pub fn write_fast_import(out: &mut dyn Write, identities: &[SimIdentity], branch: &str) -> std::io::Result<u64> {
+pub fn write_fast_import(
+    out: &mut dyn Write,
+    identities: &[SimIdentity],
+    branch: &str,
+) -> std::io::Result<u64> {
     let mut all: Vec<(i64, i32, usize)> = identities
         .iter()
         .enumerate()
-        .flat_map(|(i, id)| id.commits.iter().map(move |c| (c.seconds, c.offset_minutes, i)))
+        .flat_map(|(i, id)| {
+            id.commits
+                .iter()
+                .map(move |c| (c.seconds, c.offset_minutes, i))
+        })
         .collect();
     all.sort();
     let mut mark = 0u64;
     for (seconds, offset, i) in all {
         mark += 1;
         let id = &identities[i];
-        let ident = format!("{} <{}> {} {}", id.name, id.email, seconds, format_offset_git(offset));
+        let ident = format!(
+            "{} <{}> {} {}",
+            id.name,
+            id.email,
+            seconds,
+            format_offset_git(offset)
+        );
         let msg = format!("change {mark}\n");
         write!(
             out,
@@ -305,7 +339,9 @@ pub fn population(seed: u64, people: usize, days: u32, target_commits: u64) -> V
     let start = NaiveDate::from_ymd_opt(2015, 1, 5).unwrap_or_default();
     let mut out = Vec::with_capacity(people);
     // Heavy-tailed activity: a few people write most commits.
-    let weights: Vec<f64> = (0..people).map(|i| 1.0 / (1.0 + i as f64).powf(0.9)).collect();
+    let weights: Vec<f64> = (0..people)
+        .map(|i| 1.0 / (1.0 + i as f64).powf(0.9))
+        .collect();
     let wsum: f64 = weights.iter().sum();
     for (i, w) in weights.iter().enumerate() {
         let z = zone(rng.pick(HONEST_ZONES));
@@ -317,7 +353,12 @@ pub fn population(seed: u64, people: usize, days: u32, target_commits: u64) -> V
         let offset = rng.below((days - active.min(days)) as u64 + 1) as u32;
         // ~2.2 commits per session; choose the session rate to hit the share.
         p.sessions_per_day = (share / 2.2 / (active.max(1) as f64 * 0.8)).max(0.002);
-        let commits = simulate(&mut rng, &p, start + chrono::Days::new(offset as u64), active);
+        let commits = simulate(
+            &mut rng,
+            &p,
+            start + chrono::Days::new(offset as u64),
+            active,
+        );
         out.push(SimIdentity {
             name: p.name.clone(),
             email: p.email.clone(),
@@ -351,8 +392,14 @@ mod tests {
             name: "A".into(),
             email: "a@x".into(),
             commits: vec![
-                SimCommit { seconds: 10, offset_minutes: 60 },
-                SimCommit { seconds: 20, offset_minutes: -330 },
+                SimCommit {
+                    seconds: 10,
+                    offset_minutes: 60,
+                },
+                SimCommit {
+                    seconds: 20,
+                    offset_minutes: -330,
+                },
             ],
         }];
         let mut buf = Vec::new();

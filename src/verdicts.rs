@@ -61,16 +61,24 @@ pub fn judge(profile: &Profile, findings: &[Finding], thresholds: &Thresholds) -
         let e = strongest.entry(f.family).or_insert(f.severity);
         *e = (*e).max(f.severity);
     }
-    let risk = 1.0 - strongest.values().map(|s| 1.0 - weight(*s)).product::<f64>();
+    let risk = 1.0
+        - strongest
+            .values()
+            .map(|s| 1.0 - weight(*s))
+            .product::<f64>();
     let risk = crate::rhythm::round3(risk);
-    let at_least_medium = strongest.values().filter(|s| **s >= Severity::Medium).count();
+    let at_least_medium = strongest
+        .values()
+        .filter(|s| **s >= Severity::Medium)
+        .count();
     let any_high = strongest.values().any(|s| *s == Severity::High);
     let verdict = if at_least_medium >= 2 && any_high {
         Verdict::Contradiction
     } else if at_least_medium >= 1 {
         Verdict::Suspicious
     } else if profile.kind == crate::identities::ContributorKind::Human
-        && (profile.timed_commits < thresholds.min_commits || profile.active_weeks < thresholds.min_weeks)
+        && (profile.timed_commits < thresholds.min_commits
+            || profile.active_weeks < thresholds.min_weeks)
     {
         Verdict::InsufficientData
     } else {
@@ -79,8 +87,15 @@ pub fn judge(profile: &Profile, findings: &[Finding], thresholds: &Thresholds) -
     let needed = (verdict == Verdict::InsufficientData).then(|| {
         format!(
             "needs at least {} commits over {} distinct weeks (has {} over {})",
-            thresholds.min_commits, thresholds.min_weeks, profile.timed_commits, profile.active_weeks
+            thresholds.min_commits,
+            thresholds.min_weeks,
+            profile.timed_commits,
+            profile.active_weeks
         )
     });
-    Judgement { verdict, risk, needed }
+    Judgement {
+        verdict,
+        risk,
+        needed,
+    }
 }

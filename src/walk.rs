@@ -59,7 +59,10 @@ pub fn open(path: &Path) -> Result<OpenedRepo, Error> {
     })?;
     let mut repo = repo;
     repo.object_cache_size_if_unset(16 * 1024 * 1024);
-    let shown = repo.workdir().map(Path::to_owned).unwrap_or_else(|| repo.git_dir().to_owned());
+    let shown = repo
+        .workdir()
+        .map(Path::to_owned)
+        .unwrap_or_else(|| repo.git_dir().to_owned());
     Ok(OpenedRepo { repo, path: shown })
 }
 
@@ -83,7 +86,10 @@ pub fn walk(
     stats.shallow = !shallow.is_empty();
 
     let (tips, hidden) = match &options.range {
-        None => (ref_tips(repo, options.all_refs, &mut stats)?, HashSet::default()),
+        None => (
+            ref_tips(repo, options.all_refs, &mut stats)?,
+            HashSet::default(),
+        ),
         Some(spec) => resolve_range(repo, spec, &shallow)?,
     };
 
@@ -142,16 +148,26 @@ pub fn parent_ids(data: &[u8]) -> impl Iterator<Item = ObjectId> + '_ {
 }
 
 fn is_default_ref(name: &str) -> bool {
-    name.starts_with("refs/heads/") || name.starts_with("refs/tags/") || name.starts_with("refs/remotes/")
+    name.starts_with("refs/heads/")
+        || name.starts_with("refs/tags/")
+        || name.starts_with("refs/remotes/")
 }
 
-fn ref_tips(repo: &gix::Repository, all_refs: bool, stats: &mut WalkStats) -> Result<Vec<ObjectId>, Error> {
+fn ref_tips(
+    repo: &gix::Repository,
+    all_refs: bool,
+    stats: &mut WalkStats,
+) -> Result<Vec<ObjectId>, Error> {
     let repo_err = |reason: String| Error::Repository {
         path: repo.git_dir().to_owned(),
         reason,
     };
-    let platform = repo.references().map_err(|e| repo_err(format!("cannot list refs: {e}")))?;
-    let iter = platform.all().map_err(|e| repo_err(format!("cannot list refs: {e}")))?;
+    let platform = repo
+        .references()
+        .map_err(|e| repo_err(format!("cannot list refs: {e}")))?;
+    let iter = platform
+        .all()
+        .map_err(|e| repo_err(format!("cannot list refs: {e}")))?;
     let mut tips = Vec::new();
     for reference in iter {
         let Ok(mut reference) = reference else {
@@ -178,10 +194,12 @@ fn ref_tips(repo: &gix::Repository, all_refs: bool, stats: &mut WalkStats) -> Re
 
 fn rev(repo: &gix::Repository, spec: &str) -> Result<ObjectId, Error> {
     let spec = if spec.is_empty() { "HEAD" } else { spec };
-    let id = repo.rev_parse_single(spec).map_err(|e| Error::BadRevision {
-        revision: spec.to_owned(),
-        reason: e.to_string(),
-    })?;
+    let id = repo
+        .rev_parse_single(spec)
+        .map_err(|e| Error::BadRevision {
+            revision: spec.to_owned(),
+            reason: e.to_string(),
+        })?;
     // Peel tags to the commit they point at.
     let object = id.object().map_err(|e| Error::BadRevision {
         revision: spec.to_owned(),
@@ -195,7 +213,11 @@ fn rev(repo: &gix::Repository, spec: &str) -> Result<ObjectId, Error> {
 }
 
 /// Every commit reachable from `tips` (ids only).
-fn reachable(repo: &gix::Repository, tips: &[ObjectId], shallow: &StdHashSet<ObjectId>) -> HashSet<ObjectId> {
+fn reachable(
+    repo: &gix::Repository,
+    tips: &[ObjectId],
+    shallow: &StdHashSet<ObjectId>,
+) -> HashSet<ObjectId> {
     let mut seen: HashSet<ObjectId> = HashSet::default();
     let mut stack: Vec<ObjectId> = tips.to_vec();
     for t in tips {

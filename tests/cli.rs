@@ -12,10 +12,18 @@ fn fixtures() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         // Outside the project tree, so repository discovery cannot climb into it.
-        let dir = tempfile::Builder::new().prefix("git-alibi-fixtures").tempdir().unwrap().keep();
+        let dir = tempfile::Builder::new()
+            .prefix("git-alibi-fixtures")
+            .tempdir()
+            .unwrap()
+            .keep();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/build.sh");
         let out = Command::new("bash").arg(script).arg(&dir).output().unwrap();
-        assert!(out.status.success(), "fixtures failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "fixtures failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         build_synthetic(&dir.join("population"));
         dir
     })
@@ -35,7 +43,13 @@ fn git(dir: &Path) -> Command {
 fn build_synthetic(dir: &Path) {
     use git_alibi::synth::{OffsetMode, Person, Rng, SimIdentity, simulate, zone};
     std::fs::create_dir_all(dir).unwrap();
-    assert!(git(dir).args(["init", "-q", "-b", "main"]).status().unwrap().success());
+    assert!(
+        git(dir)
+            .args(["init", "-q", "-b", "main"])
+            .status()
+            .unwrap()
+            .success()
+    );
     let mut rng = Rng::new(42);
     let start = chrono::NaiveDate::from_ymd_opt(2023, 1, 2).unwrap();
     let honest = Person::new(&mut rng, "Honest Nyc", zone("America/New_York"));
@@ -53,7 +67,11 @@ fn build_synthetic(dir: &Path) {
             commits: simulate(&mut rng, &impostor, start, 300),
         },
     ];
-    let mut child = git(dir).args(["fast-import", "--quiet"]).stdin(Stdio::piped()).spawn().unwrap();
+    let mut child = git(dir)
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
     git_alibi::synth::write_fast_import(child.stdin.as_mut().unwrap(), &ids, "main").unwrap();
     drop(child.stdin.take());
     assert!(child.wait().unwrap().success());
@@ -87,13 +105,20 @@ fn fx(name: &str) -> String {
 }
 
 fn validated_json(run: &Run) -> Value {
-    let v: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout));
+    let v: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout));
     static SCHEMA: OnceLock<jsonschema::Validator> = OnceLock::new();
     let validator = SCHEMA.get_or_init(|| {
-        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema/report.schema.json")).unwrap();
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema/report.schema.json"),
+        )
+        .unwrap();
         jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
     });
-    let errors: Vec<String> = validator.iter_errors(&v).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&v)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "schema errors: {errors:#?}");
     v
 }
@@ -108,7 +133,12 @@ fn contributor<'a>(v: &'a Value, name: &str) -> &'a Value {
 }
 
 fn rules(c: &Value) -> Vec<String> {
-    c["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_owned()).collect()
+    c["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[test]
@@ -116,7 +146,12 @@ fn scan_basic_attributes_every_commit_and_merges_identities() {
     let run = alibi(&["scan", "--format", "json", &fx("basic")]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let v = validated_json(&run);
-    let total: u64 = v["contributors"].as_array().unwrap().iter().map(|c| c["commits"].as_u64().unwrap()).sum();
+    let total: u64 = v["contributors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["commits"].as_u64().unwrap())
+        .sum();
     assert_eq!(total, v["summary"]["commits"].as_u64().unwrap());
     assert_eq!(total, 13);
     let alice = contributor(&v, "Alice Example");
@@ -125,7 +160,12 @@ fn scan_basic_attributes_every_commit_and_merges_identities() {
     assert_eq!(alice["merges"], 1);
     assert_eq!(alice["identities"], 1);
     // DST change shows in the offset timeline.
-    let offsets: Vec<&str> = alice["profile"]["offset_timeline"].as_array().unwrap().iter().map(|r| r["offset"].as_str().unwrap()).collect();
+    let offsets: Vec<&str> = alice["profile"]["offset_timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["offset"].as_str().unwrap())
+        .collect();
     assert_eq!(offsets, ["-05:00", "-04:00"]);
     // Emails are hidden by default.
     assert!(alice["emails"][0].as_str().unwrap().starts_with("email-"));
@@ -151,14 +191,33 @@ fn scan_basic_attributes_every_commit_and_merges_identities() {
 fn show_emails_and_pseudonyms() {
     let run = alibi(&["scan", "--format", "json", "--show-emails", &fx("basic")]);
     let v = validated_json(&run);
-    assert_eq!(contributor(&v, "Alice Example")["emails"][0], "alice@example.org");
+    assert_eq!(
+        contributor(&v, "Alice Example")["emails"][0],
+        "alice@example.org"
+    );
     let run = alibi(&["scan", "--format", "json", "--pseudonymize", &fx("basic")]);
     let v = validated_json(&run);
     assert!(!run.stdout.contains("Alice"));
-    assert!(v["contributors"].as_array().unwrap().iter().all(|c| c["name"].as_str().unwrap().starts_with("person-")));
+    assert!(
+        v["contributors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["name"].as_str().unwrap().starts_with("person-"))
+    );
     // A different salt gives different pseudonyms.
-    let salted = alibi(&["scan", "--format", "json", "--pseudonym-salt", "s3cret", &fx("basic")]);
-    assert_ne!(validated_json(&salted)["contributors"][0]["id"], v["contributors"][0]["id"]);
+    let salted = alibi(&[
+        "scan",
+        "--format",
+        "json",
+        "--pseudonym-salt",
+        "s3cret",
+        &fx("basic"),
+    ]);
+    assert_ne!(
+        validated_json(&salted)["contributors"][0]["id"],
+        v["contributors"][0]["id"]
+    );
 }
 
 #[test]
@@ -176,22 +235,45 @@ fn forged_headers_are_reported_not_normalised() {
     let v = validated_json(&run);
     let rails = contributor(&v, "Rails Style");
     assert!(rules(rails).contains(&"malformed-ident".to_owned()));
-    assert_eq!(rails["profile"]["fingerprint"]["malformed_examples"][0]["raw"], "+051800");
+    assert_eq!(
+        rails["profile"]["fingerprint"]["malformed_examples"][0]["raw"],
+        "+051800"
+    );
     assert_eq!(rails["profile"]["dominant_offsets"][0][0], "invalid");
     let neg = contributor(&v, "Neg Zero");
-    assert_eq!(neg["profile"]["fingerprint"]["malformed_idents"]["negative-zero-offset"], 2);
+    assert_eq!(
+        neg["profile"]["fingerprint"]["malformed_idents"]["negative-zero-offset"],
+        2
+    );
     let nines = contributor(&v, "Nine Nine");
-    assert_eq!(nines["profile"]["fingerprint"]["malformed_idents"]["bad-offset"], 2);
+    assert_eq!(
+        nines["profile"]["fingerprint"]["malformed_idents"]["bad-offset"],
+        2
+    );
     let two = contributor(&v, "A");
-    assert_eq!(two["profile"]["fingerprint"]["malformed_idents"]["extra-brackets"], 1);
+    assert_eq!(
+        two["profile"]["fingerprint"]["malformed_idents"]["extra-brackets"],
+        1
+    );
     let pak = contributor(&v, "Pak Example");
     assert!(rules(pak).contains(&"pyongyang-time".to_owned()));
     assert_eq!(pak["verdict"], "suspicious");
     let tt = contributor(&v, "Time Travel");
     assert_eq!(tt["profile"]["delay"]["committed_before_authored"], 1);
-    assert_eq!(tt["profile"]["fingerprint"]["unknown_headers"]["x-custom-header"], 1);
-    let latin = v["contributors"].as_array().unwrap().iter().find(|c| c["name"].as_str().unwrap().starts_with("Latin")).unwrap();
-    assert_eq!(latin["profile"]["fingerprint"]["encodings"]["iso-8859-1"], 1);
+    assert_eq!(
+        tt["profile"]["fingerprint"]["unknown_headers"]["x-custom-header"],
+        1
+    );
+    let latin = v["contributors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"].as_str().unwrap().starts_with("Latin"))
+        .unwrap();
+    assert_eq!(
+        latin["profile"]["fingerprint"]["encodings"]["iso-8859-1"],
+        1
+    );
 }
 
 #[test]
@@ -199,7 +281,10 @@ fn hostile_strings_are_neutralised_in_text() {
     let run = alibi(&["scan", "--color", "never", &fx("forged")]);
     assert_eq!(run.code, 0);
     assert!(!run.stdout.contains('\x1b'), "raw escape in text output");
-    assert!(!run.stdout.contains('\u{202e}'), "raw bidi override in text output");
+    assert!(
+        !run.stdout.contains('\u{202e}'),
+        "raw bidi override in text output"
+    );
     assert!(run.stdout.contains("\\u{1b}[31mRED"));
     // The 5000-character name is truncated.
     assert!(!run.stdout.contains(&"X".repeat(100)));
@@ -222,7 +307,10 @@ fn offset_slips_fire_on_alternation() {
 #[test]
 fn exit_codes() {
     // 0: ran, nothing at or above --fail-on.
-    assert_eq!(alibi(&["scan", &fx("basic"), "--fail-on", "medium"]).code, 0);
+    assert_eq!(
+        alibi(&["scan", &fx("basic"), "--fail-on", "medium"]).code,
+        0
+    );
     // 1: a finding reaches --fail-on.
     assert_eq!(alibi(&["scan", &fx("forged"), "--fail-on", "high"]).code, 1);
     assert_eq!(alibi(&["scan", &fx("forged")]).code, 0);
@@ -232,8 +320,14 @@ fn exit_codes() {
     assert!(r.stderr.contains("not a git repository"), "{}", r.stderr);
     assert!(r.stderr.contains("hint:"));
     assert_eq!(alibi(&["scan", "--format", "yaml", &fx("basic")]).code, 2);
-    assert_eq!(alibi(&["scan", &fx("basic"), "--since", "yesterday"]).code, 2);
-    assert_eq!(alibi(&["scan", &fx("basic"), "--range", "nope..main"]).code, 2);
+    assert_eq!(
+        alibi(&["scan", &fx("basic"), "--since", "yesterday"]).code,
+        2
+    );
+    assert_eq!(
+        alibi(&["scan", &fx("basic"), "--range", "nope..main"]).code,
+        2
+    );
     assert_eq!(alibi(&["frobnicate"]).code, 2);
     assert_eq!(alibi(&["--help"]).code, 0);
 }
@@ -258,7 +352,12 @@ fn shallow_clone_is_incomplete() {
     assert!(run.stderr.contains("fetch-depth: 0"), "{}", run.stderr);
     let v = validated_json(&run);
     assert_eq!(v["incomplete"], true);
-    assert!(v["incomplete_reasons"][0].as_str().unwrap().contains("shallow"));
+    assert!(
+        v["incomplete_reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("shallow")
+    );
     let strict = alibi(&["scan", "--require-full-history", &fx("shallow")]);
     assert_eq!(strict.code, 2);
 }
@@ -270,30 +369,66 @@ fn missing_objects_are_reported() {
     let v = validated_json(&run);
     assert_eq!(v["incomplete"], true);
     assert!(v["repositories"][0]["missing_objects"].as_u64().unwrap() >= 1);
-    assert_eq!(alibi(&["scan", "--require-full-history", &fx("corrupt")]).code, 2);
+    assert_eq!(
+        alibi(&["scan", "--require-full-history", &fx("corrupt")]).code,
+        2
+    );
 }
 
 #[test]
 fn ranges_and_dates() {
-    let v = validated_json(&alibi(&["scan", "--format", "json", &fx("basic"), "main~1..main"]));
+    let v = validated_json(&alibi(&[
+        "scan",
+        "--format",
+        "json",
+        &fx("basic"),
+        "main~1..main",
+    ]));
     assert_eq!(v["summary"]["commits"], 1);
     assert_eq!(v["options"]["range"], "main~1..main");
     // feature...main: commits on either side but not both.
-    let v = validated_json(&alibi(&["scan", "--format", "json", &fx("basic"), "feature...main"]));
+    let v = validated_json(&alibi(&[
+        "scan",
+        "--format",
+        "json",
+        &fx("basic"),
+        "feature...main",
+    ]));
     assert_eq!(v["summary"]["commits"], 3);
-    let v = validated_json(&alibi(&["scan", "--format", "json", &fx("basic"), "--since", "2024-03-14", "--until", "2024-03-15"]));
+    let v = validated_json(&alibi(&[
+        "scan",
+        "--format",
+        "json",
+        &fx("basic"),
+        "--since",
+        "2024-03-14",
+        "--until",
+        "2024-03-15",
+    ]));
     // Author dates 1710400000 ..= 1710510000 (the squash merge, the old address, Kim, feature, the merge).
     assert_eq!(v["summary"]["commits"], 5);
 }
 
 #[test]
 fn many_repositories_merge_contributors() {
-    let v = validated_json(&alibi(&["scan", "--format", "json", &fx("basic"), &fx("slips")]));
+    let v = validated_json(&alibi(&[
+        "scan",
+        "--format",
+        "json",
+        &fx("basic"),
+        &fx("slips"),
+    ]));
     assert_eq!(v["repositories"].as_array().unwrap().len(), 2);
     let alice = contributor(&v, "Alice Example");
     assert_eq!(alice["repositories"].as_object().unwrap().len(), 1);
     // The bare clone holds the same commits: they count once.
-    let v = validated_json(&alibi(&["scan", "--format", "json", &fx("basic"), &fx("bare.git")]));
+    let v = validated_json(&alibi(&[
+        "scan",
+        "--format",
+        "json",
+        &fx("basic"),
+        &fx("bare.git"),
+    ]));
     assert_eq!(v["summary"]["commits"], 13);
 }
 
@@ -309,11 +444,21 @@ fn audit_flags_dst_aware_impostor_and_clears_honest_person() {
     let roster = write_roster(
         "email,name,location,team\nhonest@example.org,Honest,America/New_York,a\nimpostor@example.org,Imp,America/New_York,b\nghost@example.org,Ghost,US,c\n",
     );
-    let run = alibi(&["audit", "--roster", roster.to_str().unwrap(), "--format", "json", &fx("population")]);
+    let run = alibi(&[
+        "audit",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--format",
+        "json",
+        &fx("population"),
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let v = validated_json(&run);
     let imp = contributor(&v, "Imposter Nyc");
-    assert!(rules(imp).contains(&"circadian-mismatch".to_owned()), "{imp:#}");
+    assert!(
+        rules(imp).contains(&"circadian-mismatch".to_owned()),
+        "{imp:#}"
+    );
     assert!(["suspicious", "contradiction"].contains(&imp["verdict"].as_str().unwrap()));
     // Offsets were rewritten DST-aware: no offset rule fires.
     assert!(!rules(imp).contains(&"offset-vs-claim".to_owned()));
@@ -329,7 +474,14 @@ fn audit_flags_dst_aware_impostor_and_clears_honest_person() {
     // The impostor ranks first.
     assert_eq!(v["contributors"][0]["name"], "Imposter Nyc");
     // --fail-on applies to audit.
-    let gate = alibi(&["audit", "--roster", roster.to_str().unwrap(), "--fail-on", "medium", &fx("population")]);
+    let gate = alibi(&[
+        "audit",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--fail-on",
+        "medium",
+        &fx("population"),
+    ]);
     assert_eq!(gate.code, 1);
     assert!(gate.stdout.contains("circadian-mismatch"));
 }
@@ -338,7 +490,14 @@ fn audit_flags_dst_aware_impostor_and_clears_honest_person() {
 fn audit_fixed_offset_impostor_gets_offset_evidence() {
     // Alice claims Tokyo: her New York offsets were never Tokyo's.
     let roster = write_roster("email,location\nalice@example.org,Asia/Tokyo\nkim@example.kr,KR\n");
-    let v = validated_json(&alibi(&["audit", "--roster", roster.to_str().unwrap(), "--format", "json", &fx("basic")]));
+    let v = validated_json(&alibi(&[
+        "audit",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--format",
+        "json",
+        &fx("basic"),
+    ]));
     let alice = contributor(&v, "Alice Example");
     assert!(rules(alice).contains(&"offset-vs-claim".to_owned()));
     assert_eq!(contributor(&v, "Kim Minsu")["claim"]["kind"], "country");
@@ -347,14 +506,21 @@ fn audit_fixed_offset_impostor_gets_offset_evidence() {
 
 #[test]
 fn bad_roster_lines_exit_2_with_line_and_hint() {
-    let roster = write_roster("email,name,location\na@x.org,A,Europe/Berlin\nb@x.org,B,America/Chicgo\n");
+    let roster =
+        write_roster("email,name,location\na@x.org,A,Europe/Berlin\nb@x.org,B,America/Chicgo\n");
     let run = alibi(&["audit", "--roster", roster.to_str().unwrap(), &fx("basic")]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("roster.csv:3"), "{}", run.stderr);
     assert!(run.stderr.contains("America/Chicago"), "{}", run.stderr);
     let roster = write_roster("mail,where\na@x.org,US\n");
-    assert_eq!(alibi(&["audit", "--roster", roster.to_str().unwrap(), &fx("basic")]).code, 2);
-    assert_eq!(alibi(&["audit", "--roster", "/nonexistent/roster.csv", &fx("basic")]).code, 2);
+    assert_eq!(
+        alibi(&["audit", "--roster", roster.to_str().unwrap(), &fx("basic")]).code,
+        2
+    );
+    assert_eq!(
+        alibi(&["audit", "--roster", "/nonexistent/roster.csv", &fx("basic")]).code,
+        2
+    );
     // audit with no claims at all is a usage error.
     assert_eq!(alibi(&["audit", &fx("basic")]).code, 2);
 }
@@ -363,17 +529,29 @@ fn bad_roster_lines_exit_2_with_line_and_hint() {
 fn repo_config_claims() {
     let dir = tempfile::tempdir().unwrap().keep();
     let repo = dir.join("cfg");
-    let status = Command::new("git").args(["clone", "-q", &fx("basic"), repo.to_str().unwrap()]).status().unwrap();
+    let status = Command::new("git")
+        .args(["clone", "-q", &fx("basic"), repo.to_str().unwrap()])
+        .status()
+        .unwrap();
     assert!(status.success());
     std::fs::write(
         repo.join(".git-alibi.toml"),
         "[thresholds]\nmin_commits = 1\nmin_weeks = 1\n\n[[contributor]]\nemails = [\"alice@example.org\"]\nlocation = \"America/New_York\"\n",
     )
     .unwrap();
-    let v = validated_json(&alibi(&["audit", "--format", "json", repo.to_str().unwrap()]));
+    let v = validated_json(&alibi(&[
+        "audit",
+        "--format",
+        "json",
+        repo.to_str().unwrap(),
+    ]));
     let alice = contributor(&v, "Alice Example");
     assert_eq!(alice["claim"]["source"], ".git-alibi.toml:7");
-    std::fs::write(repo.join(".git-alibi.toml"), "[[contributor]]\nemails = [\"a@x\"]\nlocation = \"Europe/Berln\"\n").unwrap();
+    std::fs::write(
+        repo.join(".git-alibi.toml"),
+        "[[contributor]]\nemails = [\"a@x\"]\nlocation = \"Europe/Berln\"\n",
+    )
+    .unwrap();
     let bad = alibi(&["audit", repo.to_str().unwrap()]);
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("Europe/Berlin"), "{}", bad.stderr);

@@ -68,7 +68,11 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         return None;
     }
     // Hours beyond the band, and from the nearest claimed offset.
-    let beyond = if inf.utc_offset_hours > hi { inf.utc_offset_hours - hi } else { lo - inf.utc_offset_hours };
+    let beyond = if inf.utc_offset_hours > hi {
+        inf.utc_offset_hours - hi
+    } else {
+        lo - inf.utc_offset_hours
+    };
     let distance = claimed
         .iter()
         .map(|&c| (inf.utc_offset_hours - c as f64 / 60.0).abs())

@@ -16,7 +16,12 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     if total == 0 {
         return None;
     }
-    let kinds = fp.malformed.iter().map(|(k, n)| format!("{k} ×{n}")).collect::<Vec<_>>().join(", ");
+    let kinds = fp
+        .malformed
+        .iter()
+        .map(|(k, n)| format!("{k} ×{n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     Some(Finding {
         rule: ID,
         family: Family::Tooling,

@@ -82,7 +82,8 @@ impl Subject<'_> {
 
     /// Enough activity for rhythm-based rules.
     pub fn enough_for_rhythm(&self) -> bool {
-        self.profile.timed_commits >= self.thresholds.min_commits && self.profile.active_weeks >= self.thresholds.min_weeks
+        self.profile.timed_commits >= self.thresholds.min_commits
+            && self.profile.active_weeks >= self.thresholds.min_weeks
     }
 }
 
@@ -107,7 +108,11 @@ pub fn run_all(subject: &Subject<'_>) -> Vec<Finding> {
 
 /// Up to `n` example commit ids.
 pub fn examples<'a>(records: impl IntoIterator<Item = &'a CommitRecord>, n: usize) -> Vec<String> {
-    records.into_iter().take(n).map(CommitRecord::short_id).collect()
+    records
+        .into_iter()
+        .take(n)
+        .map(CommitRecord::short_id)
+        .collect()
 }
 
 pub fn iso_date(seconds: i64) -> String {

@@ -19,7 +19,10 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     if claim.location.fixed_minutes.is_some() {
         return None;
     }
-    let timed: Vec<_> = s.timed().filter(|r| r.author_offset().is_some_and(|o| o != 0)).collect();
+    let timed: Vec<_> = s
+        .timed()
+        .filter(|r| r.author_offset().is_some_and(|o| o != 0))
+        .collect();
     let first = timed.first()?;
     let mut offsets: Vec<i16> = timed.iter().filter_map(|r| r.author_offset()).collect();
     offsets.sort_unstable();
@@ -46,7 +49,11 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     }
     for r in &timed {
         let offs = claim.location.offsets_at(r.author_time);
-        let o = offs.iter().copied().min_by_key(|o| (o - fixed).abs()).unwrap_or(fixed);
+        let o = offs
+            .iter()
+            .copied()
+            .min_by_key(|o| (o - fixed).abs())
+            .unwrap_or(fixed);
         *commits_by_claimed.entry(o).or_default() += 1;
     }
     if commits_by_claimed.len() < 2 || commits_by_claimed.values().any(|&n| n < MIN_EACH_SIDE) {
@@ -68,7 +75,11 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             iso_date(timed.last()?.author_time),
             format_offset(Some(fixed as i16)),
             claim.location.text,
-            commits_by_claimed.keys().map(|o| format_offset(Some(*o as i16))).collect::<Vec<_>>().join(" and ")
+            commits_by_claimed
+                .keys()
+                .map(|o| format_offset(Some(*o as i16)))
+                .collect::<Vec<_>>()
+                .join(" and ")
         ),
         evidence: json!({
             "claimed_location": claim.location.text,

@@ -25,7 +25,8 @@ fn is_long(run: &OffsetRun) -> bool {
 }
 
 fn gap_hours(a: &OffsetRun, b: &OffsetRun) -> f64 {
-    ((a.offset_minutes.unwrap_or(0) as i32 - b.offset_minutes.unwrap_or(0) as i32).abs()) as f64 / 60.0
+    ((a.offset_minutes.unwrap_or(0) as i32 - b.offset_minutes.unwrap_or(0) as i32).abs()) as f64
+        / 60.0
 }
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
@@ -71,10 +72,16 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     } else {
         Severity::Low
     };
-    let mut at: Vec<i64> = impossible.iter().chain(excursions.iter()).copied().collect();
+    let mut at: Vec<i64> = impossible
+        .iter()
+        .chain(excursions.iter())
+        .copied()
+        .collect();
     at.sort_unstable();
     at.dedup();
-    let ex = commits.iter().filter(|r| at.binary_search(&r.author_time).is_ok());
+    let ex = commits
+        .iter()
+        .filter(|r| at.binary_search(&r.author_time).is_ok());
     Some(Finding {
         rule: ID,
         family: Family::Offsets,

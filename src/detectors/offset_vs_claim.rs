@@ -19,12 +19,19 @@ pub const ID: &str = "offset-vs-claim";
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let claim = s.claim?;
-    let commits: Vec<&crate::history::CommitRecord> =
-        s.timed().filter(|r| r.author_offset().is_some_and(|o| o != 0)).collect();
+    let commits: Vec<&crate::history::CommitRecord> = s
+        .timed()
+        .filter(|r| r.author_offset().is_some_and(|o| o != 0))
+        .collect();
     let judged = commits.len() as u64;
     let mismatch: Vec<bool> = commits
         .iter()
-        .map(|r| !claim.location.offsets_at(r.author_time).contains(&(r.author_offset as i32)))
+        .map(|r| {
+            !claim
+                .location
+                .offsets_at(r.author_time)
+                .contains(&(r.author_offset as i32))
+        })
         .collect();
     // Trip-like runs: consecutive mismatched commits at one offset over 2–21 days.
     let mut in_trip = vec![false; commits.len()];
@@ -86,8 +93,16 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "{bad} of {judged} commits ({:.0}%) carry an offset {} never had at that moment{}{}",
             share * 100.0,
             claim.location.text,
-            if top.is_empty() { String::new() } else { format!(": {top}") },
-            if discount_trips && trips > 0 { format!(" (plus {trip_commits} commits in {trips} trip-like stays, not counted)") } else { String::new() }
+            if top.is_empty() {
+                String::new()
+            } else {
+                format!(": {top}")
+            },
+            if discount_trips && trips > 0 {
+                format!(" (plus {trip_commits} commits in {trips} trip-like stays, not counted)")
+            } else {
+                String::new()
+            }
         ),
         evidence: json!({
             "claimed_location": claim.location.text,

@@ -25,7 +25,11 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     if hits.is_empty() {
         return None;
     }
-    let severity = if hits.len() >= 3 { Severity::High } else { Severity::Medium };
+    let severity = if hits.len() >= 3 {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
     Some(Finding {
         rule: ID,
         family: Family::Offsets,

@@ -33,7 +33,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let (trough_start, trough_share) = quietest_window(&by_hour, 5);
     let (gain, a, b, w) = two_zone_gain(s.observations)?;
     let gain = gain * TEMPER;
-    let two_days = gain >= MIN_GAIN_TOTAL && gain / n as f64 >= MIN_GAIN_PER_OBS && (0.25..=0.75).contains(&w);
+    let two_days =
+        gain >= MIN_GAIN_TOTAL && gain / n as f64 >= MIN_GAIN_PER_OBS && (0.25..=0.75).contains(&w);
     let no_trough = trough_share >= NO_TROUGH_SHARE;
     if !two_days && !no_trough {
         return None;
@@ -42,7 +43,9 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let mut offsets_a: std::collections::BTreeMap<i16, u64> = Default::default();
     let mut offsets_b: std::collections::BTreeMap<i16, u64> = Default::default();
     for r in s.timed() {
-        let Some(off) = r.author_offset() else { continue };
+        let Some(off) = r.author_offset() else {
+            continue;
+        };
         let (_, ha) = weekday_hour(r.author_time, a);
         let (_, hb) = weekday_hour(r.author_time, b);
         if (9..19).contains(&ha) && !(9..19).contains(&hb) {
@@ -51,12 +54,20 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             *offsets_b.entry(off).or_default() += 1;
         }
     }
-    let top = |m: &std::collections::BTreeMap<i16, u64>| m.iter().max_by_key(|(o, c)| (**c, -(**o as i32))).map(|(o, _)| *o);
+    let top = |m: &std::collections::BTreeMap<i16, u64>| {
+        m.iter()
+            .max_by_key(|(o, c)| (**c, -(**o as i32)))
+            .map(|(o, _)| *o)
+    };
     let offsets_split = match (top(&offsets_a), top(&offsets_b)) {
         (Some(x), Some(y)) => x != y && x != 0 && y != 0,
         _ => false,
     };
-    let severity = if two_days && (no_trough || offsets_split) { Severity::High } else { Severity::Medium };
+    let severity = if two_days && (no_trough || offsets_split) {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
     let summary = if two_days {
         format!(
             "activity looks like two working days, at UTC{} ({:.0}%) and UTC{} ({:.0}%){}",
@@ -64,7 +75,11 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             w * 100.0,
             format_offset(Some(b as i16)),
             (1.0 - w) * 100.0,
-            if offsets_split { ", with different recorded offsets in each" } else { "" }
+            if offsets_split {
+                ", with different recorded offsets in each"
+            } else {
+                ""
+            }
         )
     } else {
         format!(

@@ -35,7 +35,10 @@ impl Privacy {
         h.update(kind.as_bytes());
         h.update(b"\0");
         h.update(value);
-        let id = h.try_finalize().map(|id| id.to_string()).unwrap_or_default();
+        let id = h
+            .try_finalize()
+            .map(|id| id.to_string())
+            .unwrap_or_default();
         format!("{kind}-{}", &id[..10.min(id.len())])
     }
 }
@@ -168,7 +171,12 @@ fn script_counts(counts: &[u64]) -> BTreeMap<&'static str, u64> {
         .collect()
 }
 
-pub fn build(analysis: &Analysis, command: &str, options: ReportOptions, privacy: &Privacy) -> Report {
+pub fn build(
+    analysis: &Analysis,
+    command: &str,
+    options: ReportOptions,
+    privacy: &Privacy,
+) -> Report {
     let history = &analysis.history;
     let email_text = |e: &[u8]| -> String {
         if privacy.show_emails {
@@ -306,14 +314,21 @@ pub fn build(analysis: &Analysis, command: &str, options: ReportOptions, privacy
             by_kind,
         },
         contributors,
-        unmatched_claims: analysis.unmatched_claims.iter().map(|&i| claim_report(i)).collect(),
+        unmatched_claims: analysis
+            .unmatched_claims
+            .iter()
+            .map(|&i| claim_report(i))
+            .collect(),
     }
 }
 
 impl Report {
     /// The most severe finding of any contributor.
     pub fn max_severity(&self) -> Option<Severity> {
-        self.contributors.iter().flat_map(|c| c.findings.iter().map(|f| f.severity)).max()
+        self.contributors
+            .iter()
+            .flat_map(|c| c.findings.iter().map(|f| f.severity))
+            .max()
     }
 }
 
@@ -323,7 +338,12 @@ pub enum Format {
     Json,
 }
 
-pub fn write(report: &Report, format: Format, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
+pub fn write(
+    report: &Report,
+    format: Format,
+    out: &mut dyn Write,
+    color: bool,
+) -> std::io::Result<()> {
     match format {
         Format::Json => json::write(report, out),
         Format::Text => text::write(report, out, color),

@@ -10,7 +10,11 @@ use crate::text::display_safe;
 use crate::verdicts::Verdict;
 
 fn span(c: &ContributorReport) -> String {
-    format!("{} – {}", &c.first_commit[..10.min(c.first_commit.len())], &c.last_commit[..10.min(c.last_commit.len())])
+    format!(
+        "{} – {}",
+        &c.first_commit[..10.min(c.first_commit.len())],
+        &c.last_commit[..10.min(c.last_commit.len())]
+    )
 }
 
 fn offsets(c: &ContributorReport) -> String {
@@ -46,7 +50,11 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
         report.summary.commits,
         report.summary.contributors,
         report.repositories.len(),
-        if report.repositories.len() == 1 { "y" } else { "ies" }
+        if report.repositories.len() == 1 {
+            "y"
+        } else {
+            "ies"
+        }
     )?;
     if report.incomplete {
         for r in &report.incomplete_reasons {
@@ -55,8 +63,19 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
     }
     let has_claims = report.contributors.iter().any(|c| c.claim.is_some());
     let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
-    let mut header = vec!["#", "contributor", "kind", "commits", "active span", "offsets", "busiest local hours", "inferred"];
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    let mut header = vec![
+        "#",
+        "contributor",
+        "kind",
+        "commits",
+        "active span",
+        "offsets",
+        "busiest local hours",
+        "inferred",
+    ];
     if has_claims {
         header.push("claim");
     }
@@ -70,11 +89,21 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
             c.commits.to_string(),
             span(c),
             offsets(c),
-            c.profile.busiest_local_hours.iter().map(|h| format!("{h:02}h")).collect::<Vec<_>>().join(" "),
-            c.inferred_utc_offset_hours.map_or("–".into(), |o| format!("UTC{o:+}")),
+            c.profile
+                .busiest_local_hours
+                .iter()
+                .map(|h| format!("{h:02}h"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            c.inferred_utc_offset_hours
+                .map_or("–".into(), |o| format!("UTC{o:+}")),
         ];
         if has_claims {
-            row.push(c.claim.as_ref().map_or("–".into(), |cl| display_safe(cl.location.as_bytes(), 30)));
+            row.push(
+                c.claim
+                    .as_ref()
+                    .map_or("–".into(), |cl| display_safe(cl.location.as_bytes(), 30)),
+            );
         }
         row.push(verdict_text(c.verdict, color));
         row.push(format!("{:.2}", c.risk));
@@ -82,19 +111,39 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
     }
     writeln!(out, "{table}")?;
     for c in &report.contributors {
-        let shown: Vec<_> = c.findings.iter().filter(|f| f.severity >= crate::detectors::Severity::Low).collect();
+        let shown: Vec<_> = c
+            .findings
+            .iter()
+            .filter(|f| f.severity >= crate::detectors::Severity::Low)
+            .collect();
         if shown.is_empty() && c.needed.is_none() {
             continue;
         }
         if shown.is_empty() {
             continue;
         }
-        writeln!(out, "\n{} — {} (risk {:.2})", display_safe(c.name.as_bytes(), 60), c.verdict.name(), c.risk)?;
+        writeln!(
+            out,
+            "\n{} — {} (risk {:.2})",
+            display_safe(c.name.as_bytes(), 60),
+            c.verdict.name(),
+            c.risk
+        )?;
         for f in shown {
-            writeln!(out, "  [{}] {}: {}", f.severity.name(), f.rule, display_safe(f.summary.as_bytes(), 400))?;
+            writeln!(
+                out,
+                "  [{}] {}: {}",
+                f.severity.name(),
+                f.rule,
+                display_safe(f.summary.as_bytes(), 400)
+            )?;
         }
     }
-    let insufficient = report.contributors.iter().filter(|c| c.verdict == Verdict::InsufficientData).count();
+    let insufficient = report
+        .contributors
+        .iter()
+        .filter(|c| c.verdict == Verdict::InsufficientData)
+        .count();
     if insufficient > 0 {
         writeln!(
             out,
@@ -102,11 +151,23 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
         )?;
     }
     if !report.unmatched_claims.is_empty() {
-        writeln!(out, "\nwarning: {} roster entries match no contributor:", report.unmatched_claims.len())?;
+        writeln!(
+            out,
+            "\nwarning: {} roster entries match no contributor:",
+            report.unmatched_claims.len()
+        )?;
         for c in &report.unmatched_claims {
-            writeln!(out, "  {} ({})", display_safe(c.source.as_bytes(), 200), display_safe(c.emails.join(", ").as_bytes(), 200))?;
+            writeln!(
+                out,
+                "  {} ({})",
+                display_safe(c.source.as_bytes(), 200),
+                display_safe(c.emails.join(", ").as_bytes(), 200)
+            )?;
         }
     }
-    writeln!(out, "\nFindings are indicators with evidence, not proof: read the evidence (--format json) before acting.")?;
+    writeln!(
+        out,
+        "\nFindings are indicators with evidence, not proof: read the evidence (--format json) before acting."
+    )?;
     Ok(())
 }
