@@ -17,12 +17,20 @@ fn generate(dir: &Path, commits: u64) {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).unwrap();
     let git = |args: &[&str]| {
-        let s = Command::new("git").args(args).current_dir(dir).env("GIT_CONFIG_GLOBAL", "/dev/null").status().unwrap();
+        let s = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .status()
+            .unwrap();
         assert!(s.success(), "git {args:?}");
     };
     git(&["init", "-q", "-b", "main"]);
     let people = (commits / 300).clamp(50, 5000) as usize;
-    eprintln!("generating {commits} commits by {people} people in {}", dir.display());
+    eprintln!(
+        "generating {commits} commits by {people} people in {}",
+        dir.display()
+    );
     let ids = git_alibi::synth::population(7, people, 3650, commits);
     let mut child = Command::new("git")
         .args(["fast-import", "--quiet"])
@@ -44,13 +52,34 @@ fn measure(cmd: &[&str], cwd: &Path) -> (f64, Option<u64>) {
     let time = Path::new("/usr/bin/time");
     let start = Instant::now();
     let out = if time.exists() {
-        Command::new(time).arg("-f").arg("%M").args(cmd).current_dir(cwd).stdout(Stdio::null()).stderr(Stdio::piped()).output().unwrap()
+        Command::new(time)
+            .arg("-f")
+            .arg("%M")
+            .args(cmd)
+            .current_dir(cwd)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap()
     } else {
-        Command::new(cmd[0]).args(&cmd[1..]).current_dir(cwd).stdout(Stdio::null()).stderr(Stdio::piped()).output().unwrap()
+        Command::new(cmd[0])
+            .args(&cmd[1..])
+            .current_dir(cwd)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap()
     };
     let secs = start.elapsed().as_secs_f64();
-    assert!(out.status.success(), "{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    let rss = String::from_utf8_lossy(&out.stderr).lines().last().and_then(|l| l.trim().parse().ok());
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rss = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok());
     (secs, rss)
 }
 
@@ -61,8 +90,14 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn main() {
     // `cargo bench` passes --bench; ignore arguments.
-    let commits: u64 = std::env::var("BENCH_COMMITS").ok().and_then(|s| s.parse().ok()).unwrap_or(200_000);
-    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let commits: u64 = std::env::var("BENCH_COMMITS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200_000);
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-repos");
     let dir = root.join(format!("synthetic-{commits}"));
     generate(&dir, commits);
@@ -73,7 +108,15 @@ fn main() {
         "--all",
         "--format=%H %P%x00%an%x00%ae%x00%at %ai%x00%cn%x00%ce%x00%ct %ci%x00%s",
     ];
-    let scan = [alibi, "scan", "--format", "json", "--output", "/dev/null", "."];
+    let scan = [
+        alibi,
+        "scan",
+        "--format",
+        "json",
+        "--output",
+        "/dev/null",
+        ".",
+    ];
     let mut t_log = Vec::new();
     let mut t_scan = Vec::new();
     let mut rss_log = 0;
@@ -87,8 +130,18 @@ fn main() {
         rss_scan = rss_scan.max(r.unwrap_or(0));
     }
     let (log, scan) = (median(t_log), median(t_scan));
-    println!("history: {} ({} commits)", dir.display(), std::fs::read_to_string(dir.join("done")).unwrap_or_default());
-    println!("git log --all (same fields): {log:.3} s median of {runs}, peak RSS {} MiB", rss_log / 1024);
-    println!("git alibi scan --format json: {scan:.3} s median of {runs}, peak RSS {} MiB", rss_scan / 1024);
+    println!(
+        "history: {} ({} commits)",
+        dir.display(),
+        std::fs::read_to_string(dir.join("done")).unwrap_or_default()
+    );
+    println!(
+        "git log --all (same fields): {log:.3} s median of {runs}, peak RSS {} MiB",
+        rss_log / 1024
+    );
+    println!(
+        "git alibi scan --format json: {scan:.3} s median of {runs}, peak RSS {} MiB",
+        rss_scan / 1024
+    );
     println!("ratio scan / git log: {:.2}", scan / log);
 }

@@ -337,3 +337,23 @@ pub fn markdown(rows: &[Row]) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression guard on detection quality (a smaller draw than docs/accuracy.md).
+    #[test]
+    fn detection_rates_hold() {
+        let cases = generate(11, 60);
+        let analysis = judge(&cases);
+        for row in tally(&cases, &analysis) {
+            let rate = row.flagged as f64 / row.cases as f64;
+            if row.scenario.is_honest() {
+                assert!(rate <= 0.05, "{}: {rate} flagged", row.scenario.name());
+            } else {
+                assert!(rate >= 0.9, "{}: only {rate} caught", row.scenario.name());
+            }
+        }
+    }
+}

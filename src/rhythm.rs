@@ -126,10 +126,30 @@ struct Variant {
     log_prior: f64,
 }
 
-static VARIANTS: OnceLock<Vec<Variant>> = OnceLock::new();
+/// All variants' log masses laid out position-major (`[position][variant]`), so
+/// the scoring loop adds contiguous rows (vectorises well).
+struct VariantTable {
+    by_position: Vec<f64>,
+    log_priors: Vec<f64>,
+}
 
-fn variants() -> &'static [Variant] {
-    VARIANTS.get_or_init(build_variants)
+static VARIANTS: OnceLock<VariantTable> = OnceLock::new();
+
+fn variants() -> &'static VariantTable {
+    VARIANTS.get_or_init(|| {
+        let list = build_variants();
+        let nv = list.len();
+        let mut by_position = vec![0.0; QUARTERS * nv];
+        for (v, variant) in list.iter().enumerate() {
+            for (p, value) in variant.log_mass.iter().enumerate() {
+                by_position[p * nv + v] = *value;
+            }
+        }
+        VariantTable {
+            by_position,
+            log_priors: list.iter().map(|v| v.log_prior).collect(),
+        }
+    })
 }
 
 fn build_variants() -> Vec<Variant> {
@@ -268,25 +288,29 @@ fn score(obs: &[u32; 168]) -> (Vec<f64>, Vec<i32>) {
     let mut log_marginal = vec![f64::NEG_INFINITY; CANDIDATES];
     let mut best_shift = vec![0i32; CANDIDATES];
     let per_region = SHIFTS.len() * WEEKEND_FACTORS.len() * WEEKEND_FACTORS.len();
-    let mut terms = vec![0.0f64; variants.len()];
+    let nv = variants.log_priors.len();
+    let mut acc = vec![0.0f64; nv];
     for (ci, slot) in log_marginal.iter_mut().enumerate() {
         // The local quarter position of UTC hour u at this offset.
         let q = (candidate_minutes(ci) / 15).rem_euclid(QUARTERS as i32) as usize;
-        let mut best = f64::NEG_INFINITY;
-        for (vi, v) in variants.iter().enumerate() {
-            let mut ll = 0.0;
-            for &(u, n) in &nonzero {
-                ll += n * v.log_mass[(u * 4 + q) % QUARTERS];
+        acc.iter_mut().for_each(|a| *a = 0.0);
+        for &(u, n) in &nonzero {
+            let p = (u * 4 + q) % QUARTERS;
+            let row = &variants.by_position[p * nv..(p + 1) * nv];
+            for (a, l) in acc.iter_mut().zip(row) {
+                *a += n * l;
             }
-            let t = TEMPER * ll + v.log_prior;
-            terms[vi] = t;
-            if t > best {
-                best = t;
+        }
+        let mut best = f64::NEG_INFINITY;
+        for (vi, a) in acc.iter_mut().enumerate() {
+            *a = TEMPER * *a + variants.log_priors[vi];
+            if *a > best {
+                best = *a;
                 best_shift[ci] =
                     SHIFTS[(vi % per_region) / (WEEKEND_FACTORS.len() * WEEKEND_FACTORS.len())];
             }
         }
-        let sum: f64 = terms.iter().map(|t| (t - best).exp()).sum();
+        let sum: f64 = acc.iter().map(|t| (t - best).exp()).sum();
         *slot = best + sum.ln();
     }
     (log_marginal, best_shift)
