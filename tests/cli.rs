@@ -55,7 +55,23 @@ fn build_synthetic(dir: &Path) {
     let honest = Person::new(&mut rng, "Honest Nyc", zone("America/New_York"));
     let mut impostor = Person::new(&mut rng, "Imposter Nyc", zone("Asia/Pyongyang"));
     impostor.offsets = OffsetMode::Zone(zone("America/New_York"));
+    let mut fixed = Person::new(&mut rng, "Fixed Nyc", zone("Asia/Shanghai"));
+    fixed.offsets = OffsetMode::Fixed(-300);
+    let shared_a = Person::new(&mut rng, "Shared Acct", zone("America/New_York"));
+    let shared_b = Person::new(&mut rng, "Shared Acct", zone("Asia/Shanghai"));
+    let mut shared = simulate(&mut rng, &shared_a, start, 300);
+    shared.extend(simulate(&mut rng, &shared_b, start, 300));
     let ids = vec![
+        SimIdentity {
+            name: fixed.name.clone(),
+            email: "fixed@example.org".into(),
+            commits: simulate(&mut rng, &fixed, start, 300),
+        },
+        SimIdentity {
+            name: "Shared Acct".into(),
+            email: "shared@example.org".into(),
+            commits: shared,
+        },
         SimIdentity {
             name: honest.name.clone(),
             email: "honest@example.org".into(),
@@ -471,8 +487,16 @@ fn audit_flags_dst_aware_impostor_and_clears_honest_person() {
     // The ghost matches nobody: a warning, and listed.
     assert!(run.stderr.contains("matches no contributor"));
     assert_eq!(v["unmatched_claims"].as_array().unwrap().len(), 1);
-    // The impostor ranks first.
-    assert_eq!(v["contributors"][0]["name"], "Imposter Nyc");
+    // The impostor ranks above the honest person.
+    let pos = |name: &str| {
+        v["contributors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|c| c["name"] == name)
+            .unwrap()
+    };
+    assert!(pos("Imposter Nyc") < pos("Honest Nyc"));
     // --fail-on applies to audit.
     let gate = alibi(&[
         "audit",
@@ -484,6 +508,35 @@ fn audit_flags_dst_aware_impostor_and_clears_honest_person() {
     ]);
     assert_eq!(gate.code, 1);
     assert!(gate.stdout.contains("circadian-mismatch"));
+}
+
+#[test]
+fn audit_fixed_offset_and_shared_account() {
+    let roster = write_roster(
+        "email,location\nfixed@example.org,America/New_York\nshared@example.org,America/New_York\n",
+    );
+    let run = alibi(&[
+        "audit",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--format",
+        "json",
+        &fx("population"),
+    ]);
+    let v = validated_json(&run);
+    let fixed = contributor(&v, "Fixed Nyc");
+    let r = rules(fixed);
+    assert!(r.contains(&"no-daylight-saving".to_owned()), "{r:?}");
+    assert!(r.contains(&"offset-vs-claim".to_owned()), "{r:?}");
+    assert!(r.contains(&"circadian-mismatch".to_owned()), "{r:?}");
+    // Offsets and rhythm agree: two independent families.
+    assert_eq!(fixed["verdict"], "contradiction");
+    let shared = contributor(&v, "Shared Acct");
+    assert!(
+        rules(shared).contains(&"shared-account".to_owned()),
+        "{:?}",
+        rules(shared)
+    );
 }
 
 #[test]
