@@ -267,29 +267,29 @@ mod tests {
 
     #[test]
     fn kinds() {
-        assert_eq!(
-            classify(
+        let cases: [(&[u8], &[u8], ContributorKind); 5] = [
+            (
                 b"dependabot[bot]",
-                b"49699333+dependabot[bot]@users.noreply.github.com"
+                b"49699333+dependabot[bot]@users.noreply.github.com",
+                ContributorKind::Bot,
             ),
-            ContributorKind::Bot
-        );
-        assert_eq!(
-            classify(b"GitHub", b"noreply@github.com"),
-            ContributorKind::Forge
-        );
-        assert_eq!(
-            classify(b"Renovate Bot", b"bot@renovateapp.com"),
-            ContributorKind::Bot
-        );
-        assert_eq!(
-            classify(b"Ada Lovelace", b"ada@example.org"),
-            ContributorKind::Human
-        );
-        assert_eq!(
-            classify(b"Abbot Smith", b"abbot@example.org"),
-            ContributorKind::Human
-        );
+            (b"GitHub", b"noreply@github.com", ContributorKind::Forge),
+            (
+                b"Renovate Bot",
+                b"bot@renovateapp.com",
+                ContributorKind::Bot,
+            ),
+            (b"Ada Lovelace", b"ada@example.org", ContributorKind::Human),
+            (b"Abbot Smith", b"abbot@example.org", ContributorKind::Human),
+        ];
+        for (name, email, kind) in cases {
+            assert_eq!(
+                classify(name, email),
+                kind,
+                "{}",
+                String::from_utf8_lossy(name)
+            );
+        }
     }
 
     #[test]

@@ -275,16 +275,20 @@ impl Inference {
     }
 }
 
+/// (UTC hour of week, count) of the bins with activity: only they add to a likelihood.
+fn nonzero_bins(obs: &[u32; 168]) -> Vec<(usize, f64)> {
+    obs.iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(u, n)| (u, *n as f64))
+        .collect()
+}
+
 /// Log-likelihood of the observations at every candidate offset and variant,
 /// marginalised over variants: returns (per-offset log marginal, best variant shift).
 fn score(obs: &[u32; 168]) -> (Vec<f64>, Vec<i32>) {
     let variants = variants();
-    let nonzero: Vec<(usize, f64)> = obs
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| **n > 0)
-        .map(|(u, n)| (u, *n as f64))
-        .collect();
+    let nonzero = nonzero_bins(obs);
     let mut log_marginal = vec![f64::NEG_INFINITY; CANDIDATES];
     let mut best_shift = vec![0i32; CANDIDATES];
     let per_region = SHIFTS.len() * WEEKEND_FACTORS.len() * WEEKEND_FACTORS.len();
@@ -391,12 +395,7 @@ pub fn two_zone_gain(obs: &[u32; 168]) -> Option<(f64, i32, i32, f64)> {
         let local = (u as i32 + offset_h).rem_euclid(168) as usize;
         (1.0 - EPSILON) * table[local / 24][local % 24] / total + EPSILON / 168.0
     };
-    let nonzero: Vec<(usize, f64)> = obs
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| **n > 0)
-        .map(|(u, n)| (u, *n as f64))
-        .collect();
+    let nonzero = nonzero_bins(obs);
     let offsets: Vec<i32> = (-12..=14).collect();
     let single = offsets
         .iter()

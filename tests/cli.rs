@@ -448,6 +448,20 @@ fn many_repositories_merge_contributors() {
     assert_eq!(v["summary"]["commits"], 13);
 }
 
+/// `audit --roster ROSTER --format json REPO`, validated against the schema.
+fn audit_json(roster: &Path, repo: &str) -> (Run, Value) {
+    let run = alibi(&[
+        "audit",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--format",
+        "json",
+        repo,
+    ]);
+    let v = validated_json(&run);
+    (run, v)
+}
+
 fn write_roster(body: &str) -> PathBuf {
     let dir = tempfile::tempdir().unwrap().keep();
     let path = dir.join("roster.csv");
@@ -460,16 +474,8 @@ fn audit_flags_dst_aware_impostor_and_clears_honest_person() {
     let roster = write_roster(
         "email,name,location,team\nhonest@example.org,Honest,America/New_York,a\nimpostor@example.org,Imp,America/New_York,b\nghost@example.org,Ghost,US,c\n",
     );
-    let run = alibi(&[
-        "audit",
-        "--roster",
-        roster.to_str().unwrap(),
-        "--format",
-        "json",
-        &fx("population"),
-    ]);
+    let (run, v) = audit_json(&roster, &fx("population"));
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let v = validated_json(&run);
     let imp = contributor(&v, "Imposter Nyc");
     assert!(
         rules(imp).contains(&"circadian-mismatch".to_owned()),
@@ -515,15 +521,7 @@ fn audit_fixed_offset_and_shared_account() {
     let roster = write_roster(
         "email,location\nfixed@example.org,America/New_York\nshared@example.org,America/New_York\n",
     );
-    let run = alibi(&[
-        "audit",
-        "--roster",
-        roster.to_str().unwrap(),
-        "--format",
-        "json",
-        &fx("population"),
-    ]);
-    let v = validated_json(&run);
+    let (_, v) = audit_json(&roster, &fx("population"));
     let fixed = contributor(&v, "Fixed Nyc");
     let r = rules(fixed);
     assert!(r.contains(&"no-daylight-saving".to_owned()), "{r:?}");
@@ -543,14 +541,7 @@ fn audit_fixed_offset_and_shared_account() {
 fn audit_fixed_offset_impostor_gets_offset_evidence() {
     // Alice claims Tokyo: her New York offsets were never Tokyo's.
     let roster = write_roster("email,location\nalice@example.org,Asia/Tokyo\nkim@example.kr,KR\n");
-    let v = validated_json(&alibi(&[
-        "audit",
-        "--roster",
-        roster.to_str().unwrap(),
-        "--format",
-        "json",
-        &fx("basic"),
-    ]));
+    let (_, v) = audit_json(&roster, &fx("basic"));
     let alice = contributor(&v, "Alice Example");
     assert!(rules(alice).contains(&"offset-vs-claim".to_owned()));
     assert_eq!(contributor(&v, "Kim Minsu")["claim"]["kind"], "country");

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::{ContributorReport, Report};
 use crate::text::display_safe;
@@ -28,18 +28,15 @@ fn offsets(c: &ContributorReport) -> String {
         .join(", ")
 }
 
-fn verdict_text(v: Verdict, color: bool) -> String {
-    let name = v.name();
-    if !color {
-        return name.to_owned();
-    }
-    let code = match v {
-        Verdict::Contradiction => "31;1",
-        Verdict::Suspicious => "33",
-        Verdict::InsufficientData => "2",
-        Verdict::Consistent => "32",
+/// The verdict cell; coloured by comfy-table after layout, so widths stay right.
+fn verdict_cell(v: Verdict) -> Cell {
+    let color = match v {
+        Verdict::Contradiction => Color::Red,
+        Verdict::Suspicious => Color::Yellow,
+        Verdict::InsufficientData => Color::DarkGrey,
+        Verdict::Consistent => Color::Green,
     };
-    format!("\x1b[{code}m{name}\x1b[0m")
+    Cell::new(v.name()).fg(color)
 }
 
 pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
@@ -66,6 +63,11 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
     table
         .load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled);
+    if color {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
     let mut header = vec![
         "#",
         "contributor",
@@ -82,7 +84,7 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
     header.extend(["verdict", "risk"]);
     table.set_header(header);
     for (i, c) in report.contributors.iter().enumerate() {
-        let mut row = vec![
+        let mut row: Vec<Cell> = [
             (i + 1).to_string(),
             display_safe(c.name.as_bytes(), 40),
             c.kind.name().to_owned(),
@@ -97,16 +99,17 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
                 .join(" "),
             c.inferred_utc_offset_hours
                 .map_or("–".into(), |o| format!("UTC{o:+}")),
-        ];
+        ]
+        .into_iter()
+        .map(Cell::new)
+        .collect();
         if has_claims {
-            row.push(
-                c.claim
-                    .as_ref()
-                    .map_or("–".into(), |cl| display_safe(cl.location.as_bytes(), 30)),
-            );
+            row.push(Cell::new(c.claim.as_ref().map_or("–".into(), |cl| {
+                display_safe(cl.location.as_bytes(), 30)
+            })));
         }
-        row.push(verdict_text(c.verdict, color));
-        row.push(format!("{:.2}", c.risk));
+        row.push(verdict_cell(c.verdict));
+        row.push(Cell::new(format!("{:.2}", c.risk)));
         table.add_row(row);
     }
     writeln!(out, "{table}")?;
@@ -116,9 +119,6 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
             .iter()
             .filter(|f| f.severity >= crate::detectors::Severity::Low)
             .collect();
-        if shown.is_empty() && c.needed.is_none() {
-            continue;
-        }
         if shown.is_empty() {
             continue;
         }
@@ -147,7 +147,7 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
     if insufficient > 0 {
         writeln!(
             out,
-            "\n{insufficient} contributors have too little activity to judge (rhythm rules need at least 30 commits over 4 weeks by default)."
+            "\n{insufficient} contributors have too little activity to judge (--format json gives what each one needs in `needed`)."
         )?;
     }
     if !report.unmatched_claims.is_empty() {
