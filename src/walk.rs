@@ -93,6 +93,17 @@ pub fn walk(
         Some(spec) => resolve_range(repo, spec, &shallow)?,
     };
 
+    // With a commit-graph, the id walk needs no inflating and decoding can run
+    // on several threads (GIT-FACTS: 0.46–0.69× of `git log`). Without one the
+    // walk inflates every commit anyway, so a single pass is as fast.
+    if shallow.is_empty()
+        && let Ok(Some(graph)) = repo.commit_graph_if_enabled()
+    {
+        let ids = ids_via_graph(repo, &graph, tips, hidden, &mut stats);
+        decode_in_order(repo, &ids, &mut stats, &mut visit);
+        return Ok(stats);
+    }
+
     let mut seen: HashSet<ObjectId> = hidden;
     let mut stack: Vec<ObjectId> = Vec::with_capacity(1024);
     for tip in tips {
@@ -102,40 +113,195 @@ pub fn walk(
     }
     let mut buf = Vec::with_capacity(4096);
     while let Some(id) = stack.pop() {
-        let data = match repo.objects.try_find(&id, &mut buf) {
-            Ok(Some(data)) => data,
-            Ok(None) => {
-                stats.missing_objects += 1;
-                if stats.missing_examples.len() < 5 {
-                    stats.missing_examples.push(id.to_string());
-                }
-                continue;
-            }
-            Err(_) => {
-                stats.unreadable_objects += 1;
-                if stats.missing_examples.len() < 5 {
-                    stats.missing_examples.push(id.to_string());
-                }
-                continue;
-            }
-        };
-        if data.kind != gix::object::Kind::Commit {
-            // Only a tip can be a non-commit (a tag of a tree); parents are commits.
-            stats.non_commit_tips += 1;
+        let Some(data) = read_commit(repo, &id, &mut buf, &mut stats) else {
             continue;
-        }
-        let is_boundary = shallow.contains(&id);
-        if !is_boundary {
-            for parent in parent_ids(data.data) {
+        };
+        if !shallow.contains(&id) {
+            for parent in parent_ids(data) {
                 if seen.insert(parent) {
                     stack.push(parent);
                 }
             }
         }
         stats.commits += 1;
-        visit(&id, data.data);
+        visit(&id, data);
     }
     Ok(stats)
+}
+
+/// Read one commit's raw bytes, counting what is missing, unreadable or not a commit.
+fn read_commit<'b>(
+    repo: &gix::Repository,
+    id: &ObjectId,
+    buf: &'b mut Vec<u8>,
+    stats: &mut WalkStats,
+) -> Option<&'b [u8]> {
+    match repo.objects.try_find(id, buf) {
+        Ok(Some(data)) if data.kind == gix::object::Kind::Commit => Some(data.data),
+        Ok(Some(_)) => {
+            // Only a tip can be a non-commit (a tag of a tree); parents are commits.
+            stats.non_commit_tips += 1;
+            None
+        }
+        Ok(None) => {
+            stats.missing_objects += 1;
+            stats.note_example(id);
+            None
+        }
+        Err(_) => {
+            stats.unreadable_objects += 1;
+            stats.note_example(id);
+            None
+        }
+    }
+}
+
+impl WalkStats {
+    fn note_example(&mut self, id: &ObjectId) {
+        if self.missing_examples.len() < 5 {
+            self.missing_examples.push(id.to_string());
+        }
+    }
+}
+
+/// Every commit id reachable from `tips` and not `hidden`, depth-first. Parents
+/// come from the commit-graph; only commits newer than the graph are inflated
+/// here (and read again when decoded: there are few of them).
+fn ids_via_graph(
+    repo: &gix::Repository,
+    graph: &gix::commitgraph::Graph,
+    tips: Vec<ObjectId>,
+    hidden: HashSet<ObjectId>,
+    stats: &mut WalkStats,
+) -> Vec<ObjectId> {
+    let mut seen = hidden;
+    let mut stack: Vec<ObjectId> = Vec::with_capacity(1024);
+    for tip in tips {
+        if seen.insert(tip) {
+            stack.push(tip);
+        }
+    }
+    let mut out = Vec::with_capacity(graph.num_commits() as usize);
+    let mut buf = Vec::with_capacity(4096);
+    let mut parents: Vec<ObjectId> = Vec::with_capacity(4);
+    while let Some(id) = stack.pop() {
+        parents.clear();
+        match graph.lookup(id) {
+            Some(pos) => {
+                for p in graph.commit_at(pos).iter_parents() {
+                    match p {
+                        Ok(p) => parents.push(graph.id_at(p).to_owned()),
+                        Err(_) => stats.unreadable_objects += 1,
+                    }
+                }
+            }
+            None => {
+                // Not in the graph: read it. Missing or non-commit tips are
+                // counted during decoding, not here.
+                let mut scratch = WalkStats::default();
+                let Some(data) = read_commit(repo, &id, &mut buf, &mut scratch) else {
+                    if scratch.non_commit_tips > 0 {
+                        stats.non_commit_tips += 1;
+                        continue;
+                    }
+                    out.push(id);
+                    continue;
+                };
+                parents.extend(parent_ids(data));
+            }
+        }
+        out.push(id);
+        for p in &parents {
+            if seen.insert(*p) {
+                stack.push(*p);
+            }
+        }
+    }
+    out
+}
+
+/// Commits per batch handed from a decoding thread to the consumer.
+const BATCH: usize = 2048;
+
+/// Raw commits of a batch, concatenated, with (index in ids, start, end) spans.
+#[derive(Default)]
+struct Batch {
+    data: Vec<u8>,
+    spans: Vec<(usize, usize, usize)>,
+    stats: WalkStats,
+}
+
+/// Inflate `ids` on worker threads (one repository handle each) and call
+/// `visit` on this thread in the order of `ids`, so results are deterministic.
+fn decode_in_order(
+    repo: &gix::Repository,
+    ids: &[ObjectId],
+    stats: &mut WalkStats,
+    visit: &mut dyn FnMut(&ObjectId, &[u8]),
+) {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    let read_batch = |repo: &gix::Repository, k: usize| {
+        let mut batch = Batch::default();
+        let mut buf = Vec::with_capacity(4096);
+        let start = k * BATCH;
+        for (i, id) in ids.iter().enumerate().skip(start).take(BATCH) {
+            if let Some(data) = read_commit(repo, id, &mut buf, &mut batch.stats) {
+                let from = batch.data.len();
+                batch.data.extend_from_slice(data);
+                batch.spans.push((i, from, batch.data.len()));
+            }
+        }
+        batch
+    };
+    let mut consume = |batch: Batch, stats: &mut WalkStats| {
+        for (i, from, to) in batch.spans {
+            stats.commits += 1;
+            visit(&ids[i], &batch.data[from..to]);
+        }
+        stats.missing_objects += batch.stats.missing_objects;
+        stats.unreadable_objects += batch.stats.unreadable_objects;
+        stats.non_commit_tips += batch.stats.non_commit_tips;
+        for e in batch.stats.missing_examples {
+            if stats.missing_examples.len() < 5 {
+                stats.missing_examples.push(e);
+            }
+        }
+    };
+    let batches = ids.len().div_ceil(BATCH);
+    if workers <= 1 || batches <= 1 {
+        for k in 0..batches {
+            consume(read_batch(repo, k), stats);
+        }
+        return;
+    }
+    let shared = repo.clone().into_sync();
+    std::thread::scope(|scope| {
+        let mut receivers = Vec::with_capacity(workers);
+        for w in 0..workers {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
+            receivers.push(rx);
+            let shared = &shared;
+            let read_batch = &read_batch;
+            scope.spawn(move || {
+                let mut local = shared.to_thread_local();
+                local.object_cache_size_if_unset(4 * 1024 * 1024);
+                for k in (w..batches).step_by(workers) {
+                    if tx.send(read_batch(&local, k)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        for k in 0..batches {
+            // Worker k % workers produces batch k, in increasing order.
+            match receivers[k % workers].recv() {
+                Ok(batch) => consume(batch, stats),
+                Err(_) => break,
+            }
+        }
+    });
 }
 
 /// Parent ids of a raw commit, read from the `parent` header lines that

@@ -25,6 +25,28 @@ fn fixtures() -> &'static Path {
             String::from_utf8_lossy(&out.stderr)
         );
         build_synthetic(&dir.join("population"));
+        // A commit-graph copy: thousands of commits, so several decoding batches on several threads.
+        let graph = dir.join("population-graph");
+        assert!(
+            git(&dir)
+                .args([
+                    "clone",
+                    "-q",
+                    "--no-local",
+                    "population",
+                    "population-graph"
+                ])
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert!(
+            git(&graph)
+                .args(["commit-graph", "write", "--reachable"])
+                .status()
+                .unwrap()
+                .success()
+        );
         dir
     })
 }
@@ -389,6 +411,51 @@ fn missing_objects_are_reported() {
         alibi(&["scan", "--require-full-history", &fx("corrupt")]).code,
         2
     );
+}
+
+/// Contributors without the per-repository paths, for comparing two clones.
+fn contributors_without_paths(v: &Value) -> Vec<Value> {
+    let mut list = v["contributors"].as_array().unwrap().clone();
+    for c in &mut list {
+        c.as_object_mut().unwrap().remove("repositories");
+    }
+    list
+}
+
+#[test]
+fn commit_graph_walk_matches_plain_walk() {
+    // `graph` is a clone of `basic` with a commit-graph: the walker takes its
+    // graph id walk and multi-threaded decoding there.
+    let plain = validated_json(&alibi(&["scan", "--format", "json", &fx("basic")]));
+    let graph = validated_json(&alibi(&["scan", "--format", "json", &fx("graph")]));
+    assert_eq!(graph["summary"], plain["summary"]);
+    assert_eq!(
+        contributors_without_paths(&graph),
+        contributors_without_paths(&plain)
+    );
+    // Thousands of commits: more than one decoding batch, on two threads, same result.
+    let plain = validated_json(&alibi(&["scan", "--format", "json", &fx("population")]));
+    let graph = validated_json(&alibi(&[
+        "scan",
+        "--format",
+        "json",
+        &fx("population-graph"),
+    ]));
+    assert!(
+        plain["summary"]["commits"].as_u64().unwrap() > 2048,
+        "{}",
+        plain["summary"]
+    );
+    assert_eq!(graph["summary"], plain["summary"]);
+    assert_eq!(
+        contributors_without_paths(&graph),
+        contributors_without_paths(&plain)
+    );
+    // Missing objects are still found when the graph lists them.
+    let run = alibi(&["scan", "--format", "json", &fx("corrupt-graph")]);
+    let v = validated_json(&run);
+    assert_eq!(v["incomplete"], true, "{}", run.stderr);
+    assert!(v["repositories"][0]["missing_objects"].as_u64().unwrap() >= 1);
 }
 
 #[test]
