@@ -391,38 +391,65 @@ pub fn two_zone_gain(obs: &[u32; 168]) -> Option<(f64, i32, i32, f64)> {
     for day in table {
         total += day.iter().sum::<f64>();
     }
-    let mass = |offset_h: i32, u: usize| -> f64 {
-        let local = (u as i32 + offset_h).rem_euclid(168) as usize;
-        (1.0 - EPSILON) * table[local / 24][local % 24] / total + EPSILON / 168.0
-    };
-    let nonzero = nonzero_bins(obs);
     let offsets: Vec<i32> = (-12..=14).collect();
-    let single = offsets
+    // masses[i][u]: share of activity in UTC hour-of-week u at offsets[i].
+    let masses: Vec<Vec<f64>> = offsets
         .iter()
         .map(|&o| {
-            nonzero
-                .iter()
-                .map(|&(u, n)| n * mass(o, u).ln())
-                .sum::<f64>()
+            (0..168)
+                .map(|u| {
+                    let local = (u as i32 + o).rem_euclid(168) as usize;
+                    (1.0 - EPSILON) * table[local / 24][local % 24] / total + EPSILON / 168.0
+                })
+                .collect()
         })
+        .collect();
+    let nonzero = nonzero_bins(obs);
+    let single = masses
+        .iter()
+        .map(|m| nonzero.iter().map(|&(u, n)| n * m[u].ln()).sum::<f64>())
         .fold(f64::NEG_INFINITY, f64::max);
-    let mut best = (f64::NEG_INFINITY, 0, 0, 0.0);
-    for (i, &a) in offsets.iter().enumerate() {
-        for &b in &offsets[i + 1..] {
-            if b - a < 6 {
+    let mixture = |a: usize, b: usize, w: f64| -> f64 {
+        nonzero
+            .iter()
+            .map(|&(u, n)| n * (w * masses[a][u] + (1.0 - w) * masses[b][u]).ln())
+            .sum()
+    };
+    let apart = |a: usize, b: usize| b > a && offsets[b] - offsets[a] >= 6;
+    // Coarse grid (2-hour steps, three weights), then refine around the best
+    // pair (±1 hour, five weights): a fifth of the logarithms of a full search.
+    let mut best = (f64::NEG_INFINITY, 0usize, 0usize, 0.0f64);
+    for a in (0..offsets.len()).step_by(2) {
+        for b in (a..offsets.len()).step_by(2) {
+            if !apart(a, b) {
                 continue;
             }
-            for w in [0.3, 0.4, 0.5, 0.6, 0.7] {
-                let ll: f64 = nonzero
-                    .iter()
-                    .map(|&(u, n)| n * (w * mass(a, u) + (1.0 - w) * mass(b, u)).ln())
-                    .sum();
+            for w in [0.3, 0.5, 0.7] {
+                let ll = mixture(a, b, w);
                 if ll > best.0 {
-                    best = (ll, a * 60, b * 60, w);
+                    best = (ll, a, b, w);
                 }
             }
         }
     }
+    let (_, ca, cb, _) = best;
+    for a in ca.saturating_sub(1)..=(ca + 1).min(offsets.len() - 1) {
+        for b in cb.saturating_sub(1)..=(cb + 1).min(offsets.len() - 1) {
+            if !apart(a, b) {
+                continue;
+            }
+            for w in [0.3, 0.4, 0.5, 0.6, 0.7] {
+                let ll = mixture(a, b, w);
+                if ll > best.0 {
+                    best = (ll, a, b, w);
+                }
+            }
+        }
+    }
+    if best.0 == f64::NEG_INFINITY {
+        return None;
+    }
+    let best = (best.0, offsets[best.1] * 60, offsets[best.2] * 60, best.3);
     Some((best.0 - single, best.1, best.2, best.3))
 }
 
