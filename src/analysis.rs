@@ -19,6 +19,8 @@ pub struct ContributorResult {
     pub inference: Option<Inference>,
     pub findings: Vec<Finding>,
     pub judgement: Judgement,
+    /// The contributor's hours read in the claimed zone (claimed contributors only).
+    pub claimed_hours: Option<detectors::circadian::ClaimedHours>,
 }
 
 pub struct Analysis {
@@ -79,6 +81,7 @@ pub fn analyse(history: History, claims: Vec<Claim>, thresholds: Thresholds) -> 
                 thresholds: &thresholds,
             };
             let findings = detectors::run_all(&subject);
+            let claimed_hours = detectors::circadian::claimed_hours(&subject);
             let judgement = verdicts::judge(&profile, &findings, &thresholds);
             ContributorResult {
                 profile,
@@ -86,6 +89,7 @@ pub fn analyse(history: History, claims: Vec<Claim>, thresholds: Thresholds) -> 
                 inference,
                 findings,
                 judgement,
+                claimed_hours,
             }
         })
         .collect();

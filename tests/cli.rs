@@ -554,7 +554,19 @@ fn audit_flags_dst_aware_impostor_and_clears_honest_person() {
     let inferred = imp["inferred_utc_offset_hours"].as_f64().unwrap();
     // The point estimate carries the person's own chronotype; it sits far east of New York.
     assert!(inferred >= 5.0, "inferred {inferred}");
+    // Read in New York time, the impostor works at night; the honest New Yorker sleeps then.
+    let night = |c: &Value| c["claimed_local_time"]["night_share"].as_f64().unwrap();
     let honest = contributor(&v, "Honest Nyc");
+    assert!(
+        night(imp) > 0.3 && night(honest) < 0.1,
+        "{} vs {}",
+        night(imp),
+        night(honest)
+    );
+    let trough = honest["claimed_local_time"]["sleep_trough_start_hour"]
+        .as_u64()
+        .unwrap();
+    assert!(trough <= 6 || trough >= 22, "honest trough at {trough}");
     assert_eq!(honest["verdict"], "consistent", "{honest:#}");
     assert_eq!(honest["claim"]["location"], "America/New_York");
     // The ghost matches nobody: a warning, and listed.
@@ -613,6 +625,7 @@ fn audit_fixed_offset_impostor_gets_offset_evidence() {
     assert!(rules(alice).contains(&"offset-vs-claim".to_owned()));
     assert_eq!(contributor(&v, "Kim Minsu")["claim"]["kind"], "country");
     assert!(contributor(&v, "Ravi Kumar")["claim"].is_null());
+    assert!(contributor(&v, "Ravi Kumar")["claimed_local_time"].is_null());
 }
 
 #[test]
@@ -666,4 +679,83 @@ fn repo_config_claims() {
     let bad = alibi(&["audit", repo.to_str().unwrap()]);
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("Europe/Berlin"), "{}", bad.stderr);
+}
+
+#[test]
+fn closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    let mut child = Command::cargo_bin("git-alibi")
+        .unwrap()
+        // Over 200 kB of JSON: more than a pipe buffer holds.
+        .args([
+            "scan",
+            "--format",
+            "json",
+            &fx("population"),
+            &fx("forged"),
+            &fx("basic"),
+            &fx("slips"),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    // Like `| head -c 16`: the reader goes away before the report is written.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("error"));
+}
+
+#[test]
+fn mailmap_file_from_config_and_no_mailmap() {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let repo = dir.join("mm");
+    assert!(
+        git(&dir)
+            .args(["clone", "-q", &fx("basic"), repo.to_str().unwrap()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Drop the in-tree .mailmap; point mailmap.file at a map that merges Ravi into Sita's address.
+    std::fs::remove_file(repo.join(".mailmap")).unwrap();
+    let map = dir.join("extra.mailmap");
+    std::fs::write(&map, "Sita Sharma <sita@example.np> <ravi@example.in>\n").unwrap();
+    assert!(
+        git(&repo)
+            .args(["config", "mailmap.file", map.to_str().unwrap()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let v = validated_json(&alibi(&[
+        "scan",
+        "--format",
+        "json",
+        repo.to_str().unwrap(),
+    ]));
+    assert_eq!(contributor(&v, "Sita Sharma")["commits"], 4);
+    // --no-mailmap keeps them apart.
+    let v = validated_json(&alibi(&[
+        "scan",
+        "--format",
+        "json",
+        "--no-mailmap",
+        repo.to_str().unwrap(),
+    ]));
+    assert_eq!(contributor(&v, "Sita Sharma")["commits"], 1);
+    assert_eq!(contributor(&v, "Ravi Kumar")["commits"], 3);
 }

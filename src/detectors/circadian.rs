@@ -25,6 +25,7 @@ pub const LATE_ALLOWANCE: f64 = 7.0;
 pub const EARLY_ALLOWANCE: f64 = 2.0;
 
 /// Facts about the contributor's hours read in the claimed zone.
+#[derive(Debug, Clone)]
 pub struct ClaimedHours {
     pub trough_start: usize,
     pub trough_share: f64,

@@ -100,6 +100,18 @@ pub struct InferenceReport {
     pub observations: u32,
 }
 
+/// A contributor's timed commits read in the claimed location's local time.
+#[derive(Debug, Serialize)]
+pub struct ClaimedLocalTime {
+    /// Share of commits at 00:00–05:59 claimed local time.
+    pub night_share: f64,
+    /// Hour at which the quietest 5 hours start (the sleep trough), claimed local time.
+    pub sleep_trough_start_hour: usize,
+    /// Share of commits inside that trough.
+    pub sleep_trough_share: f64,
+    pub commits_by_hour: [u64; 24],
+}
+
 #[derive(Debug, Serialize)]
 pub struct OffsetRunReport {
     pub offset: String,
@@ -150,6 +162,7 @@ pub struct ContributorReport {
     pub last_commit: String,
     pub repositories: BTreeMap<String, u64>,
     pub claim: Option<ClaimReport>,
+    pub claimed_local_time: Option<ClaimedLocalTime>,
     pub inferred_utc_offset_hours: Option<f64>,
     pub inference: Option<InferenceReport>,
     pub verdict: Verdict,
@@ -237,6 +250,12 @@ pub fn build(
                     .map(|(repo, n)| (history.repos[*repo as usize].path.clone(), *n))
                     .collect(),
                 claim: r.claim.map(claim_report),
+                claimed_local_time: r.claimed_hours.as_ref().map(|h| ClaimedLocalTime {
+                    night_share: crate::rhythm::round3(h.night_share),
+                    sleep_trough_start_hour: h.trough_start,
+                    sleep_trough_share: crate::rhythm::round3(h.trough_share),
+                    commits_by_hour: h.by_hour,
+                }),
                 inferred_utc_offset_hours: r.inference.as_ref().map(|i| i.utc_offset_hours),
                 inference: r.inference.as_ref().map(|i| InferenceReport {
                     interval_90: i.interval_90,
