@@ -398,7 +398,7 @@ pub fn two_zone_gain(obs: &[u32; 168]) -> Option<(f64, i32, i32, f64)> {
         .map(|&o| {
             (0..168)
                 .map(|u| {
-                    let local = (u as i32 + o).rem_euclid(168) as usize;
+                    let local = (u + o).rem_euclid(168) as usize;
                     (1.0 - EPSILON) * table[local / 24][local % 24] / total + EPSILON / 168.0
                 })
                 .collect()
