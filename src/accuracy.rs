@@ -239,6 +239,7 @@ pub fn judge(cases: &[Case]) -> Analysis {
             missing_objects: 0,
             unreadable_objects: 0,
         }],
+        workdirs: vec![None],
         records,
         fingerprints: vec![Fingerprint::default(); contributors.len()],
         contributors,

@@ -220,30 +220,12 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         .map(|v| parse_date("--until", v, true))
         .transpose()?;
 
-    // Claims: the roster, then each repository's .git-alibi.toml.
+    // Claims: the roster first (a bad line fails before the walk), then each
+    // repository's .git-alibi.toml once the repositories are open.
     let mut claims: Vec<Claim> = Vec::new();
     let mut thresholds = Thresholds::default();
-    if let Some(roster) = roster {
-        if let Some(file) = &roster {
-            claims.extend(claims::read_roster(file)?);
-        }
-        for p in &paths {
-            let root = crate::walk::open(p)?.repo.workdir().map(|w| w.to_owned());
-            if let Some(root) = root
-                && let Some((config, repo_claims)) = claims::read_repo_config(&root)?
-            {
-                thresholds = config.thresholds;
-                claims.extend(repo_claims);
-            }
-        }
-        if roster.is_none() && claims.is_empty() {
-            return Err(Error::Roster {
-                file: PathBuf::from("--roster"),
-                line: 0,
-                message: "audit needs claims: pass --roster FILE or add [[contributor]] entries to .git-alibi.toml".into(),
-                hint: Some("a roster is CSV: email,name,location".into()),
-            });
-        }
+    if let Some(Some(file)) = &roster {
+        claims.extend(claims::read_roster(file)?);
     }
 
     let options = ReadOptions {
@@ -280,6 +262,23 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
                 "run git fsck to find what is missing, and fetch or restore the objects"
             }
         );
+    }
+    // `audit` only: claims in each repository's .git-alibi.toml (work trees).
+    if let Some(roster) = &roster {
+        for root in history.workdirs.iter().flatten() {
+            if let Some((config, repo_claims)) = claims::read_repo_config(root)? {
+                thresholds = config.thresholds;
+                claims.extend(repo_claims);
+            }
+        }
+        if roster.is_none() && claims.is_empty() {
+            return Err(Error::Roster {
+                file: PathBuf::from("--roster"),
+                line: 0,
+                message: "audit needs claims: pass --roster FILE or add [[contributor]] entries to .git-alibi.toml".into(),
+                hint: Some("a roster is CSV: email,name,location".into()),
+            });
+        }
     }
     let analysis = analysis::analyse(history, claims, thresholds);
     for &i in &analysis.unmatched_claims {

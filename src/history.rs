@@ -112,6 +112,8 @@ pub struct RepoSummary {
 /// Everything read from one or more repositories.
 pub struct History {
     pub repos: Vec<RepoSummary>,
+    /// Work tree of each repository (None for bare ones), where `.git-alibi.toml` lives.
+    pub workdirs: Vec<Option<PathBuf>>,
     /// Sorted by (contributor, author_time, id); duplicates across repositories removed.
     pub records: Vec<CommitRecord>,
     pub contributors: Vec<Contributor>,
@@ -184,6 +186,9 @@ pub fn read(
                 stats.missing_examples.join(", ")
             ));
         }
+        builder
+            .workdirs
+            .push(opened.repo.workdir().map(Path::to_owned));
         builder.repos.push(RepoSummary {
             path: display_path(&opened.path),
             range: options.walk.range.clone(),
@@ -207,6 +212,7 @@ struct Builder {
     records: Vec<CommitRecord>,
     fingerprints: Vec<Fingerprint>,
     repos: Vec<RepoSummary>,
+    workdirs: Vec<Option<PathBuf>>,
     incomplete: Vec<String>,
     repo: u16,
     newest: i64,
@@ -405,6 +411,7 @@ impl Builder {
         }
         History {
             repos: self.repos,
+            workdirs: self.workdirs,
             records: self.records,
             contributors,
             fingerprints: self.fingerprints,
