@@ -246,6 +246,9 @@ pub fn judge(cases: &[Case]) -> Analysis {
         per_repo,
         incomplete: Vec::new(),
         newest_committer_time: 0,
+        range_commits: 0,
+        cache_notes: Vec::new(),
+        decoded_commits: 0,
     };
     analysis::analyse(history, claims, Thresholds::default())
 }

@@ -96,6 +96,9 @@ pub struct CommonArgs {
     /// Exit 2 when the history is incomplete (shallow clone, missing objects).
     #[arg(long)]
     pub require_full_history: bool,
+    /// Neither read nor write the commit cache (.git/git-alibi/).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Walk every ref (including refs/pull/*), not only branches, tags and remotes.
     #[arg(long)]
     pub all_refs: bool,
@@ -232,14 +235,20 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         walk: WalkOptions {
             range: range.clone(),
             all_refs: common.all_refs,
+            with_baseline: false,
         },
         since,
         until,
         use_mailmap: !common.no_mailmap,
+        cache: !common.no_cache,
+        only_range_authors: false,
     };
     let bar = progress_bar();
     let history = history::read(&paths, &options, &|n| bar.set_position(n))?;
     bar.finish_and_clear();
+    for note in &history.cache_notes {
+        let _ = writeln!(stderr, "git-alibi: warning: {note}");
+    }
     for reason in &history.incomplete {
         let _ = writeln!(
             stderr,

@@ -1,16 +1,17 @@
 //! From raw commits to compact per-commit records and per-contributor
 //! fingerprint accumulators. This is the hot path: one call per commit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::cache;
 use crate::error::Error;
-use crate::facts::{CommitFacts, Ident, IdentProblem, Offset};
-use crate::identities::{Contributor, ContributorKind, IdentityResolver, is_forge_identity};
-use crate::text::{LineEndings, SCRIPT_COUNT, scripts_in};
-use crate::walk::{self, WalkOptions};
+use crate::identities::{Contributor, ContributorKind, IdentityResolver};
+use crate::store::{self, CommitSummary, Store};
+use crate::text::{SCRIPT_COUNT, scripts_in};
+use crate::walk::{self, WalkOptions, Walked};
 
 /// Marker for an offset that could not be read.
 pub const OFFSET_INVALID: i16 = i16::MIN;
@@ -31,6 +32,8 @@ pub mod flags {
     pub const ROOT: u16 = 1 << 11;
     pub const HAN: u16 = 1 << 12;
     pub const CYRILLIC: u16 = 1 << 13;
+    /// In the range `check` judges (the rest is the baseline).
+    pub const IN_RANGE: u16 = 1 << 14;
 }
 
 /// What later rules need of one commit, kept small: a million commits must fit
@@ -124,6 +127,12 @@ pub struct History {
     pub incomplete: Vec<String>,
     /// The newest committer date seen: the analysis' "now" (see `clock`).
     pub newest_committer_time: i64,
+    /// Records flagged `IN_RANGE`.
+    pub range_commits: u64,
+    /// Why a cache was not used or written (warnings, not errors).
+    pub cache_notes: Vec<String>,
+    /// Commits decoded from objects in this run (the rest came from caches).
+    pub decoded_commits: u64,
 }
 
 impl History {
@@ -148,10 +157,15 @@ pub struct ReadOptions {
     /// Keep commits whose author date is at or before this instant.
     pub until: Option<i64>,
     pub use_mailmap: bool,
+    /// Read and write the commit cache under each repository's git directory.
+    pub cache: bool,
+    /// With `walk.with_baseline`: keep only the commits of contributors who
+    /// authored a commit in the range (the others are not judged by `check`).
+    pub only_range_authors: bool,
 }
 
 /// Read every repository and merge contributors across them. `progress` is
-/// called with the running commit count every few thousand commits.
+/// called with the running count of decoded commits every few thousand.
 pub fn read(
     paths: &[PathBuf],
     options: &ReadOptions,
@@ -159,18 +173,53 @@ pub fn read(
 ) -> Result<History, Error> {
     let mut builder = Builder::default();
     let mut total = 0u64;
-    for (index, path) in paths.iter().enumerate() {
+    let mut walked_repos = Vec::with_capacity(paths.len());
+    for path in paths {
         let opened = walk::open(path)?;
-        let mailmap = options.use_mailmap.then(|| opened.repo.open_mailmap());
-        builder.resolver.set_mailmap(mailmap);
-        builder.repo = index as u16;
-        let stats = walk::walk(&opened.repo, &options.walk, |id, data| {
-            builder.add(id, data, options);
-            total += 1;
-            if total.is_multiple_of(4096) {
-                progress(total);
+        let shallow = !walk::shallow_commits(&opened.repo)?.is_empty();
+        let cache_path = if options.cache && !shallow {
+            match cache::unsafe_reason(&opened.repo) {
+                None => Some(cache::path_for(&opened.repo)),
+                Some(reason) => {
+                    builder.cache_notes.push(format!(
+                        "{}: not cached: {reason}",
+                        display_path(&opened.path)
+                    ));
+                    None
+                }
             }
+        } else {
+            None
+        };
+        let mut store = match cache_path.as_deref().map(cache::load) {
+            Some(Ok(Some(store))) => store,
+            Some(Err(reason)) => {
+                builder.cache_notes.push(format!(
+                    "{}: cache ignored and rebuilt: {reason}",
+                    display_path(&opened.path)
+                ));
+                Store::default()
+            }
+            _ => Store::default(),
+        };
+        let base = total;
+        let walked = walk::walk(&opened.repo, &options.walk, &mut store, &|n| {
+            progress(base + n)
         })?;
+        total += walked.stats.decoded;
+        builder.decoded += walked.stats.decoded;
+        let stats = &walked.stats;
+        let complete = !stats.shallow && stats.missing_objects + stats.unreadable_objects == 0;
+        if let Some(cache_path) = &cache_path
+            && store.added > 0
+            && complete
+            && let Err(e) = cache::save(cache_path, &mut store)
+        {
+            builder.cache_notes.push(format!(
+                "{}: cannot write the cache: {e}",
+                cache_path.display()
+            ));
+        }
         if stats.shallow {
             builder.incomplete.push(format!(
                 "{}: shallow clone (history before the shallow boundary is missing)",
@@ -197,13 +246,46 @@ pub fn read(
             missing_objects: stats.missing_objects,
             unreadable_objects: stats.unreadable_objects,
         });
+        let mailmap = options.use_mailmap.then(|| opened.repo.open_mailmap());
+        walked_repos.push((store, walked, mailmap));
     }
     progress(total);
+    // Identities first (every repository), so that `only_range_authors` knows
+    // the range's authors before any record is built.
+    let mut author_maps = Vec::with_capacity(walked_repos.len());
+    for (store, walked, mailmap) in &mut walked_repos {
+        builder.resolver.set_mailmap(mailmap.take());
+        author_maps.push(builder.resolve(store, walked, options));
+    }
+    let wanted: Option<Vec<bool>> = options.only_range_authors.then(|| {
+        let mut wanted = vec![false; builder.resolver.contributors.len()];
+        for ((store, walked, _), maps) in walked_repos.iter().zip(&author_maps) {
+            if let Some(range) = &walked.range {
+                for i in 0..store.len() as u32 {
+                    if range.contains(i) && builder.keeps(&store.commits[i as usize], options) {
+                        wanted[maps.author[store.commits[i as usize].author as usize] as usize] =
+                            true;
+                    }
+                }
+            }
+        }
+        wanted
+    });
+    for (repo, ((store, walked, _), maps)) in walked_repos.iter().zip(&author_maps).enumerate() {
+        builder.add_repo(repo as u16, store, walked, maps, wanted.as_deref(), options);
+    }
     Ok(builder.finish())
 }
 
 fn display_path(p: &Path) -> String {
     p.to_string_lossy().into_owned()
+}
+
+/// Contributor of each identity of one store (`u32::MAX`: not seen).
+struct IdentityMaps {
+    author: Vec<u32>,
+    /// Selected commits in canonical (id) order.
+    order: Vec<u32>,
 }
 
 #[derive(Default)]
@@ -214,180 +296,180 @@ struct Builder {
     repos: Vec<RepoSummary>,
     workdirs: Vec<Option<PathBuf>>,
     incomplete: Vec<String>,
-    repo: u16,
+    cache_notes: Vec<String>,
+    decoded: u64,
     newest: i64,
 }
 
-fn offset_field(ident: &Ident<'_>) -> i16 {
-    ident.offset_minutes().unwrap_or(OFFSET_INVALID)
-}
-
-fn problem_name(p: IdentProblem) -> &'static str {
-    match p {
-        IdentProblem::NoEmail => "no-email",
-        IdentProblem::NoTimestamp => "no-timestamp",
-        IdentProblem::BadTimestamp => "bad-timestamp",
-        IdentProblem::BadOffset => "bad-offset",
-        IdentProblem::ExtraBrackets => "extra-brackets",
-    }
+/// Per-contributor counts keyed by store string index, folded into the
+/// fingerprint once per repository (cheaper than a string map per commit).
+#[derive(Default)]
+struct StringCounts {
+    encodings: HashMap<u32, u64>,
+    trailers: HashMap<u32, u64>,
+    unknown_headers: HashMap<u32, u64>,
 }
 
 impl Builder {
-    fn add(&mut self, id: &gix::ObjectId, data: &[u8], options: &ReadOptions) {
-        let facts = CommitFacts::parse(data);
-        let missing = Ident {
-            name: b"",
-            email: b"",
-            seconds: 0,
-            offset_raw: b"",
-            offset: Offset::Invalid,
-            problem: Some(IdentProblem::NoEmail),
-        };
-        let author = facts.author.clone().unwrap_or_else(|| missing.clone());
-        let committer = facts.committer.clone().unwrap_or(missing);
-        if options.since.is_some_and(|s| author.seconds < s)
-            || options.until.is_some_and(|u| author.seconds > u)
-        {
-            return;
-        }
-        let contributor = self.resolver.resolve(author.name, author.email, true);
-        let committer_idx = self
-            .resolver
-            .resolve(committer.name, committer.email, false);
-        let mut record_id = [0u8; 20];
-        let bytes = id.as_bytes();
-        let n = bytes.len().min(20);
-        record_id[..n].copy_from_slice(&bytes[..n]);
+    fn keeps(&self, c: &CommitSummary, options: &ReadOptions) -> bool {
+        !(options.since.is_some_and(|s| c.author_time < s)
+            || options.until.is_some_and(|u| c.author_time > u))
+    }
 
-        let mut f = 0u16;
-        if facts.is_merge() {
-            f |= flags::MERGE;
+    /// Resolve the identities of a store's selected commits, in canonical
+    /// order so that contributor numbering does not depend on the walk.
+    fn resolve(&mut self, store: &Store, walked: &Walked, options: &ReadOptions) -> IdentityMaps {
+        let order = store.in_id_order(&walked.selected);
+        let mut author = vec![u32::MAX; store.identities.len()];
+        let mut counts = vec![0u64; store.identities.len()];
+        for &i in &order {
+            let c = &store.commits[i as usize];
+            if !self.keeps(c, options) {
+                continue;
+            }
+            for (ident, is_author) in [(c.author, true), (c.committer, false)] {
+                if author[ident as usize] == u32::MAX {
+                    let (name, email) = store.identity(ident);
+                    author[ident as usize] = self.resolver.resolve(name, email, false);
+                }
+                if is_author {
+                    counts[ident as usize] += 1;
+                }
+            }
         }
-        if facts.parents.is_empty() {
-            f |= flags::ROOT;
+        for (ident, &n) in counts.iter().enumerate() {
+            if n > 0 {
+                let (name, email) = store.identity(ident as u32);
+                self.resolver.count(name, email, n);
+            }
         }
-        if facts.signature.is_some() {
-            f |= flags::SIGNED;
-        }
-        if facts.mergetag {
-            f |= flags::MERGETAG;
-        }
-        if is_forge_identity(committer.name, committer.email) {
-            f |= flags::VIA_FORGE;
-        }
-        if author.problem.is_some() {
-            f |= flags::AUTHOR_MALFORMED;
-        }
-        if committer.problem.is_some() {
-            f |= flags::COMMITTER_MALFORMED;
-        }
-        if author.offset == Offset::NegativeZero {
-            f |= flags::AUTHOR_NEGATIVE_ZERO;
-        }
-        if committer_idx != contributor {
-            f |= flags::COMMITTED_BY_OTHER;
-        }
-        if facts.encoding.is_some() {
-            f |= flags::ENCODING_HEADER;
-        }
-        if !facts.unknown_headers.is_empty() {
-            f |= flags::UNKNOWN_HEADER;
-        }
-        let message_scripts = scripts_in(facts.message);
-        let bit = |s: crate::text::Script| message_scripts & (1 << s as u16) != 0;
-        if bit(crate::text::Script::Hangul) {
-            f |= flags::HANGUL;
-        }
-        if bit(crate::text::Script::Han) {
-            f |= flags::HAN;
-        }
-        if bit(crate::text::Script::Cyrillic) {
-            f |= flags::CYRILLIC;
-        }
+        IdentityMaps { author, order }
+    }
 
-        let record = CommitRecord {
-            id: record_id,
-            author_time: author.seconds,
-            committer_time: committer.seconds,
-            contributor,
-            committer: committer_idx,
-            author_offset: offset_field(&author),
-            committer_offset: offset_field(&committer),
-            flags: f,
-            repo: self.repo,
-        };
-        self.newest = self.newest.max(committer.seconds).max(author.seconds);
-
-        // Fingerprint aggregation.
-        if self.fingerprints.len() <= contributor as usize {
+    fn add_repo(
+        &mut self,
+        repo: u16,
+        store: &Store,
+        walked: &Walked,
+        maps: &IdentityMaps,
+        wanted: Option<&[bool]>,
+        options: &ReadOptions,
+    ) {
+        let contributors = self.resolver.contributors.len();
+        if self.fingerprints.len() < contributors {
             self.fingerprints
-                .resize_with(contributor as usize + 1, Fingerprint::default);
+                .resize_with(contributors, Fingerprint::default);
         }
-        let fp = &mut self.fingerprints[contributor as usize];
-        if let Some(enc) = facts.encoding {
-            *fp.encodings
-                .entry(String::from_utf8_lossy(enc).trim().to_ascii_lowercase())
-                .or_default() += 1;
-        }
-        if let Some(kind) = facts.signature {
-            *fp.signature_kinds.entry(kind.name()).or_default() += 1;
-        }
-        for h in &facts.unknown_headers {
-            *fp.unknown_headers
-                .entry(crate::text::lossy_bounded(h, 64))
-                .or_default() += 1;
-        }
-        for t in facts.trailers() {
-            let key = canonical_trailer(t.key);
-            *fp.trailers.entry(key).or_default() += 1;
-        }
-        let le: LineEndings = facts.line_endings();
-        *fp.line_endings.entry(le.name()).or_default() += 1;
-        let name_scripts = scripts_in(author.name);
-        for (i, s) in crate::text::Script::ALL.iter().enumerate() {
-            if name_scripts & (1 << *s as u16) != 0 {
-                fp.name_scripts[i] += 1;
+        let mut name_scripts: Vec<Option<u16>> = vec![None; store.identities.len()];
+        let mut counts: HashMap<u32, StringCounts> = HashMap::new();
+        for &i in &maps.order {
+            let c = &store.commits[i as usize];
+            if !self.keeps(c, options) {
+                continue;
             }
-            if message_scripts & (1 << *s as u16) != 0 {
-                fp.message_scripts[i] += 1;
-                fp.message_script_examples
-                    .entry(s.name())
-                    .or_insert_with(|| record.short_id());
+            let contributor = maps.author[c.author as usize];
+            let committer = maps.author[c.committer as usize];
+            if wanted.is_some_and(|w| !w[contributor as usize]) {
+                continue;
             }
-        }
-        for (field, ident, present) in [
-            ("author", &author, facts.author.is_some()),
-            ("committer", &committer, facts.committer.is_some()),
-        ] {
-            let problem = if present {
-                ident.problem
-            } else {
-                Some(IdentProblem::NoEmail)
+            let mut f = c.flags;
+            if committer != contributor {
+                f |= flags::COMMITTED_BY_OTHER;
+            }
+            if walked.range.as_ref().is_some_and(|r| r.contains(i)) {
+                f |= flags::IN_RANGE;
+            }
+            let record = CommitRecord {
+                id: id_bytes(&store.ids[i as usize]),
+                author_time: c.author_time,
+                committer_time: c.committer_time,
+                contributor,
+                committer,
+                author_offset: c.author_offset,
+                committer_offset: c.committer_offset,
+                flags: f,
+                repo,
             };
-            let negative_zero = ident.offset == Offset::NegativeZero;
-            if let Some(p) = problem {
-                *fp.malformed.entry(problem_name(p)).or_default() += 1;
-                if fp.malformed_examples.len() < 5 {
-                    fp.malformed_examples.push(MalformedExample {
-                        commit: record.short_id(),
-                        field,
-                        problem: problem_name(p),
-                        raw: crate::text::lossy_bounded(ident.offset_raw, 40),
-                    });
+            self.newest = self.newest.max(c.committer_time).max(c.author_time);
+
+            let fp = &mut self.fingerprints[contributor as usize];
+            let strings = counts.entry(contributor).or_default();
+            if c.encoding != store::NONE {
+                *strings.encodings.entry(c.encoding).or_default() += 1;
+            }
+            if let Some(kind) = store::signature::NAMES.get(c.signature as usize)
+                && c.signature != 0
+            {
+                *fp.signature_kinds.entry(kind).or_default() += 1;
+            }
+            for &e in store.extras_of(c) {
+                if e & store::EXTRA_UNKNOWN_HEADER != 0 {
+                    *strings
+                        .unknown_headers
+                        .entry(e & !store::EXTRA_UNKNOWN_HEADER)
+                        .or_default() += 1;
+                } else {
+                    *strings.trailers.entry(e).or_default() += 1;
                 }
-            } else if negative_zero {
-                *fp.malformed.entry("negative-zero-offset").or_default() += 1;
+            }
+            let le = LINE_ENDINGS
+                .get(c.line_endings as usize)
+                .copied()
+                .unwrap_or("none");
+            *fp.line_endings.entry(le).or_default() += 1;
+            let scripts = *name_scripts[c.author as usize]
+                .get_or_insert_with(|| scripts_in(store.identity(c.author).0));
+            for (k, s) in crate::text::Script::ALL.iter().enumerate() {
+                if scripts & (1 << *s as u16) != 0 {
+                    fp.name_scripts[k] += 1;
+                }
+                if c.message_scripts & (1 << *s as u16) != 0 {
+                    fp.message_scripts[k] += 1;
+                    fp.message_script_examples
+                        .entry(s.name())
+                        .or_insert_with(|| record.short_id());
+                }
+            }
+            for (field, code, raw) in [
+                ("author", c.author_problem, c.author_raw_offset),
+                ("committer", c.committer_problem, c.committer_raw_offset),
+            ] {
+                let Some(problem) = store::problem::name(code) else {
+                    continue;
+                };
+                *fp.malformed.entry(problem).or_default() += 1;
                 if fp.malformed_examples.len() < 5 {
                     fp.malformed_examples.push(MalformedExample {
                         commit: record.short_id(),
                         field,
-                        problem: "negative-zero-offset",
-                        raw: "-0000".into(),
+                        problem,
+                        raw: if code == store::problem::NEGATIVE_ZERO {
+                            "-0000".into()
+                        } else if raw == store::NONE {
+                            String::new()
+                        } else {
+                            String::from_utf8_lossy(store.strings.get(raw)).into_owned()
+                        },
                     });
                 }
             }
+            self.records.push(record);
         }
-        self.records.push(record);
+        let text = |i: &u32| String::from_utf8_lossy(store.strings.get(*i)).into_owned();
+        let mut counts: Vec<(u32, StringCounts)> = counts.into_iter().collect();
+        counts.sort_by_key(|(c, _)| *c);
+        for (contributor, strings) in counts {
+            let fp = &mut self.fingerprints[contributor as usize];
+            for (i, n) in strings.encodings {
+                *fp.encodings.entry(text(&i)).or_default() += n;
+            }
+            for (i, n) in strings.trailers {
+                *fp.trailers.entry(text(&i)).or_default() += n;
+            }
+            for (i, n) in strings.unknown_headers {
+                *fp.unknown_headers.entry(text(&i)).or_default() += n;
+            }
+        }
     }
 
     fn finish(mut self) -> History {
@@ -409,6 +491,11 @@ impl Builder {
         for r in &self.records {
             *per_repo[r.contributor as usize].entry(r.repo).or_default() += 1;
         }
+        let range_commits = self
+            .records
+            .iter()
+            .filter(|r| r.has(flags::IN_RANGE))
+            .count() as u64;
         History {
             repos: self.repos,
             workdirs: self.workdirs,
@@ -418,12 +505,25 @@ impl Builder {
             per_repo,
             incomplete: self.incomplete,
             newest_committer_time: self.newest,
+            range_commits,
+            cache_notes: self.cache_notes,
+            decoded_commits: self.decoded,
         }
     }
 }
 
+const LINE_ENDINGS: [&str; 4] = ["none", "lf", "crlf", "mixed"];
+
+fn id_bytes(id: &gix::ObjectId) -> [u8; 20] {
+    let mut out = [0u8; 20];
+    let bytes = id.as_bytes();
+    let n = bytes.len().min(20);
+    out[..n].copy_from_slice(&bytes[..n]);
+    out
+}
+
 /// Trailer keys compared case-insensitively, shown in their usual spelling.
-fn canonical_trailer(key: &[u8]) -> String {
+pub fn canonical_trailer(key: &[u8]) -> String {
     for known in crate::facts::KNOWN_TRAILERS {
         if known.eq_ignore_ascii_case(key) {
             return String::from_utf8_lossy(known).into_owned();

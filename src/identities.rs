@@ -183,6 +183,18 @@ impl IdentityResolver {
         slot.contributor
     }
 
+    /// Add `n` commits to an identity (resolving it if needed).
+    pub fn count(&mut self, name: &[u8], email: &[u8], n: u64) {
+        self.resolve(name, email, false);
+        self.scratch.clear();
+        self.scratch.extend_from_slice(name);
+        self.scratch.push(0);
+        self.scratch.extend_from_slice(email);
+        if let Some(&slot) = self.cache.get(&self.scratch) {
+            self.slots[slot as usize].commits += n;
+        }
+    }
+
     /// Fill each contributor's identity tables from the counted slots.
     pub fn finish(mut self) -> Vec<Contributor> {
         for slot in self.slots.drain(..) {

@@ -4,6 +4,7 @@
 
 pub mod accuracy;
 pub mod analysis;
+pub mod cache;
 pub mod claims;
 pub mod cli;
 pub mod detectors;
@@ -14,6 +15,7 @@ pub mod identities;
 pub mod profiles;
 pub mod reports;
 pub mod rhythm;
+pub mod store;
 pub mod synth;
 pub mod text;
 pub mod verdicts;

@@ -12,6 +12,7 @@ use gix::hashtable::HashSet;
 use gix::objs::Find;
 
 use crate::error::Error;
+use crate::store::{BitSet, Store};
 
 /// Which commits to walk.
 #[derive(Debug, Clone, Default)]
@@ -21,12 +22,17 @@ pub struct WalkOptions {
     pub range: Option<String>,
     /// Also walk `refs/pull/*` and other refs outside the default namespaces.
     pub all_refs: bool,
+    /// Select every ref *and* the range, and mark which commits are in the
+    /// range (`check`: the rest of history is the baseline).
+    pub with_baseline: bool,
 }
 
 /// What the walk saw besides commits.
 #[derive(Debug, Clone, Default)]
 pub struct WalkStats {
     pub commits: u64,
+    /// Commits parsed from objects in this run (the rest came from the cache).
+    pub decoded: u64,
     /// Parents that are not in the object database (and not cut off by a shallow boundary).
     pub missing_objects: u64,
     /// Up to a few missing ids, for the message.
@@ -36,6 +42,14 @@ pub struct WalkStats {
     pub shallow: bool,
     /// Tips that were not commits (tags of trees or blobs).
     pub non_commit_tips: u64,
+}
+
+/// The commits a walk selected from the store.
+pub struct Walked {
+    pub stats: WalkStats,
+    pub selected: BitSet,
+    /// With `with_baseline`: the commits of the range.
+    pub range: Option<BitSet>,
 }
 
 /// An opened repository and where it lives.
@@ -66,67 +80,171 @@ pub fn open(path: &Path) -> Result<OpenedRepo, Error> {
     Ok(OpenedRepo { repo, path: shown })
 }
 
-/// Walk the selected history, calling `visit(id, raw_commit_bytes)` once per commit.
+/// The shallow boundary of a clone (empty when the clone is complete).
+pub fn shallow_commits(repo: &gix::Repository) -> Result<StdHashSet<ObjectId>, Error> {
+    match repo.shallow_commits() {
+        Ok(Some(list)) => Ok(list.iter().copied().collect()),
+        Ok(None) => Ok(StdHashSet::new()),
+        Err(e) => Err(Error::Repository {
+            path: repo.git_dir().to_owned(),
+            reason: format!("cannot read the shallow file: {e}"),
+        }),
+    }
+}
+
+/// A parsed revision range.
+enum RangeSpec {
+    /// `A..B`
+    Exclusive(ObjectId, ObjectId),
+    /// `A...B`
+    Symmetric(ObjectId, ObjectId),
+    /// One revision and its ancestors.
+    Single(ObjectId),
+}
+
+impl RangeSpec {
+    fn endpoints(&self) -> Vec<ObjectId> {
+        match self {
+            RangeSpec::Exclusive(a, b) | RangeSpec::Symmetric(a, b) => vec![*a, *b],
+            RangeSpec::Single(b) => vec![*b],
+        }
+    }
+}
+
+/// Walk the selected history into `store` (reading only commits it does not
+/// hold yet) and select commits from it. `progress` gets the number of
+/// commits decoded so far.
 pub fn walk(
     repo: &gix::Repository,
     options: &WalkOptions,
-    mut visit: impl FnMut(&ObjectId, &[u8]),
-) -> Result<WalkStats, Error> {
+    store: &mut Store,
+    progress: &dyn Fn(u64),
+) -> Result<Walked, Error> {
     let mut stats = WalkStats::default();
-    let shallow: StdHashSet<ObjectId> = match repo.shallow_commits() {
-        Ok(Some(list)) => list.iter().copied().collect(),
-        Ok(None) => StdHashSet::new(),
-        Err(e) => {
-            return Err(Error::Repository {
-                path: repo.git_dir().to_owned(),
-                reason: format!("cannot read the shallow file: {e}"),
-            });
-        }
-    };
+    let shallow = shallow_commits(repo)?;
     stats.shallow = !shallow.is_empty();
 
-    let (tips, hidden) = match &options.range {
-        None => (
-            ref_tips(repo, options.all_refs, &mut stats)?,
-            HashSet::default(),
-        ),
-        Some(spec) => resolve_range(repo, spec, &shallow)?,
+    let range = options
+        .range
+        .as_deref()
+        .map(|spec| parse_range(repo, spec))
+        .transpose()?;
+    let ref_tips = if range.is_none() || options.with_baseline {
+        ref_tips(repo, options.all_refs, &mut stats)?
+    } else {
+        Vec::new()
     };
+    let mut tips = ref_tips.clone();
+    if let Some(r) = &range {
+        tips.extend(r.endpoints());
+    }
+    let before = store.len();
+    discover(repo, store, &tips, &shallow, &mut stats, progress);
+    store.resolve_parents();
+    stats.decoded = (store.len() - before) as u64;
 
+    let index =
+        |ids: &[ObjectId]| -> Vec<u32> { ids.iter().filter_map(|id| store.index_of(id)).collect() };
+    let range_set = range.as_ref().map(|r| match r {
+        RangeSpec::Exclusive(a, b) => {
+            let mut set = store.reach(&index(&[*b]));
+            set.and_not(&store.reach(&index(&[*a])));
+            set
+        }
+        RangeSpec::Symmetric(a, b) => {
+            let ra = store.reach(&index(&[*a]));
+            let rb = store.reach(&index(&[*b]));
+            let mut both = ra.clone();
+            both.and(&rb);
+            let mut set = ra;
+            set.or(&rb);
+            set.and_not(&both);
+            set
+        }
+        RangeSpec::Single(b) => store.reach(&index(&[*b])),
+    });
+    let (selected, range) = match (range_set, options.with_baseline) {
+        (Some(range_set), true) => {
+            let mut all = store.reach(&index(&ref_tips));
+            all.or(&range_set);
+            (all, Some(range_set))
+        }
+        (Some(range_set), false) => (range_set, None),
+        (None, _) => (store.reach(&index(&ref_tips)), None),
+    };
+    stats.commits = selected.count() as u64;
+    Ok(Walked {
+        stats,
+        selected,
+        range,
+    })
+}
+
+/// Read every commit reachable from `tips` that the store does not hold.
+/// The store is closed under ancestry (a cached commit's ancestors are all
+/// cached), so the walk stops at the first commit it already has.
+fn discover(
+    repo: &gix::Repository,
+    store: &mut Store,
+    tips: &[ObjectId],
+    shallow: &StdHashSet<ObjectId>,
+    stats: &mut WalkStats,
+    progress: &dyn Fn(u64),
+) {
+    let frontier: Vec<ObjectId> = tips
+        .iter()
+        .filter(|t| !store.contains(t))
+        .copied()
+        .collect();
+    if frontier.is_empty() {
+        return;
+    }
+    let mut decoded = 0u64;
     // With a commit-graph, the id walk needs no inflating and decoding can run
     // on several threads (GIT-FACTS: 0.46–0.69× of `git log`). Without one the
     // walk inflates every commit anyway, so a single pass is as fast.
     if shallow.is_empty()
         && let Ok(Some(graph)) = repo.commit_graph_if_enabled()
     {
-        let ids = ids_via_graph(repo, &graph, tips, hidden, &mut stats);
-        decode_in_order(repo, &ids, &mut stats, &mut visit);
-        return Ok(stats);
+        let ids = ids_via_graph(repo, &graph, frontier, store, stats);
+        decode_in_order(repo, &ids, stats, &mut |id, data| {
+            store.add_raw(*id, data, true);
+            decoded += 1;
+            if decoded.is_multiple_of(4096) {
+                progress(decoded);
+            }
+        });
+        progress(decoded);
+        return;
     }
 
-    let mut seen: HashSet<ObjectId> = hidden;
+    let mut seen: HashSet<ObjectId> = HashSet::default();
     let mut stack: Vec<ObjectId> = Vec::with_capacity(1024);
-    for tip in tips {
+    for tip in frontier {
         if seen.insert(tip) {
             stack.push(tip);
         }
     }
     let mut buf = Vec::with_capacity(4096);
     while let Some(id) = stack.pop() {
-        let Some(data) = read_commit(repo, &id, &mut buf, &mut stats) else {
+        let Some(data) = read_commit(repo, &id, &mut buf, stats) else {
             continue;
         };
-        if !shallow.contains(&id) {
+        let follow = !shallow.contains(&id);
+        if follow {
             for parent in parent_ids(data) {
-                if seen.insert(parent) {
+                if !store.contains(&parent) && seen.insert(parent) {
                     stack.push(parent);
                 }
             }
         }
-        stats.commits += 1;
-        visit(&id, data);
+        store.add_raw(id, data, follow);
+        decoded += 1;
+        if decoded.is_multiple_of(4096) {
+            progress(decoded);
+        }
     }
-    Ok(stats)
+    progress(decoded);
 }
 
 /// Read one commit's raw bytes, counting what is missing, unreadable or not a commit.
@@ -171,10 +289,10 @@ fn ids_via_graph(
     repo: &gix::Repository,
     graph: &gix::commitgraph::Graph,
     tips: Vec<ObjectId>,
-    hidden: HashSet<ObjectId>,
+    store: &Store,
     stats: &mut WalkStats,
 ) -> Vec<ObjectId> {
-    let mut seen = hidden;
+    let mut seen: HashSet<ObjectId> = HashSet::default();
     let mut stack: Vec<ObjectId> = Vec::with_capacity(1024);
     for tip in tips {
         if seen.insert(tip) {
@@ -212,7 +330,7 @@ fn ids_via_graph(
         }
         out.push(id);
         for p in &parents {
-            if seen.insert(*p) {
+            if !store.contains(p) && seen.insert(*p) {
                 stack.push(*p);
             }
         }
@@ -257,7 +375,6 @@ fn decode_in_order(
     };
     let mut consume = |batch: Batch, stats: &mut WalkStats| {
         for (i, from, to) in batch.spans {
-            stats.commits += 1;
             visit(&ids[i], &batch.data[from..to]);
         }
         stats.missing_objects += batch.stats.missing_objects;
@@ -378,51 +495,13 @@ fn rev(repo: &gix::Repository, spec: &str) -> Result<ObjectId, Error> {
     Ok(commit.id)
 }
 
-/// Every commit reachable from `tips` (ids only).
-fn reachable(
-    repo: &gix::Repository,
-    tips: &[ObjectId],
-    shallow: &StdHashSet<ObjectId>,
-) -> HashSet<ObjectId> {
-    let mut seen: HashSet<ObjectId> = HashSet::default();
-    let mut stack: Vec<ObjectId> = tips.to_vec();
-    for t in tips {
-        seen.insert(*t);
-    }
-    let mut buf = Vec::new();
-    while let Some(id) = stack.pop() {
-        let Ok(Some(data)) = repo.objects.try_find(&id, &mut buf) else {
-            continue;
-        };
-        if shallow.contains(&id) {
-            continue;
-        }
-        for p in parent_ids(data.data) {
-            if seen.insert(p) {
-                stack.push(p);
-            }
-        }
-    }
-    seen
-}
-
-/// `A..B`: commits reachable from B but not A. `A...B`: reachable from either
-/// but not both. Anything else: one revision and its ancestors.
-fn resolve_range(
-    repo: &gix::Repository,
-    spec: &str,
-    shallow: &StdHashSet<ObjectId>,
-) -> Result<(Vec<ObjectId>, HashSet<ObjectId>), Error> {
+/// Parse `A..B`, `A...B` or a single revision.
+fn parse_range(repo: &gix::Repository, spec: &str) -> Result<RangeSpec, Error> {
     if let Some((a, b)) = spec.split_once("...") {
-        let (a, b) = (rev(repo, a)?, rev(repo, b)?);
-        let ra = reachable(repo, &[a], shallow);
-        let rb = reachable(repo, &[b], shallow);
-        let hidden: HashSet<ObjectId> = ra.iter().filter(|id| rb.contains(*id)).copied().collect();
-        Ok((vec![a, b], hidden))
+        Ok(RangeSpec::Symmetric(rev(repo, a)?, rev(repo, b)?))
     } else if let Some((a, b)) = spec.split_once("..") {
-        let (a, b) = (rev(repo, a)?, rev(repo, b)?);
-        Ok((vec![b], reachable(repo, &[a], shallow)))
+        Ok(RangeSpec::Exclusive(rev(repo, a)?, rev(repo, b)?))
     } else {
-        Ok((vec![rev(repo, spec)?], HashSet::default()))
+        Ok(RangeSpec::Single(rev(repo, spec)?))
     }
 }

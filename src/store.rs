@@ -1,0 +1,536 @@
+//! The commit store of one repository: the compact facts of every commit read,
+//! with its parents as indices. The walk fills it from raw objects, the cache
+//! (`crate::cache`) saves and reloads it so that a second run reads only new
+//! commits, and `crate::history` selects commits from it.
+//!
+//! Facts are kept *before* `.mailmap` and before any filter, so a cached store
+//! stays valid whatever options the next run is given.
+
+use std::collections::HashMap;
+
+use gix::ObjectId;
+
+use crate::facts::{CommitFacts, Ident, IdentProblem, Offset};
+use crate::history::{OFFSET_INVALID, flags};
+use crate::identities::is_forge_identity;
+use crate::text::{Script, scripts_in};
+
+/// Parent index of a parent that is not in the store (missing object).
+pub const MISSING: u32 = u32::MAX;
+/// "None" for optional string indices.
+pub const NONE: u32 = u32::MAX;
+
+/// Tag bit on an extras entry: an unknown header name (else a trailer key).
+pub const EXTRA_UNKNOWN_HEADER: u32 = 1 << 31;
+
+/// Ident problem codes kept per commit (0 = none).
+pub mod problem {
+    pub const NONE: u8 = 0;
+    pub const NO_EMAIL: u8 = 1;
+    pub const NO_TIMESTAMP: u8 = 2;
+    pub const BAD_TIMESTAMP: u8 = 3;
+    pub const BAD_OFFSET: u8 = 4;
+    pub const EXTRA_BRACKETS: u8 = 5;
+    pub const NEGATIVE_ZERO: u8 = 6;
+    /// The header line is absent altogether.
+    pub const ABSENT: u8 = 7;
+
+    pub fn name(code: u8) -> Option<&'static str> {
+        Some(match code {
+            NO_EMAIL | ABSENT => "no-email",
+            NO_TIMESTAMP => "no-timestamp",
+            BAD_TIMESTAMP => "bad-timestamp",
+            BAD_OFFSET => "bad-offset",
+            EXTRA_BRACKETS => "extra-brackets",
+            NEGATIVE_ZERO => "negative-zero-offset",
+            _ => return None,
+        })
+    }
+}
+
+/// Signature kind codes (0 = unsigned).
+pub mod signature {
+    pub const NAMES: [&str; 5] = ["", "openpgp", "ssh", "x509", "unknown"];
+}
+
+/// What the later stages need of one commit, without the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommitSummary {
+    pub author_time: i64,
+    pub committer_time: i64,
+    /// Index into the store's identities.
+    pub author: u32,
+    pub committer: u32,
+    /// String index of the `encoding` header value, or `NONE`.
+    pub encoding: u32,
+    /// String indices of the raw author / committer offset text when the ident is malformed.
+    pub author_raw_offset: u32,
+    pub committer_raw_offset: u32,
+    /// Range in the store's extras (trailer keys and unknown headers).
+    pub extras_start: u32,
+    pub extras_len: u16,
+    pub author_offset: i16,
+    pub committer_offset: i16,
+    /// `crate::history::flags` known from the commit alone.
+    pub flags: u16,
+    /// Bit per `Script` in the message.
+    pub message_scripts: u16,
+    pub signature: u8,
+    pub line_endings: u8,
+    pub author_problem: u8,
+    pub committer_problem: u8,
+}
+
+/// Interned byte strings.
+#[derive(Debug, Default, Clone)]
+pub struct Interner {
+    pub values: Vec<Vec<u8>>,
+    index: HashMap<Vec<u8>, u32>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, value: &[u8]) -> u32 {
+        if let Some(&i) = self.index.get(value) {
+            return i;
+        }
+        let i = self.values.len() as u32;
+        self.values.push(value.to_vec());
+        self.index.insert(value.to_vec(), i);
+        i
+    }
+
+    pub fn from_values(values: Vec<Vec<u8>>) -> Interner {
+        let index = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.clone(), i as u32))
+            .collect();
+        Interner { values, index }
+    }
+
+    pub fn get(&self, i: u32) -> &[u8] {
+        self.values
+            .get(i as usize)
+            .map_or(&b""[..], |v| v.as_slice())
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// The commits of one repository.
+#[derive(Debug, Default)]
+pub struct Store {
+    pub ids: Vec<ObjectId>,
+    pub commits: Vec<CommitSummary>,
+    /// `parents[parent_start[i]..parent_start[i+1]]` are the parents of commit i
+    /// (valid once `resolve_parents` ran).
+    pub parent_start: Vec<u32>,
+    pub parents: Vec<u32>,
+    /// Identities as `name \0 email`.
+    pub identities: Interner,
+    pub strings: Interner,
+    pub extras: Vec<u32>,
+    /// `ids[..sorted]` are sorted (the part loaded from the cache).
+    pub sorted: usize,
+    /// Index of the commits after `sorted`.
+    recent: HashMap<ObjectId, u32>,
+    /// Parent ids of commits added since the last `resolve_parents`.
+    pending: Vec<(u32, Vec<ObjectId>)>,
+    /// Commits added since the store was loaded (the cache needs rewriting).
+    pub added: usize,
+}
+
+impl Store {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn index_of(&self, id: &ObjectId) -> Option<u32> {
+        if let Ok(i) = self.ids[..self.sorted].binary_search(id) {
+            return Some(i as u32);
+        }
+        self.recent.get(id).copied()
+    }
+
+    pub fn contains(&self, id: &ObjectId) -> bool {
+        self.index_of(id).is_some()
+    }
+
+    pub fn parents_of(&self, i: u32) -> &[u32] {
+        let i = i as usize;
+        match (self.parent_start.get(i), self.parent_start.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.parents[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// Split an identity back into (name, email).
+    pub fn identity(&self, i: u32) -> (&[u8], &[u8]) {
+        let raw = self.identities.get(i);
+        match raw.iter().position(|&b| b == 0) {
+            Some(p) => (&raw[..p], &raw[p + 1..]),
+            None => (raw, b""),
+        }
+    }
+
+    pub fn extras_of(&self, c: &CommitSummary) -> &[u32] {
+        let start = c.extras_start as usize;
+        let end = start + c.extras_len as usize;
+        self.extras.get(start..end).unwrap_or(&[])
+    }
+
+    /// Parse a raw commit and add it. `follow_parents` is false on a shallow
+    /// boundary, whose parents are not in the clone.
+    pub fn add_raw(&mut self, id: ObjectId, data: &[u8], follow_parents: bool) -> u32 {
+        let facts = CommitFacts::parse(data);
+        let index = self.ids.len() as u32;
+        let parents: Vec<ObjectId> = if follow_parents {
+            crate::walk::parent_ids(data).collect()
+        } else {
+            Vec::new()
+        };
+        let summary = self.summarise(&facts);
+        self.ids.push(id);
+        self.commits.push(summary);
+        self.recent.insert(id, index);
+        self.pending.push((index, parents));
+        self.added += 1;
+        index
+    }
+
+    fn summarise(&mut self, facts: &CommitFacts<'_>) -> CommitSummary {
+        let absent = Ident {
+            name: b"",
+            email: b"",
+            seconds: 0,
+            offset_raw: b"",
+            offset: Offset::Invalid,
+            problem: Some(IdentProblem::NoEmail),
+        };
+        let author = facts.author.clone().unwrap_or_else(|| absent.clone());
+        let committer = facts.committer.clone().unwrap_or(absent);
+        let mut f = 0u16;
+        if facts.is_merge() {
+            f |= flags::MERGE;
+        }
+        if facts.parents.is_empty() {
+            f |= flags::ROOT;
+        }
+        if facts.signature.is_some() {
+            f |= flags::SIGNED;
+        }
+        if facts.mergetag {
+            f |= flags::MERGETAG;
+        }
+        if is_forge_identity(committer.name, committer.email) {
+            f |= flags::VIA_FORGE;
+        }
+        if author.problem.is_some() {
+            f |= flags::AUTHOR_MALFORMED;
+        }
+        if committer.problem.is_some() {
+            f |= flags::COMMITTER_MALFORMED;
+        }
+        if author.offset == Offset::NegativeZero {
+            f |= flags::AUTHOR_NEGATIVE_ZERO;
+        }
+        if facts.encoding.is_some() {
+            f |= flags::ENCODING_HEADER;
+        }
+        if !facts.unknown_headers.is_empty() {
+            f |= flags::UNKNOWN_HEADER;
+        }
+        let message_scripts = scripts_in(facts.message);
+        for (script, flag) in [
+            (Script::Hangul, flags::HANGUL),
+            (Script::Han, flags::HAN),
+            (Script::Cyrillic, flags::CYRILLIC),
+        ] {
+            if message_scripts & (1 << script as u16) != 0 {
+                f |= flag;
+            }
+        }
+        let problem_code = |ident: &Ident<'_>, present: bool| -> u8 {
+            if !present {
+                return problem::ABSENT;
+            }
+            match ident.problem {
+                Some(IdentProblem::NoEmail) => problem::NO_EMAIL,
+                Some(IdentProblem::NoTimestamp) => problem::NO_TIMESTAMP,
+                Some(IdentProblem::BadTimestamp) => problem::BAD_TIMESTAMP,
+                Some(IdentProblem::BadOffset) => problem::BAD_OFFSET,
+                Some(IdentProblem::ExtraBrackets) => problem::EXTRA_BRACKETS,
+                None if ident.offset == Offset::NegativeZero => problem::NEGATIVE_ZERO,
+                None => problem::NONE,
+            }
+        };
+        let author_problem = problem_code(&author, facts.author.is_some());
+        let committer_problem = problem_code(&committer, facts.committer.is_some());
+        let mut raw_offset = |ident: &Ident<'_>, code: u8| -> u32 {
+            if code == problem::NONE || code == problem::NEGATIVE_ZERO || code == problem::ABSENT {
+                NONE
+            } else {
+                let text = crate::text::lossy_bounded(ident.offset_raw, 40);
+                self.strings.intern(text.as_bytes())
+            }
+        };
+        let author_raw_offset = raw_offset(&author, author_problem);
+        let committer_raw_offset = raw_offset(&committer, committer_problem);
+        let encoding = match facts.encoding {
+            Some(enc) => {
+                let v = String::from_utf8_lossy(enc).trim().to_ascii_lowercase();
+                self.strings.intern(v.as_bytes())
+            }
+            None => NONE,
+        };
+        let extras_start = self.extras.len() as u32;
+        for t in facts.trailers() {
+            let key = crate::history::canonical_trailer(t.key);
+            let i = self.strings.intern(key.as_bytes());
+            self.extras.push(i & !EXTRA_UNKNOWN_HEADER);
+        }
+        for h in &facts.unknown_headers {
+            let name = crate::text::lossy_bounded(h, 64);
+            let i = self.strings.intern(name.as_bytes());
+            self.extras.push(i | EXTRA_UNKNOWN_HEADER);
+        }
+        let extras_len = (self.extras.len() as u32 - extras_start).min(u16::MAX as u32) as u16;
+        self.extras
+            .truncate(extras_start as usize + extras_len as usize);
+
+        let mut ident_key = Vec::with_capacity(author.name.len() + author.email.len() + 1);
+        ident_key.extend_from_slice(author.name);
+        ident_key.push(0);
+        ident_key.extend_from_slice(author.email);
+        let author_index = self.identities.intern(&ident_key);
+        ident_key.clear();
+        ident_key.extend_from_slice(committer.name);
+        ident_key.push(0);
+        ident_key.extend_from_slice(committer.email);
+        let committer_index = self.identities.intern(&ident_key);
+
+        CommitSummary {
+            author_time: author.seconds,
+            committer_time: committer.seconds,
+            author: author_index,
+            committer: committer_index,
+            encoding,
+            author_raw_offset,
+            committer_raw_offset,
+            extras_start,
+            extras_len,
+            author_offset: author.offset_minutes().unwrap_or(OFFSET_INVALID),
+            committer_offset: committer.offset_minutes().unwrap_or(OFFSET_INVALID),
+            flags: f,
+            message_scripts,
+            signature: match facts.signature {
+                None => 0,
+                Some(crate::facts::SignatureKind::OpenPgp) => 1,
+                Some(crate::facts::SignatureKind::Ssh) => 2,
+                Some(crate::facts::SignatureKind::X509) => 3,
+                Some(crate::facts::SignatureKind::Unknown) => 4,
+            },
+            line_endings: facts.line_endings() as u8,
+            author_problem,
+            committer_problem,
+        }
+    }
+
+    /// Turn the parent ids of newly added commits into indices (`MISSING`
+    /// for parents that are not in the store).
+    pub fn resolve_parents(&mut self) {
+        if self.pending.is_empty() && self.parent_start.len() == self.ids.len() + 1 {
+            return;
+        }
+        let pending = std::mem::take(&mut self.pending);
+        if self.parent_start.is_empty() {
+            self.parent_start.push(0);
+        }
+        // Pending entries are in index order, after every resolved commit.
+        for (index, ids) in pending {
+            debug_assert_eq!(index as usize + 1, self.parent_start.len());
+            for p in ids {
+                let pi = self.index_of(&p).unwrap_or(MISSING);
+                self.parents.push(pi);
+            }
+            self.parent_start.push(self.parents.len() as u32);
+        }
+    }
+
+    /// Every commit reachable from `tips`, as a bit set over store indices.
+    pub fn reach(&self, tips: &[u32]) -> BitSet {
+        let mut seen = BitSet::new(self.len());
+        let mut stack: Vec<u32> = Vec::with_capacity(1024);
+        for &t in tips {
+            if (t as usize) < self.len() && seen.insert(t) {
+                stack.push(t);
+            }
+        }
+        while let Some(i) = stack.pop() {
+            for &p in self.parents_of(i) {
+                if p != MISSING && seen.insert(p) {
+                    stack.push(p);
+                }
+            }
+        }
+        seen
+    }
+
+    /// Store indices of `selected`, in commit id order (the canonical order
+    /// that makes results independent of walk order and of the cache).
+    pub fn in_id_order(&self, selected: &BitSet) -> Vec<u32> {
+        let mut head: Vec<u32> = (0..self.sorted as u32)
+            .filter(|&i| selected.contains(i))
+            .collect();
+        let mut tail: Vec<u32> = (self.sorted as u32..self.len() as u32)
+            .filter(|&i| selected.contains(i))
+            .collect();
+        if tail.is_empty() {
+            return head;
+        }
+        tail.sort_unstable_by(|a, b| self.ids[*a as usize].cmp(&self.ids[*b as usize]));
+        let mut out = Vec::with_capacity(head.len() + tail.len());
+        let (mut a, mut b) = (0, 0);
+        while a < head.len() && b < tail.len() {
+            if self.ids[head[a] as usize] <= self.ids[tail[b] as usize] {
+                out.push(head[a]);
+                a += 1;
+            } else {
+                out.push(tail[b]);
+                b += 1;
+            }
+        }
+        out.extend_from_slice(&head[a..]);
+        out.extend_from_slice(&tail[b..]);
+        head.clear();
+        out
+    }
+
+    /// Reorder every commit by id (for saving), remapping parent indices.
+    pub fn sort_by_id(&mut self) {
+        self.resolve_parents();
+        if self.sorted == self.len() {
+            return;
+        }
+        let n = self.len();
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_unstable_by(|a, b| self.ids[*a as usize].cmp(&self.ids[*b as usize]));
+        let mut new_of_old = vec![0u32; n];
+        for (new, &old) in order.iter().enumerate() {
+            new_of_old[old as usize] = new as u32;
+        }
+        let mut ids = Vec::with_capacity(n);
+        let mut commits = Vec::with_capacity(n);
+        let mut parent_start = Vec::with_capacity(n + 1);
+        let mut parents = Vec::with_capacity(self.parents.len());
+        parent_start.push(0u32);
+        for &old in &order {
+            ids.push(self.ids[old as usize]);
+            commits.push(self.commits[old as usize]);
+            for &p in self.parents_of(old) {
+                parents.push(if p == MISSING {
+                    MISSING
+                } else {
+                    new_of_old[p as usize]
+                });
+            }
+            parent_start.push(parents.len() as u32);
+        }
+        self.ids = ids;
+        self.commits = commits;
+        self.parent_start = parent_start;
+        self.parents = parents;
+        self.sorted = n;
+        self.recent.clear();
+    }
+
+    /// A store loaded from saved parts (the cache); ids must be sorted.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_parts(
+        ids: Vec<ObjectId>,
+        commits: Vec<CommitSummary>,
+        parent_start: Vec<u32>,
+        parents: Vec<u32>,
+        identities: Vec<Vec<u8>>,
+        strings: Vec<Vec<u8>>,
+        extras: Vec<u32>,
+    ) -> Store {
+        let sorted = ids.len();
+        Store {
+            ids,
+            commits,
+            parent_start,
+            parents,
+            identities: Interner::from_values(identities),
+            strings: Interner::from_values(strings),
+            extras,
+            sorted,
+            recent: HashMap::new(),
+            pending: Vec::new(),
+            added: 0,
+        }
+    }
+}
+
+/// A fixed-size bit set over store indices.
+#[derive(Debug, Clone)]
+pub struct BitSet {
+    words: Vec<u64>,
+}
+
+impl BitSet {
+    pub fn new(n: usize) -> BitSet {
+        BitSet {
+            words: vec![0; n.div_ceil(64)],
+        }
+    }
+
+    pub fn contains(&self, i: u32) -> bool {
+        self.words
+            .get(i as usize / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// Set bit i; true when it was not set.
+    pub fn insert(&mut self, i: u32) -> bool {
+        let Some(w) = self.words.get_mut(i as usize / 64) else {
+            return false;
+        };
+        let bit = 1u64 << (i % 64);
+        let fresh = *w & bit == 0;
+        *w |= bit;
+        fresh
+    }
+
+    pub fn and_not(&mut self, other: &BitSet) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a &= !b;
+        }
+    }
+
+    pub fn and(&mut self, other: &BitSet) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a &= b;
+        }
+    }
+
+    pub fn or(&mut self, other: &BitSet) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a |= b;
+        }
+    }
+
+    pub fn count(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+}
