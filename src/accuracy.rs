@@ -249,6 +249,7 @@ pub fn judge(cases: &[Case]) -> Analysis {
         range_commits: 0,
         cache_notes: Vec::new(),
         decoded_commits: 0,
+        baseline_fingerprints: None,
     };
     analysis::analyse(history, claims, Thresholds::default())
 }

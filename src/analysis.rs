@@ -2,7 +2,9 @@
 
 use rayon::prelude::*;
 
+use crate::accepted::Accepted;
 use crate::claims::{Claim, Thresholds};
+use crate::detectors::Origin;
 use crate::detectors::{self, Finding, Subject};
 use crate::history::History;
 use crate::identities::ContributorKind;
@@ -18,6 +20,8 @@ pub struct ContributorResult {
     pub claim: Option<usize>,
     pub inference: Option<Inference>,
     pub findings: Vec<Finding>,
+    /// Findings skipped because they were reviewed and accepted.
+    pub accepted: Vec<Finding>,
     pub judgement: Judgement,
     /// The contributor's hours read in the claimed zone (claimed contributors only).
     pub claimed_hours: Option<detectors::circadian::ClaimedHours>,
@@ -48,6 +52,16 @@ fn match_claim(history: &History, contributor: u32, claims: &[Claim]) -> Option<
 }
 
 pub fn analyse(history: History, claims: Vec<Claim>, thresholds: Thresholds) -> Analysis {
+    analyse_with(history, claims, thresholds, &Accepted::default())
+}
+
+/// Analyse, skipping accepted findings (they do not count towards verdicts).
+pub fn analyse_with(
+    history: History,
+    claims: Vec<Claim>,
+    thresholds: Thresholds,
+    accepted: &Accepted,
+) -> Analysis {
     // Identities seen only as committers have no commits of their own to judge.
     let profiles: Vec<Profile> = profiles::build(&history)
         .into_iter()
@@ -80,7 +94,15 @@ pub fn analyse(history: History, claims: Vec<Claim>, thresholds: Thresholds) -> 
                 observations: &observations,
                 thresholds: &thresholds,
             };
-            let findings = detectors::run_all(&subject);
+            let key = &history.contributors[profile.contributor as usize].key;
+            let (accepted_findings, findings): (Vec<Finding>, Vec<Finding>) =
+                detectors::run_all(&subject)
+                    .into_iter()
+                    .map(|mut f| {
+                        f.fingerprint = crate::accepted::fingerprint(f.rule, key);
+                        f
+                    })
+                    .partition(|f| accepted.covers(f));
             let claimed_hours = detectors::circadian::claimed_hours(&subject);
             let judgement = verdicts::judge(&profile, &findings, &thresholds);
             ContributorResult {
@@ -88,6 +110,7 @@ pub fn analyse(history: History, claims: Vec<Claim>, thresholds: Thresholds) -> 
                 claim,
                 inference,
                 findings,
+                accepted: accepted_findings,
                 judgement,
                 claimed_hours,
             }
@@ -102,5 +125,29 @@ pub fn analyse(history: History, claims: Vec<Claim>, thresholds: Thresholds) -> 
         results,
         unmatched_claims,
         thresholds,
+    }
+}
+
+/// `check`: mark each finding as raised by the range, or already present in
+/// the baseline (the history before the range) at the same or a higher severity.
+pub fn mark_origins(full: &mut Analysis, baseline: &Analysis) {
+    for result in &mut full.results {
+        let before = baseline
+            .results
+            .iter()
+            .find(|b| b.profile.contributor == result.profile.contributor);
+        for f in &mut result.findings {
+            let known = before.is_some_and(|b| {
+                b.findings
+                    .iter()
+                    .chain(&b.accepted)
+                    .any(|g| g.rule == f.rule && g.severity >= f.severity)
+            });
+            f.origin = Some(if known {
+                Origin::Baseline
+            } else {
+                Origin::Range
+            });
+        }
     }
 }

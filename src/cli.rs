@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::accepted::Accepted;
 use crate::analysis;
 use crate::claims::{self, Claim, Thresholds};
 use crate::detectors::Severity;
@@ -36,6 +37,53 @@ pub enum Command {
     Scan(ScanArgs),
     /// Scan, then check each contributor against their claimed location.
     Audit(AuditArgs),
+    /// CI gate: judge the authors of the commits in a range (BASE..HEAD),
+    /// with the rest of history as their baseline. Exit 1 on findings at or
+    /// above --fail-on (default: high).
+    Check(CheckArgs),
+    /// Accept the current findings after review: write them to the
+    /// accepted-findings file that check and audit then skip.
+    Accept(AcceptArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Roster CSV (claims can also come from .git-alibi.toml).
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+    /// Accepted-findings file (default: .git-alibi-accepted.toml in the work tree, if present).
+    #[arg(long, value_name = "FILE")]
+    pub accepted: Option<PathBuf>,
+    /// Exit 1 only for findings the range raised, not those already in the baseline.
+    #[arg(long)]
+    pub only_new: bool,
+    /// The range to judge (`BASE..HEAD` or `BASE...HEAD`) and optionally
+    /// repository paths. Use the pull request's head commit, not GitHub's
+    /// synthetic merge commit.
+    #[arg(value_name = "RANGE|PATH")]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct AcceptArgs {
+    /// Roster CSV (claims can also come from .git-alibi.toml).
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+    /// File to write (default: .git-alibi-accepted.toml in the first work tree).
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Why these findings are accepted (kept in the file for the next reviewer).
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub reason: String,
+    /// Accept findings from this severity up (default: all).
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value = "info")]
+    pub min_severity: Severity,
+    #[arg(value_name = "PATH|RANGE")]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Args, Debug)]
@@ -53,6 +101,9 @@ pub struct AuditArgs {
     /// Roster CSV with a header row: `email` and `location` required, `name` optional.
     #[arg(long, value_name = "FILE")]
     pub roster: Option<PathBuf>,
+    /// Accepted-findings file (default: .git-alibi-accepted.toml in the work tree, if present).
+    #[arg(long, value_name = "FILE")]
+    pub accepted: Option<PathBuf>,
     #[arg(value_name = "PATH|RANGE")]
     pub targets: Vec<String>,
     #[command(flatten)]
@@ -66,7 +117,7 @@ pub struct CommonArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Exit 1 when any finding reaches this severity.
+    /// Exit 1 when any finding reaches this severity (check: default high).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<Severity>,
     /// Only commits whose *author* date is on or after this (YYYY-MM-DD or RFC 3339).
@@ -206,12 +257,92 @@ fn hint(e: &Error) -> Option<String> {
     }
 }
 
+/// What one invocation does, whatever its subcommand.
+struct Job {
+    command: &'static str,
+    targets: Vec<String>,
+    common: CommonArgs,
+    roster: Option<PathBuf>,
+    /// Read claims (audit, check, accept); scan reads none.
+    claims: bool,
+    /// Fail without any claim (audit).
+    claims_required: bool,
+    accepted: Option<PathBuf>,
+    check: bool,
+    only_new: bool,
+}
+
 fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, Error> {
-    let (command, targets, common, roster) = match cli.command {
-        Command::Scan(a) => ("scan", a.targets, a.common, None),
-        Command::Audit(a) => ("audit", a.targets, a.common, Some(a.roster)),
-    };
-    let (paths, range) = split_targets(&targets, common.range.clone())?;
+    match cli.command {
+        Command::Scan(a) => run_job(
+            Job {
+                command: "scan",
+                targets: a.targets,
+                common: a.common,
+                roster: None,
+                claims: false,
+                claims_required: false,
+                accepted: None,
+                check: false,
+                only_new: false,
+            },
+            stdout,
+            stderr,
+        ),
+        Command::Audit(a) => run_job(
+            Job {
+                command: "audit",
+                targets: a.targets,
+                common: a.common,
+                roster: a.roster,
+                claims: true,
+                claims_required: true,
+                accepted: a.accepted,
+                check: false,
+                only_new: false,
+            },
+            stdout,
+            stderr,
+        ),
+        Command::Check(a) => run_job(
+            Job {
+                command: "check",
+                targets: a.targets,
+                common: a.common,
+                roster: a.roster,
+                claims: true,
+                claims_required: false,
+                accepted: a.accepted,
+                check: true,
+                only_new: a.only_new,
+            },
+            stdout,
+            stderr,
+        ),
+        Command::Accept(a) => accept(a, stderr),
+    }
+}
+
+/// History, claims and accepted findings of a job, analysed.
+struct Prepared {
+    analysis: analysis::Analysis,
+    range: Option<String>,
+}
+
+fn prepare(job: &Job, accepted: &Accepted, stderr: &mut dyn Write) -> Result<Prepared, Error> {
+    let common = &job.common;
+    let (paths, range) = split_targets(&job.targets, common.range.clone())?;
+    if job.check {
+        match &range {
+            Some(r) if r.contains("..") => {}
+            other => {
+                return Err(Error::BadRevision {
+                    revision: other.clone().unwrap_or_default(),
+                    reason: "check needs a range BASE..HEAD (or BASE...HEAD)".into(),
+                });
+            }
+        }
+    }
     let since = common
         .since
         .as_deref()
@@ -227,7 +358,7 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
     // repository's .git-alibi.toml once the repositories are open.
     let mut claims: Vec<Claim> = Vec::new();
     let mut thresholds = Thresholds::default();
-    if let Some(Some(file)) = &roster {
+    if let Some(file) = &job.roster {
         claims.extend(claims::read_roster(file)?);
     }
 
@@ -235,13 +366,13 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         walk: WalkOptions {
             range: range.clone(),
             all_refs: common.all_refs,
-            with_baseline: false,
+            with_baseline: job.check,
         },
         since,
         until,
         use_mailmap: !common.no_mailmap,
         cache: !common.no_cache,
-        only_range_authors: false,
+        only_range_authors: job.check,
     };
     let bar = progress_bar();
     let history = history::read(&paths, &options, &|n| bar.set_position(n))?;
@@ -266,21 +397,20 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
             stderr,
             "hint: {}; --require-full-history makes this an error",
             if shallow {
-                "fetch the full history (git fetch --unshallow; in GitHub Actions: fetch-depth: 0 on actions/checkout)"
+                "fetch the full history (git fetch --unshallow; in GitHub Actions: fetch-depth: 0 on actions/checkout; in GitLab CI: GIT_DEPTH: 0)"
             } else {
                 "run git fsck to find what is missing, and fetch or restore the objects"
             }
         );
     }
-    // `audit` only: claims in each repository's .git-alibi.toml (work trees).
-    if let Some(roster) = &roster {
+    if job.claims {
         for root in history.workdirs.iter().flatten() {
             if let Some((config, repo_claims)) = claims::read_repo_config(root)? {
                 thresholds = config.thresholds;
                 claims.extend(repo_claims);
             }
         }
-        if roster.is_none() && claims.is_empty() {
+        if job.claims_required && claims.is_empty() {
             return Err(Error::Roster {
                 file: PathBuf::from("--roster"),
                 line: 0,
@@ -289,7 +419,31 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
             });
         }
     }
-    let analysis = analysis::analyse(history, claims, thresholds);
+    // Accepted findings: the explicit file, else each work tree's default file.
+    let mut accepted = accepted.clone();
+    match &job.accepted {
+        Some(file) => {
+            if let Some(a) = crate::accepted::read(file, true)? {
+                accepted.merge(a);
+            }
+        }
+        None if job.command != "accept" => {
+            for root in history.workdirs.iter().flatten() {
+                if let Some(a) = crate::accepted::read(&crate::accepted::default_path(root), false)?
+                {
+                    accepted.merge(a);
+                }
+            }
+        }
+        None => {}
+    }
+    let baseline = job.check.then(|| history.baseline());
+    let mut analysis =
+        analysis::analyse_with(history, claims.clone(), thresholds.clone(), &accepted);
+    if let Some(baseline) = baseline {
+        let before = analysis::analyse_with(baseline, claims, thresholds, &accepted);
+        analysis::mark_origins(&mut analysis, &before);
+    }
     for &i in &analysis.unmatched_claims {
         let _ = writeln!(
             stderr,
@@ -297,23 +451,61 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
             crate::text::display_safe(analysis.claims[i].source.as_bytes(), 200)
         );
     }
-    let privacy = Privacy {
+    Ok(Prepared { analysis, range })
+}
+
+fn privacy_of(common: &CommonArgs) -> Privacy {
+    Privacy {
         show_emails: common.show_emails,
         pseudonymize: common.pseudonymize,
         salt: common.pseudonym_salt.clone().unwrap_or_default(),
-    };
-    let report = reports::build(
+    }
+}
+
+fn run_job(job: Job, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, Error> {
+    let Prepared { analysis, range } = prepare(&job, &Accepted::default(), stderr)?;
+    let common = &job.common;
+    let privacy = privacy_of(common);
+    let mut report = reports::build(
         &analysis,
-        command,
+        job.command,
         ReportOptions {
-            range,
+            range: range.clone(),
             since: common.since.clone(),
             until: common.until.clone(),
             mailmap: !common.no_mailmap,
+            range_judged: job.check,
             ..Default::default()
         },
         &privacy,
     );
+    let fail_on = if job.check {
+        Some(common.fail_on.unwrap_or(Severity::High))
+    } else {
+        common.fail_on
+    };
+    if job.check {
+        let findings = report.all_findings();
+        let from_range = findings
+            .iter()
+            .filter(|(_, f)| f.origin == Some(crate::detectors::Origin::Range))
+            .count();
+        report.check = Some(reports::CheckSummary {
+            range: range.clone().unwrap_or_default(),
+            range_commits: analysis.history.range_commits,
+            authors: report.contributors.len(),
+            findings_from_range: from_range,
+            findings_from_baseline: findings.len() - from_range,
+            fail_on: fail_on.unwrap_or(Severity::High),
+        });
+        // Contributors with no commit left in the range (only a forge merge) are not judged.
+        report
+            .contributors
+            .retain(|c| c.range_commits.unwrap_or(0) > 0);
+        if let Some(check) = &mut report.check {
+            check.authors = report.contributors.len();
+        }
+    }
     let write_result = match &common.output {
         Some(path) => {
             let file = std::fs::File::create(path)?;
@@ -337,11 +529,70 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(EXIT_OK),
         Err(e) => return Err(Error::Io(e)),
     }
-    let fail_on = common.fail_on;
-    Ok(match (fail_on, report.max_severity()) {
+    let worst = report
+        .all_findings()
+        .into_iter()
+        .filter(|(_, f)| !job.only_new || f.origin != Some(crate::detectors::Origin::Baseline))
+        .map(|(_, f)| f.severity)
+        .max();
+    Ok(match (fail_on, worst) {
         (Some(threshold), Some(max)) if max >= threshold => EXIT_FINDINGS,
         _ => EXIT_OK,
     })
+}
+
+/// `accept`: write the current findings to the accepted-findings file.
+fn accept(a: AcceptArgs, stderr: &mut dyn Write) -> Result<i32, Error> {
+    let job = Job {
+        command: "accept",
+        targets: a.targets,
+        common: a.common,
+        roster: a.roster,
+        claims: true,
+        claims_required: false,
+        accepted: None,
+        check: false,
+        only_new: false,
+    };
+    let Prepared { analysis, .. } = prepare(&job, &Accepted::default(), stderr)?;
+    let file = match a.file {
+        Some(f) => f,
+        None => match analysis.history.workdirs.iter().flatten().next() {
+            Some(root) => crate::accepted::default_path(root),
+            None => PathBuf::from(crate::accepted::DEFAULT_FILE),
+        },
+    };
+    let mut accepted = crate::accepted::read(&file, false)?.unwrap_or_default();
+    let privacy = privacy_of(&job.common);
+    let mut added = 0usize;
+    for r in &analysis.results {
+        let c = &analysis.history.contributors[r.profile.contributor as usize];
+        for f in r.findings.iter().filter(|f| f.severity >= a.min_severity) {
+            added += 1;
+            accepted.upsert(crate::accepted::AcceptedEntry {
+                fingerprint: f.fingerprint.clone(),
+                rule: f.rule.to_owned(),
+                contributor: if privacy.pseudonymize {
+                    privacy.pseudonym("person", &c.key)
+                } else {
+                    crate::text::display_safe(c.display_name(), 80)
+                },
+                severity: f.severity,
+                reason: a.reason.clone(),
+            });
+        }
+    }
+    std::fs::write(&file, accepted.to_toml()).map_err(|e| Error::Config {
+        path: file.clone(),
+        message: format!("cannot write accepted findings: {e}"),
+    })?;
+    let _ = writeln!(
+        stderr,
+        "git-alibi: accepted {added} finding(s); {} entries in {}",
+        accepted.accepted.len(),
+        file.display()
+    );
+    Ok(EXIT_OK)
 }
 
 fn progress_bar() -> indicatif::ProgressBar {

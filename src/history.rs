@@ -133,9 +133,43 @@ pub struct History {
     pub cache_notes: Vec<String>,
     /// Commits decoded from objects in this run (the rest came from caches).
     pub decoded_commits: u64,
+    /// With a range and a baseline: fingerprints of the commits outside the range.
+    pub baseline_fingerprints: Option<Vec<Fingerprint>>,
 }
 
 impl History {
+    /// The history before the range (`check`'s baseline): the same
+    /// contributors without the commits flagged `IN_RANGE`.
+    pub fn baseline(&self) -> History {
+        let records: Vec<CommitRecord> = self
+            .records
+            .iter()
+            .filter(|r| !r.has(flags::IN_RANGE))
+            .copied()
+            .collect();
+        let mut per_repo = vec![BTreeMap::new(); self.contributors.len()];
+        for r in &records {
+            *per_repo[r.contributor as usize].entry(r.repo).or_default() += 1;
+        }
+        History {
+            repos: self.repos.clone(),
+            workdirs: self.workdirs.clone(),
+            records,
+            contributors: self.contributors.clone(),
+            fingerprints: self
+                .baseline_fingerprints
+                .clone()
+                .unwrap_or_else(|| self.fingerprints.clone()),
+            per_repo,
+            incomplete: self.incomplete.clone(),
+            newest_committer_time: self.newest_committer_time,
+            range_commits: 0,
+            cache_notes: Vec::new(),
+            decoded_commits: 0,
+            baseline_fingerprints: None,
+        }
+    }
+
     /// Records of one contributor (records are sorted by contributor).
     pub fn records_of(&self, contributor: u32) -> &[CommitRecord] {
         let start = self
@@ -171,7 +205,10 @@ pub fn read(
     options: &ReadOptions,
     progress: &dyn Fn(u64),
 ) -> Result<History, Error> {
-    let mut builder = Builder::default();
+    let mut builder = Builder {
+        baseline_fingerprints: options.walk.with_baseline.then(Vec::new),
+        ..Builder::default()
+    };
     let mut total = 0u64;
     let mut walked_repos = Vec::with_capacity(paths.len());
     for path in paths {
@@ -210,16 +247,9 @@ pub fn read(
         builder.decoded += walked.stats.decoded;
         let stats = &walked.stats;
         let complete = !stats.shallow && stats.missing_objects + stats.unreadable_objects == 0;
-        if let Some(cache_path) = &cache_path
-            && store.added > 0
-            && complete
-            && let Err(e) = cache::save(cache_path, &mut store)
-        {
-            builder.cache_notes.push(format!(
-                "{}: cannot write the cache: {e}",
-                cache_path.display()
-            ));
-        }
+        // Saved after the records are built: saving reorders the store, and
+        // the walk's selections are indexed by the current order.
+        let save_to = cache_path.filter(|_| store.added > 0 && complete);
         if stats.shallow {
             builder.incomplete.push(format!(
                 "{}: shallow clone (history before the shallow boundary is missing)",
@@ -247,22 +277,27 @@ pub fn read(
             unreadable_objects: stats.unreadable_objects,
         });
         let mailmap = options.use_mailmap.then(|| opened.repo.open_mailmap());
-        walked_repos.push((store, walked, mailmap));
+        walked_repos.push((store, walked, mailmap, save_to));
     }
     progress(total);
     // Identities first (every repository), so that `only_range_authors` knows
     // the range's authors before any record is built.
     let mut author_maps = Vec::with_capacity(walked_repos.len());
-    for (store, walked, mailmap) in &mut walked_repos {
+    for (store, walked, mailmap, _) in &mut walked_repos {
         builder.resolver.set_mailmap(mailmap.take());
         author_maps.push(builder.resolve(store, walked, options));
     }
     let wanted: Option<Vec<bool>> = options.only_range_authors.then(|| {
         let mut wanted = vec![false; builder.resolver.contributors.len()];
-        for ((store, walked, _), maps) in walked_repos.iter().zip(&author_maps) {
+        for ((store, walked, _, _), maps) in walked_repos.iter().zip(&author_maps) {
             if let Some(range) = &walked.range {
                 for i in 0..store.len() as u32 {
-                    if range.contains(i) && builder.keeps(&store.commits[i as usize], options) {
+                    let c = &store.commits[i as usize];
+                    // A merge made by a forge (GitHub's pull-request test
+                    // merge) is nobody's work: it does not make its author judged.
+                    let forge_merge =
+                        c.flags & flags::VIA_FORGE != 0 && c.flags & flags::MERGE != 0;
+                    if range.contains(i) && !forge_merge && builder.keeps(c, options) {
                         wanted[maps.author[store.commits[i as usize].author as usize] as usize] =
                             true;
                     }
@@ -271,8 +306,18 @@ pub fn read(
         }
         wanted
     });
-    for (repo, ((store, walked, _), maps)) in walked_repos.iter().zip(&author_maps).enumerate() {
+    for (repo, ((store, walked, _, _), maps)) in walked_repos.iter().zip(&author_maps).enumerate() {
         builder.add_repo(repo as u16, store, walked, maps, wanted.as_deref(), options);
+    }
+    drop(author_maps);
+    for (mut store, _, _, save_to) in walked_repos {
+        if let Some(path) = save_to
+            && let Err(e) = cache::save(&path, &mut store)
+        {
+            builder
+                .cache_notes
+                .push(format!("{}: cannot write the cache: {e}", path.display()));
+        }
     }
     Ok(builder.finish())
 }
@@ -299,6 +344,8 @@ struct Builder {
     cache_notes: Vec<String>,
     decoded: u64,
     newest: i64,
+    /// With a range and a baseline: fingerprints without the range's commits.
+    baseline_fingerprints: Option<Vec<Fingerprint>>,
 }
 
 /// Per-contributor counts keyed by store string index, folded into the
@@ -362,6 +409,7 @@ impl Builder {
         }
         let mut name_scripts: Vec<Option<u16>> = vec![None; store.identities.len()];
         let mut counts: HashMap<u32, StringCounts> = HashMap::new();
+        let mut baseline_counts: HashMap<u32, StringCounts> = HashMap::new();
         for &i in &maps.order {
             let c = &store.commits[i as usize];
             if !self.keeps(c, options) {
@@ -392,83 +440,37 @@ impl Builder {
             };
             self.newest = self.newest.max(c.committer_time).max(c.author_time);
 
-            let fp = &mut self.fingerprints[contributor as usize];
-            let strings = counts.entry(contributor).or_default();
-            if c.encoding != store::NONE {
-                *strings.encodings.entry(c.encoding).or_default() += 1;
-            }
-            if let Some(kind) = store::signature::NAMES.get(c.signature as usize)
-                && c.signature != 0
-            {
-                *fp.signature_kinds.entry(kind).or_default() += 1;
-            }
-            for &e in store.extras_of(c) {
-                if e & store::EXTRA_UNKNOWN_HEADER != 0 {
-                    *strings
-                        .unknown_headers
-                        .entry(e & !store::EXTRA_UNKNOWN_HEADER)
-                        .or_default() += 1;
-                } else {
-                    *strings.trailers.entry(e).or_default() += 1;
-                }
-            }
-            let le = LINE_ENDINGS
-                .get(c.line_endings as usize)
-                .copied()
-                .unwrap_or("none");
-            *fp.line_endings.entry(le).or_default() += 1;
             let scripts = *name_scripts[c.author as usize]
                 .get_or_insert_with(|| scripts_in(store.identity(c.author).0));
-            for (k, s) in crate::text::Script::ALL.iter().enumerate() {
-                if scripts & (1 << *s as u16) != 0 {
-                    fp.name_scripts[k] += 1;
+            tally(
+                &mut self.fingerprints[contributor as usize],
+                counts.entry(contributor).or_default(),
+                store,
+                c,
+                &record,
+                scripts,
+            );
+            if let Some(base) = &mut self.baseline_fingerprints
+                && !record.has(flags::IN_RANGE)
+            {
+                if base.len() < contributors {
+                    base.resize_with(contributors, Fingerprint::default);
                 }
-                if c.message_scripts & (1 << *s as u16) != 0 {
-                    fp.message_scripts[k] += 1;
-                    fp.message_script_examples
-                        .entry(s.name())
-                        .or_insert_with(|| record.short_id());
-                }
-            }
-            for (field, code, raw) in [
-                ("author", c.author_problem, c.author_raw_offset),
-                ("committer", c.committer_problem, c.committer_raw_offset),
-            ] {
-                let Some(problem) = store::problem::name(code) else {
-                    continue;
-                };
-                *fp.malformed.entry(problem).or_default() += 1;
-                if fp.malformed_examples.len() < 5 {
-                    fp.malformed_examples.push(MalformedExample {
-                        commit: record.short_id(),
-                        field,
-                        problem,
-                        raw: if code == store::problem::NEGATIVE_ZERO {
-                            "-0000".into()
-                        } else if raw == store::NONE {
-                            String::new()
-                        } else {
-                            String::from_utf8_lossy(store.strings.get(raw)).into_owned()
-                        },
-                    });
-                }
+                tally(
+                    &mut base[contributor as usize],
+                    baseline_counts.entry(contributor).or_default(),
+                    store,
+                    c,
+                    &record,
+                    scripts,
+                );
             }
             self.records.push(record);
         }
-        let text = |i: &u32| String::from_utf8_lossy(store.strings.get(*i)).into_owned();
-        let mut counts: Vec<(u32, StringCounts)> = counts.into_iter().collect();
-        counts.sort_by_key(|(c, _)| *c);
-        for (contributor, strings) in counts {
-            let fp = &mut self.fingerprints[contributor as usize];
-            for (i, n) in strings.encodings {
-                *fp.encodings.entry(text(&i)).or_default() += n;
-            }
-            for (i, n) in strings.trailers {
-                *fp.trailers.entry(text(&i)).or_default() += n;
-            }
-            for (i, n) in strings.unknown_headers {
-                *fp.unknown_headers.entry(text(&i)).or_default() += n;
-            }
+        fold(&mut self.fingerprints, counts, store);
+        if let Some(base) = &mut self.baseline_fingerprints {
+            base.resize_with(contributors, Fingerprint::default);
+            fold(base, baseline_counts, store);
         }
     }
 
@@ -485,6 +487,7 @@ impl Builder {
         });
         self.records.shrink_to_fit();
         let contributors = self.resolver.finish();
+        let contributors_len = contributors.len();
         self.fingerprints
             .resize_with(contributors.len(), Fingerprint::default);
         let mut per_repo = vec![BTreeMap::new(); contributors.len()];
@@ -508,6 +511,97 @@ impl Builder {
             range_commits,
             cache_notes: self.cache_notes,
             decoded_commits: self.decoded,
+            baseline_fingerprints: self.baseline_fingerprints.map(|mut b| {
+                b.resize_with(contributors_len, Fingerprint::default);
+                b
+            }),
+        }
+    }
+}
+
+/// Add one commit to a contributor's fingerprint.
+fn tally(
+    fp: &mut Fingerprint,
+    strings: &mut StringCounts,
+    store: &Store,
+    c: &CommitSummary,
+    record: &CommitRecord,
+    scripts: u16,
+) {
+    if c.encoding != store::NONE {
+        *strings.encodings.entry(c.encoding).or_default() += 1;
+    }
+    if let Some(kind) = store::signature::NAMES.get(c.signature as usize)
+        && c.signature != 0
+    {
+        *fp.signature_kinds.entry(kind).or_default() += 1;
+    }
+    for &e in store.extras_of(c) {
+        if e & store::EXTRA_UNKNOWN_HEADER != 0 {
+            *strings
+                .unknown_headers
+                .entry(e & !store::EXTRA_UNKNOWN_HEADER)
+                .or_default() += 1;
+        } else {
+            *strings.trailers.entry(e).or_default() += 1;
+        }
+    }
+    let le = LINE_ENDINGS
+        .get(c.line_endings as usize)
+        .copied()
+        .unwrap_or("none");
+    *fp.line_endings.entry(le).or_default() += 1;
+    for (k, s) in crate::text::Script::ALL.iter().enumerate() {
+        if scripts & (1 << *s as u16) != 0 {
+            fp.name_scripts[k] += 1;
+        }
+        if c.message_scripts & (1 << *s as u16) != 0 {
+            fp.message_scripts[k] += 1;
+            fp.message_script_examples
+                .entry(s.name())
+                .or_insert_with(|| record.short_id());
+        }
+    }
+    for (field, code, raw) in [
+        ("author", c.author_problem, c.author_raw_offset),
+        ("committer", c.committer_problem, c.committer_raw_offset),
+    ] {
+        let Some(problem) = store::problem::name(code) else {
+            continue;
+        };
+        *fp.malformed.entry(problem).or_default() += 1;
+        if fp.malformed_examples.len() < 5 {
+            fp.malformed_examples.push(MalformedExample {
+                commit: record.short_id(),
+                field,
+                problem,
+                raw: if code == store::problem::NEGATIVE_ZERO {
+                    "-0000".into()
+                } else if raw == store::NONE {
+                    String::new()
+                } else {
+                    String::from_utf8_lossy(store.strings.get(raw)).into_owned()
+                },
+            });
+        }
+    }
+}
+
+/// Fold string-index counts into fingerprints, in contributor order.
+fn fold(fingerprints: &mut [Fingerprint], counts: HashMap<u32, StringCounts>, store: &Store) {
+    let text = |i: &u32| String::from_utf8_lossy(store.strings.get(*i)).into_owned();
+    let mut counts: Vec<(u32, StringCounts)> = counts.into_iter().collect();
+    counts.sort_by_key(|(c, _)| *c);
+    for (contributor, strings) in counts {
+        let fp = &mut fingerprints[contributor as usize];
+        for (i, n) in strings.encodings {
+            *fp.encodings.entry(text(&i)).or_default() += n;
+        }
+        for (i, n) in strings.trailers {
+            *fp.trailers.entry(text(&i)).or_default() += n;
+        }
+        for (i, n) in strings.unknown_headers {
+            *fp.unknown_headers.entry(text(&i)).or_default() += n;
         }
     }
 }

@@ -2,6 +2,7 @@
 //! walk → facts → identities → history/profiles → rhythm → detectors →
 //! verdicts → reports.
 
+pub mod accepted;
 pub mod accuracy;
 pub mod analysis;
 pub mod cache;

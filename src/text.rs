@@ -174,6 +174,29 @@ pub fn display_safe(bytes: &[u8], max_chars: usize) -> String {
     out
 }
 
+/// Text for markdown (GitHub job summaries, tickets): controls and bidi
+/// overrides neutralised as in [`display_safe`], then every character that
+/// markdown or inline HTML would interpret escaped, so a name cannot become
+/// a link, an image, a table cell break or a tag.
+pub fn markdown_safe(bytes: &[u8], max_chars: usize) -> String {
+    let safe = display_safe(bytes, max_chars);
+    let mut out = String::with_capacity(safe.len() + 8);
+    for c in safe.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '!' | '|' | '~'
+            | ':' | '@' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Lossy UTF-8 for structured outputs (JSON, SARIF): the serializer escapes
 /// control characters; we only bound the length.
 pub fn lossy_bounded(bytes: &[u8], max_chars: usize) -> String {

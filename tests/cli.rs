@@ -1,5 +1,6 @@
 //! End-to-end tests of the `git-alibi` binary on fixture repositories built by
 //! `fixtures/build.sh` (and synthetic ones through `git fast-import`).
+#![recursion_limit = "256"]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -758,4 +759,608 @@ fn mailmap_file_from_config_and_no_mailmap() {
     ]));
     assert_eq!(contributor(&v, "Sita Sharma")["commits"], 1);
     assert_eq!(contributor(&v, "Ravi Kumar")["commits"], 3);
+}
+
+// ---------------------------------------------------------------------------
+// `check`, CI formats, accepted findings, the commit cache.
+
+/// A private clone of a fixture (tests that add commits or caches must not
+/// disturb the shared fixtures).
+fn private_clone(name: &str) -> PathBuf {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let repo = dir.join(name);
+    assert!(
+        git(&dir)
+            .args([
+                "clone",
+                "-q",
+                "--no-local",
+                &fx(name),
+                repo.to_str().unwrap()
+            ])
+            .status()
+            .unwrap()
+            .success()
+    );
+    repo
+}
+
+/// Add a commit on the current branch with an explicit author and date.
+fn commit_as(repo: &Path, name: &str, email: &str, date: &str, message: &str) {
+    assert!(
+        git(repo)
+            .args(["commit", "-q", "--allow-empty", "-m", message])
+            .env("GIT_AUTHOR_NAME", name)
+            .env("GIT_AUTHOR_EMAIL", email)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_NAME", name)
+            .env("GIT_COMMITTER_EMAIL", email)
+            .env("GIT_COMMITTER_DATE", date)
+            .status()
+            .unwrap()
+            .success()
+    );
+}
+
+/// A pull request on the synthetic population: `pr` has two commits by the
+/// honest New Yorker at ordinary hours and one by the DST-aware impostor.
+fn pr_repo() -> PathBuf {
+    let repo = private_clone("population");
+    assert!(
+        git(&repo)
+            .args(["checkout", "-q", "-b", "pr"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    commit_as(
+        &repo,
+        "Honest Nyc",
+        "honest@example.org",
+        "2023-11-01T10:15:00-04:00",
+        "Fix parser",
+    );
+    commit_as(
+        &repo,
+        "Honest Nyc",
+        "honest@example.org",
+        "2023-11-01T14:40:00-04:00",
+        "Add tests",
+    );
+    commit_as(
+        &repo,
+        "Imposter Nyc",
+        "impostor@example.org",
+        "2023-11-02T02:10:00-04:00",
+        "Tune cache",
+    );
+    repo
+}
+
+/// A branch `pyongyang` with three commits by the honest person at `+0830` in 2017.
+fn pyongyang_repo() -> PathBuf {
+    let repo = private_clone("population");
+    assert!(
+        git(&repo)
+            .args(["checkout", "-q", "-b", "pyongyang", "main"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    for day in 10..13 {
+        commit_as(
+            &repo,
+            "Honest Nyc",
+            "honest@example.org",
+            &format!("2017-03-{day}T10:00:00+08:30"),
+            "Odd clock",
+        );
+    }
+    repo
+}
+
+fn check_roster() -> PathBuf {
+    write_roster(
+        "email,location\nhonest@example.org,America/New_York\nimpostor@example.org,America/New_York\n",
+    )
+}
+
+#[test]
+fn check_judges_range_authors_with_baseline_and_exit_codes() {
+    let repo = pr_repo();
+    let r = repo.to_str().unwrap();
+    let roster = check_roster();
+    let roster = roster.to_str().unwrap();
+    let run = alibi(&[
+        "check", "--roster", roster, "--format", "json", "main..pr", r,
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let v = validated_json(&run);
+    assert_eq!(v["command"], "check");
+    assert_eq!(v["check"]["range"], "main..pr");
+    assert_eq!(v["check"]["range_commits"], 3);
+    assert_eq!(v["check"]["authors"], 2);
+    assert_eq!(v["check"]["fail_on"], "high");
+    // Only the range's authors are judged, with their whole history.
+    let names: Vec<&str> = v["contributors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    let imp = contributor(&v, "Imposter Nyc");
+    assert_eq!(imp["range_commits"], 1);
+    assert!(imp["commits"].as_u64().unwrap() > 100);
+    // The impostor's circadian finding was there before the range.
+    let circ = imp["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "circadian-mismatch")
+        .expect("circadian finding");
+    assert_eq!(circ["origin"], "baseline");
+    assert_eq!(circ["severity"], "high");
+    let honest = contributor(&v, "Honest Nyc");
+    assert_eq!(honest["range_commits"], 2);
+    assert_eq!(honest["verdict"], "consistent");
+    // --only-new: baseline findings do not fail the gate.
+    let only_new = alibi(&["check", "--roster", roster, "--only-new", "main..pr", r]);
+    assert_eq!(only_new.code, 0, "{}", only_new.stdout);
+    // A range by the honest person alone passes.
+    let honest_only = alibi(&["check", "--roster", roster, "main..pr~1", r]);
+    assert_eq!(honest_only.code, 0, "{}", honest_only.stdout);
+    // Findings raised by the range itself: +08:30 in 2017 is Pyongyang time.
+    let pyong_repo = pyongyang_repo();
+    let pyong = alibi(&[
+        "check",
+        "--roster",
+        roster,
+        "--format",
+        "json",
+        "main..pyongyang",
+        pyong_repo.to_str().unwrap(),
+    ]);
+    let v = validated_json(&pyong);
+    let honest = contributor(&v, "Honest Nyc");
+    let f = honest["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "pyongyang-time")
+        .expect("pyongyang-time");
+    assert_eq!(f["origin"], "range");
+    assert_eq!(pyong.code, 1);
+    assert!(v["check"]["findings_from_range"].as_u64().unwrap() >= 1);
+    // --fail-on low makes lesser findings fail too; a usage error is 2.
+    assert_eq!(
+        alibi(&[
+            "check",
+            "--roster",
+            roster,
+            "--fail-on",
+            "low",
+            "main..pr",
+            r
+        ])
+        .code,
+        1
+    );
+    let no_range = alibi(&["check", r]);
+    assert_eq!(no_range.code, 2);
+    assert!(
+        no_range.stderr.contains("BASE..HEAD"),
+        "{}",
+        no_range.stderr
+    );
+    assert_eq!(alibi(&["check", "main..nonexistent", r]).code, 2);
+}
+
+#[test]
+fn check_ignores_forge_test_merge_commits() {
+    let repo = private_clone("basic");
+    assert!(
+        git(&repo)
+            .args(["checkout", "-q", "-b", "head", "main"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    commit_as(
+        &repo,
+        "Alice Example",
+        "alice@example.org",
+        "2024-03-18T10:00:00-04:00",
+        "PR work",
+    );
+    assert!(
+        git(&repo)
+            .args(["checkout", "-q", "main"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    // GitHub's refs/pull/N/merge: committed by GitHub, authored by a stranger here.
+    let merge = git(&repo)
+        .args(["merge", "-q", "--no-ff", "-m", "Merge abc into def", "head"])
+        .env("GIT_AUTHOR_NAME", "Merge Robot Person")
+        .env("GIT_AUTHOR_EMAIL", "stranger@example.net")
+        .env("GIT_AUTHOR_DATE", "2024-03-18T12:00:00Z")
+        .env("GIT_COMMITTER_NAME", "GitHub")
+        .env("GIT_COMMITTER_EMAIL", "noreply@github.com")
+        .env("GIT_COMMITTER_DATE", "2024-03-18T12:00:00Z")
+        .status()
+        .unwrap();
+    assert!(merge.success());
+    let v = validated_json(&alibi(&[
+        "check",
+        "--format",
+        "json",
+        "HEAD~1..HEAD",
+        repo.to_str().unwrap(),
+    ]));
+    let names: Vec<&str> = v["contributors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["Alice Example"]);
+}
+
+#[test]
+fn check_reports_shallow_clones() {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let url = format!("file://{}", fx("population"));
+    assert!(
+        git(&dir)
+            .args(["clone", "-q", "--depth", "20", &url, "shallow-ci"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let repo = dir.join("shallow-ci");
+    let r = repo.to_str().unwrap();
+    let run = alibi(&["check", "--format", "json", "HEAD~3..HEAD", r]);
+    assert!(run.stderr.contains("fetch-depth: 0"), "{}", run.stderr);
+    let v = validated_json(&run);
+    assert_eq!(v["incomplete"], true);
+    let md = alibi(&["check", "--format", "markdown", "HEAD~3..HEAD", r]);
+    assert!(md.stdout.contains("History is incomplete"), "{}", md.stdout);
+    assert!(md.stdout.contains("fetch-depth: 0"));
+    assert_eq!(
+        alibi(&["check", "--require-full-history", "HEAD~3..HEAD", r]).code,
+        2
+    );
+    // A shallow clone never gets a cache (its history is not closed).
+    assert!(!repo.join(".git/git-alibi").exists());
+}
+
+/// Required structure of SARIF 2.1.0 as GitHub code scanning reads it.
+fn sarif_schema() -> Value {
+    serde_json::json!({
+        "type": "object",
+        "required": ["version", "runs", "$schema"],
+        "properties": {
+            "version": {"const": "2.1.0"},
+            "runs": {"type": "array", "minItems": 1, "items": {
+                "type": "object",
+                "required": ["tool", "results"],
+                "properties": {
+                    "tool": {"type": "object", "required": ["driver"], "properties": {
+                        "driver": {"type": "object", "required": ["name", "rules"], "properties": {
+                            "name": {"type": "string"},
+                            "rules": {"type": "array", "minItems": 7, "items": {
+                                "type": "object",
+                                "required": ["id", "name", "shortDescription", "fullDescription", "help"],
+                                "properties": {
+                                    "id": {"type": "string"},
+                                    "shortDescription": {"type": "object", "required": ["text"]},
+                                    "help": {"type": "object", "required": ["text", "markdown"]}
+                                }
+                            }}
+                        }}
+                    }},
+                    "results": {"type": "array", "items": {
+                        "type": "object",
+                        "required": ["ruleId", "ruleIndex", "level", "message", "locations", "partialFingerprints"],
+                        "properties": {
+                            "level": {"enum": ["none", "note", "warning", "error"]},
+                            "message": {"type": "object", "required": ["text"]},
+                            "locations": {"type": "array", "minItems": 1, "items": {
+                                "type": "object", "required": ["physicalLocation"],
+                                "properties": {"physicalLocation": {
+                                    "type": "object", "required": ["artifactLocation", "region"],
+                                    "properties": {
+                                        "artifactLocation": {"type": "object", "required": ["uri"],
+                                            "properties": {"uri": {"type": "string", "minLength": 1}}},
+                                        "region": {"type": "object", "required": ["startLine"],
+                                            "properties": {"startLine": {"type": "integer", "minimum": 1}}}
+                                    }
+                                }}
+                            }},
+                            "partialFingerprints": {"type": "object", "minProperties": 1}
+                        }
+                    }}
+                }
+            }}
+        }
+    })
+}
+
+/// Required structure of a GitLab Code Quality report.
+fn gitlab_schema() -> Value {
+    serde_json::json!({
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["description", "check_name", "fingerprint", "severity", "location"],
+            "properties": {
+                "description": {"type": "string", "minLength": 1},
+                "check_name": {"type": "string"},
+                "fingerprint": {"type": "string", "minLength": 1},
+                "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
+                "location": {"type": "object", "required": ["path", "lines"], "properties": {
+                    "path": {"type": "string", "minLength": 1},
+                    "lines": {"type": "object", "required": ["begin"],
+                        "properties": {"begin": {"type": "integer", "minimum": 1}}}
+                }}
+            }
+        }
+    })
+}
+
+fn assert_valid(schema: &Value, v: &Value) {
+    let validator = jsonschema::validator_for(schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(v)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{v:#}");
+}
+
+#[test]
+fn ci_formats_have_their_required_structure() {
+    let repo = pr_repo();
+    let r = repo.to_str().unwrap();
+    // A claim line in .git-alibi.toml for the impostor: SARIF points at it.
+    std::fs::write(
+        repo.join(".git-alibi.toml"),
+        "# claims\n[[contributor]]\nemails = [\"impostor@example.org\"]\nlocation = \"America/New_York\"\n",
+    )
+    .unwrap();
+    let sarif = alibi(&["check", "--format", "sarif", "main..pr", r]);
+    assert_eq!(sarif.code, 1, "{}", sarif.stderr);
+    let v: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    assert_valid(&sarif_schema(), &v);
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    let circ = results
+        .iter()
+        .find(|x| x["ruleId"] == "circadian-mismatch")
+        .expect("circadian result");
+    let loc = &circ["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], ".git-alibi.toml");
+    // The claim's `location` line.
+    assert_eq!(loc["region"]["startLine"], 4);
+    assert_eq!(circ["level"], "error");
+    let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let idx = circ["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[idx]["id"], "circadian-mismatch");
+    assert!(
+        rules[idx]["help"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("False positives")
+    );
+    // Fingerprints differ between people, so alerts never merge.
+    let mut fps: Vec<&str> = results
+        .iter()
+        .map(|x| {
+            x["partialFingerprints"]["gitAlibiFinding/v1"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    let n = fps.len();
+    fps.sort();
+    fps.dedup();
+    assert_eq!(fps.len(), n);
+
+    let gl = alibi(&["check", "--format", "gitlab", "main..pr", r]);
+    assert_eq!(gl.code, 1);
+    let v: Value = serde_json::from_str(&gl.stdout).unwrap();
+    assert_valid(&gitlab_schema(), &v);
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["severity"] == "critical")
+    );
+
+    let md = alibi(&["check", "--format", "markdown", "main..pr", r]);
+    assert_eq!(md.code, 1);
+    assert!(
+        md.stdout.starts_with("## git-alibi check: "),
+        "{}",
+        md.stdout
+    );
+    assert!(md.stdout.contains("at or above high"));
+    assert!(md.stdout.contains("| Imposter Nyc |"), "{}", md.stdout);
+    assert!(md.stdout.contains("already in the baseline"));
+    assert!(md.stdout.contains("not proof"));
+    // Nothing to report: SARIF and GitLab are still valid, exit 0.
+    let clean = alibi(&["check", "--format", "sarif", "main..pr~1", r]);
+    assert_eq!(clean.code, 0);
+    assert_valid(
+        &sarif_schema(),
+        &serde_json::from_str(&clean.stdout).unwrap(),
+    );
+    let clean = alibi(&["check", "--format", "gitlab", "main..pr~1", r]);
+    assert_eq!(clean.stdout.trim(), "[]");
+    // Without a claim line, results point at a stable file of the repository.
+    std::fs::remove_file(repo.join(".git-alibi.toml")).unwrap();
+    let roster = check_roster();
+    let v: Value = serde_json::from_str(
+        &alibi(&[
+            "check",
+            "--roster",
+            roster.to_str().unwrap(),
+            "--format",
+            "sarif",
+            "main..pr",
+            r,
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert_valid(&sarif_schema(), &v);
+    let uri =
+        &v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    assert_eq!(
+        uri, ".git-alibi.toml",
+        "no stable file exists in this synthetic repo, so the claim file name is used"
+    );
+}
+
+#[test]
+fn accepted_findings_are_skipped_until_they_get_worse() {
+    let repo = pr_repo();
+    let r = repo.to_str().unwrap();
+    let roster = check_roster();
+    let roster = roster.to_str().unwrap();
+    assert_eq!(alibi(&["check", "--roster", roster, "main..pr", r]).code, 1);
+    let accept = alibi(&[
+        "accept",
+        "--roster",
+        roster,
+        "--reason",
+        "reviewed: night shifts",
+        r,
+    ]);
+    assert_eq!(accept.code, 0, "{}", accept.stderr);
+    let file = repo.join(".git-alibi-accepted.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("circadian-mismatch") && text.contains("night shifts"),
+        "{text}"
+    );
+    let run = alibi(&[
+        "check", "--roster", roster, "--format", "json", "main..pr", r,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let v = validated_json(&run);
+    assert!(v["summary"]["accepted_findings"].as_u64().unwrap() >= 1);
+    assert!(
+        contributor(&v, "Imposter Nyc")["findings"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // audit skips them too.
+    let audit = validated_json(&alibi(&[
+        "audit", "--roster", roster, "--format", "json", r,
+    ]));
+    assert!(
+        contributor(&audit, "Imposter Nyc")["accepted_findings"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
+    // Accepted at a lower severity than it now has: reported again.
+    let lowered = text.replace("severity = \"high\"", "severity = \"low\"");
+    std::fs::write(&file, lowered).unwrap();
+    assert_eq!(alibi(&["check", "--roster", roster, "main..pr", r]).code, 1);
+    // An explicit file that is not an accepted-findings file is an input error.
+    std::fs::write(&file, "nonsense = [").unwrap();
+    assert_eq!(alibi(&["check", "--roster", roster, "main..pr", r]).code, 2);
+    assert_eq!(
+        alibi(&["check", "--accepted", "/nonexistent.toml", "main..pr", r]).code,
+        2
+    );
+}
+
+#[test]
+fn cache_gives_identical_results_and_survives_damage() {
+    let repo = private_clone("population");
+    let r = repo.to_str().unwrap();
+    let cache = repo.join(".git/git-alibi/commits-v1.bin");
+    let roster = check_roster();
+    let roster = roster.to_str().unwrap();
+    let reference = alibi(&[
+        "audit",
+        "--no-cache",
+        "--roster",
+        roster,
+        "--format",
+        "json",
+        r,
+    ])
+    .stdout;
+    let range_ref = alibi(&[
+        "check",
+        "--no-cache",
+        "--roster",
+        roster,
+        "--format",
+        "json",
+        "main~40..main",
+        r,
+    ])
+    .stdout;
+    assert!(!cache.exists(), "--no-cache wrote a cache");
+    let cold = alibi(&["audit", "--roster", roster, "--format", "json", r]).stdout;
+    assert!(cache.exists());
+    let warm = alibi(&["audit", "--roster", roster, "--format", "json", r]).stdout;
+    assert_eq!(cold, reference);
+    assert_eq!(warm, reference);
+    assert_eq!(
+        alibi(&[
+            "check",
+            "--roster",
+            roster,
+            "--format",
+            "json",
+            "main~40..main",
+            r
+        ])
+        .stdout,
+        range_ref
+    );
+    // A damaged cache is reported, ignored and rewritten.
+    let good = std::fs::read(&cache).unwrap();
+    std::fs::write(&cache, &good[..good.len() / 2]).unwrap();
+    let run = alibi(&["audit", "--roster", roster, "--format", "json", r]);
+    assert!(run.stderr.contains("cache ignored"), "{}", run.stderr);
+    assert_eq!(run.stdout, reference);
+    assert_eq!(std::fs::read(&cache).unwrap(), good);
+    // New commits: the warm run reads only them, and results match a cold run.
+    commit_as(
+        &repo,
+        "Honest Nyc",
+        "honest@example.org",
+        "2023-12-01T11:00:00-05:00",
+        "new work",
+    );
+    use git_alibi::history::{ReadOptions, read};
+    let options = ReadOptions {
+        cache: true,
+        use_mailmap: true,
+        ..Default::default()
+    };
+    let h = read(std::slice::from_ref(&repo), &options, &|_| {}).unwrap();
+    assert_eq!(h.decoded_commits, 1);
+    let again = read(std::slice::from_ref(&repo), &options, &|_| {}).unwrap();
+    assert_eq!(again.decoded_commits, 0);
+    assert_eq!(again.records, h.records);
+    let fresh = read(
+        std::slice::from_ref(&repo),
+        &ReadOptions {
+            cache: false,
+            ..options.clone()
+        },
+        &|_| {},
+    )
+    .unwrap();
+    assert_eq!(fresh.records, h.records);
 }

@@ -85,6 +85,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         Severity::Medium
     };
     Some(Finding {
+        fingerprint: String::new(),
+        origin: None,
         rule: ID,
         family: Family::Rhythm,
         severity,

@@ -17,7 +17,19 @@ pub mod offset_vs_claim;
 pub mod pyongyang_time;
 pub mod shared_account;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     Info,
@@ -59,6 +71,21 @@ pub struct Finding {
     pub severity: Severity,
     pub summary: String,
     pub evidence: serde_json::Value,
+    /// Stable across runs and options: rule + contributor (see `crate::accepted`).
+    pub fingerprint: String,
+    /// `check` only: whether the range's commits raised the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// Where a `check` finding comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    /// Absent (or weaker) without the range's commits: the new commits raised it.
+    Range,
+    /// Already present, at this severity, in the history before the range.
+    Baseline,
 }
 
 /// Everything a rule may read about one contributor.
@@ -125,4 +152,101 @@ pub fn iso_time(seconds: i64) -> String {
     chrono::DateTime::<chrono::Utc>::from_timestamp(seconds, 0)
         .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
         .unwrap_or_else(|| "invalid".into())
+}
+
+/// What reports say about a rule (SARIF rule metadata, markdown legends).
+pub struct RuleInfo {
+    pub id: &'static str,
+    /// PascalCase name, as SARIF wants one.
+    pub name: &'static str,
+    pub title: &'static str,
+    pub family_name: &'static str,
+    pub default_severity: Severity,
+}
+
+pub const RULE_INFO: &[RuleInfo] = &[
+    RuleInfo {
+        id: offset_vs_claim::ID,
+        name: "OffsetVsClaim",
+        title: "Recorded UTC offsets that the claimed zone never had at that instant",
+        family_name: "offsets",
+        default_severity: Severity::High,
+    },
+    RuleInfo {
+        id: no_dst::ID,
+        name: "NoDaylightSaving",
+        title: "Offsets never change although the claimed zone observes daylight saving",
+        family_name: "offsets",
+        default_severity: Severity::Medium,
+    },
+    RuleInfo {
+        id: circadian::ID,
+        name: "CircadianMismatch",
+        title: "The daily rhythm places the sleep trough inside the claimed working day",
+        family_name: "rhythm",
+        default_severity: Severity::High,
+    },
+    RuleInfo {
+        id: shared_account::ID,
+        name: "SharedAccount",
+        title: "Activity with no sleep trough, or two working days in different zones",
+        family_name: "sharing",
+        default_severity: Severity::High,
+    },
+    RuleInfo {
+        id: offset_slips::ID,
+        name: "OffsetSlips",
+        title: "Offset changes faster than travel, or A/B/A alternation within a day",
+        family_name: "offsets",
+        default_severity: Severity::Medium,
+    },
+    RuleInfo {
+        id: pyongyang_time::ID,
+        name: "PyongyangTime",
+        title: "Offset +08:30 while only Asia/Pyongyang used it (2015-08-15 to 2018-05-04)",
+        family_name: "offsets",
+        default_severity: Severity::High,
+    },
+    RuleInfo {
+        id: malformed_ident::ID,
+        name: "MalformedIdent",
+        title: "Identity lines that git itself would not write",
+        family_name: "tooling",
+        default_severity: Severity::Low,
+    },
+];
+
+const RULES_DOC: &str = include_str!("../../docs/rules.md");
+
+/// A rule's section of `docs/rules.md` (what it reads, false positives,
+/// minimum evidence), without its heading.
+pub fn rule_doc(id: &str) -> String {
+    let heading = format!("### `{id}`");
+    let mut lines = RULES_DOC.lines().skip_while(|l| !l.starts_with(&heading));
+    if lines.next().is_none() {
+        return String::new();
+    }
+    lines
+        .take_while(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_metadata_and_a_doc_section() {
+        assert_eq!(RULE_INFO.len(), RULES.len());
+        for (id, _) in RULES {
+            assert!(RULE_INFO.iter().any(|r| r.id == *id), "{id} lacks RuleInfo");
+            assert!(
+                rule_doc(id).len() > 100,
+                "{id} lacks a section in docs/rules.md"
+            );
+        }
+    }
 }

@@ -65,6 +65,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         Severity::Low
     };
     Some(Finding {
+        fingerprint: String::new(),
+        origin: None,
         rule: ID,
         family: Family::Offsets,
         severity,

@@ -83,6 +83,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .iter()
         .filter(|r| at.binary_search(&r.author_time).is_ok());
     Some(Finding {
+        fingerprint: String::new(),
+        origin: None,
         rule: ID,
         family: Family::Offsets,
         severity,

@@ -86,6 +86,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .collect::<Vec<_>>()
         .join(", ");
     Some(Finding {
+        fingerprint: String::new(),
+        origin: None,
         rule: ID,
         family: Family::Offsets,
         severity,

@@ -31,6 +31,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         Severity::Medium
     };
     Some(Finding {
+        fingerprint: String::new(),
+        origin: None,
         rule: ID,
         family: Family::Offsets,
         severity,

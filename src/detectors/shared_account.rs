@@ -88,6 +88,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         )
     };
     Some(Finding {
+        fingerprint: String::new(),
+        origin: None,
         rule: ID,
         family: Family::Sharing,
         severity,

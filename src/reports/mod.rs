@@ -13,7 +13,10 @@ use crate::profiles::{DelayStats, format_offset};
 use crate::text::{Script, lossy_bounded};
 use crate::verdicts::Verdict;
 
+pub mod gitlab;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -55,6 +58,49 @@ pub struct Report {
     pub summary: Summary,
     pub contributors: Vec<ContributorReport>,
     pub unmatched_claims: Vec<ClaimReport>,
+    /// `check` only: the range judged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<CheckSummary>,
+    /// File (relative to the repository root) that SARIF and GitLab results
+    /// point at when a finding has no claim line; see `anchor_file`.
+    #[serde(skip)]
+    pub anchor_file: String,
+}
+
+/// A stable file of the repository for results that have no claim line:
+/// code-scanning services drop results without a physical location.
+pub fn anchor_file(workdir: Option<&std::path::Path>) -> String {
+    const CANDIDATES: &[&str] = &[
+        ".git-alibi.toml",
+        ".mailmap",
+        "README.md",
+        "README",
+        "Cargo.toml",
+        "package.json",
+    ];
+    if let Some(dir) = workdir {
+        for c in CANDIDATES {
+            if dir.join(c).is_file() {
+                return (*c).to_owned();
+            }
+        }
+    }
+    CANDIDATES[0].to_owned()
+}
+
+/// What `check` judged.
+#[derive(Debug, Serialize, Clone)]
+pub struct CheckSummary {
+    pub range: String,
+    /// Commits in the range (all authors, bots included).
+    pub range_commits: u64,
+    /// Contributors who authored a commit in the range.
+    pub authors: usize,
+    /// Findings the range's commits raised (`origin: range`).
+    pub findings_from_range: usize,
+    /// Findings already present before the range (`origin: baseline`).
+    pub findings_from_baseline: usize,
+    pub fail_on: Severity,
 }
 
 #[derive(Debug, Serialize)]
@@ -72,6 +118,9 @@ pub struct ReportOptions {
     pub mailmap: bool,
     pub emails_shown: bool,
     pub pseudonymized: bool,
+    /// `check`: contributors carry `range_commits` (not serialised).
+    #[serde(skip)]
+    pub range_judged: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -80,6 +129,8 @@ pub struct Summary {
     pub contributors: usize,
     pub by_verdict: BTreeMap<&'static str, usize>,
     pub by_kind: BTreeMap<&'static str, usize>,
+    /// Findings skipped because they are in the accepted-findings file.
+    pub accepted_findings: usize,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -88,6 +139,9 @@ pub struct ClaimReport {
     pub kind: crate::claims::LocationKind,
     pub country: Option<String>,
     pub source: String,
+    /// File and line of the claim (`.git-alibi.toml` or the roster).
+    pub file: String,
+    pub line: usize,
     /// Emails of the claim (pseudonymised unless emails are shown).
     pub emails: Vec<String>,
 }
@@ -169,6 +223,11 @@ pub struct ContributorReport {
     pub risk: f64,
     pub needed: Option<String>,
     pub findings: Vec<Finding>,
+    /// Findings skipped because they were reviewed and accepted.
+    pub accepted_findings: usize,
+    /// `check` only: this contributor's commits in the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range_commits: Option<u64>,
     pub profile: ProfileReport,
 }
 
@@ -205,6 +264,8 @@ pub fn build(
             kind: c.location.kind,
             country: c.location.country.clone(),
             source: c.source.clone(),
+            file: c.source_file.clone(),
+            line: c.source_line,
             emails: c.emails.iter().map(|e| email_text(e.as_bytes())).collect(),
         }
     };
@@ -267,6 +328,14 @@ pub fn build(
                 risk: r.judgement.risk,
                 needed: r.judgement.needed.clone(),
                 findings: r.findings.clone(),
+                accepted_findings: r.accepted.len(),
+                range_commits: options.range_judged.then(|| {
+                    history
+                        .records_of(p.contributor)
+                        .iter()
+                        .filter(|r| r.has(crate::history::flags::IN_RANGE))
+                        .count() as u64
+                }),
                 profile: ProfileReport {
                     timed_commits: p.timed_commits,
                     active_days: p.active_days,
@@ -305,6 +374,7 @@ pub fn build(
             .then(b.commits.cmp(&a.commits))
             .then(a.id.cmp(&b.id))
     });
+    let accepted_findings = contributors.iter().map(|c| c.accepted_findings).sum();
     let mut by_verdict = BTreeMap::new();
     let mut by_kind = BTreeMap::new();
     for c in &contributors {
@@ -331,6 +401,7 @@ pub fn build(
             contributors: contributors.len(),
             by_verdict,
             by_kind,
+            accepted_findings,
         },
         contributors,
         unmatched_claims: analysis
@@ -338,10 +409,28 @@ pub fn build(
             .iter()
             .map(|&i| claim_report(i))
             .collect(),
+        check: None,
+        anchor_file: anchor_file(history.workdirs.first().and_then(|w| w.as_deref())),
     }
 }
 
 impl Report {
+    /// Every finding with its contributor, most severe first (stable order).
+    pub fn all_findings(&self) -> Vec<(&ContributorReport, &Finding)> {
+        let mut v: Vec<_> = self
+            .contributors
+            .iter()
+            .flat_map(|c| c.findings.iter().map(move |f| (c, f)))
+            .collect();
+        v.sort_by(|a, b| {
+            b.1.severity
+                .cmp(&a.1.severity)
+                .then(a.1.rule.cmp(b.1.rule))
+                .then(a.1.fingerprint.cmp(&b.1.fingerprint))
+        });
+        v
+    }
+
     /// The most severe finding of any contributor.
     pub fn max_severity(&self) -> Option<Severity> {
         self.contributors
@@ -355,6 +444,12 @@ impl Report {
 pub enum Format {
     Text,
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// A summary for a CI job page or a ticket.
+    Markdown,
+    /// GitLab Code Quality report.
+    Gitlab,
 }
 
 pub fn write(
@@ -366,5 +461,8 @@ pub fn write(
     match format {
         Format::Json => json::write(report, out),
         Format::Text => text::write(report, out, color),
+        Format::Sarif => sarif::write(report, out),
+        Format::Markdown => markdown::write(report, out),
+        Format::Gitlab => gitlab::write(report, out),
     }
 }

@@ -53,6 +53,18 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
             "ies"
         }
     )?;
+    if let Some(check) = &report.check {
+        writeln!(
+            out,
+            "range {}: {} commits by {} authors judged; {} findings raised by the range, {} already in the baseline (fail on {})",
+            display_safe(check.range.as_bytes(), 100),
+            check.range_commits,
+            check.authors,
+            check.findings_from_range,
+            check.findings_from_baseline,
+            check.fail_on.name()
+        )?;
+    }
     if report.incomplete {
         for r in &report.incomplete_reasons {
             writeln!(out, "incomplete: {}", display_safe(r.as_bytes(), 300))?;
@@ -78,6 +90,9 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
         "busiest local hours",
         "inferred",
     ];
+    if report.check.is_some() {
+        header.insert(4, "in range");
+    }
     if has_claims {
         header.push("claim");
     }
@@ -103,6 +118,9 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
         .into_iter()
         .map(Cell::new)
         .collect();
+        if let Some(n) = c.range_commits {
+            row.insert(4, Cell::new(n));
+        }
         if has_claims {
             row.push(Cell::new(c.claim.as_ref().map_or("–".into(), |cl| {
                 display_safe(cl.location.as_bytes(), 30)
@@ -130,9 +148,14 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
             c.risk
         )?;
         for f in shown {
+            let origin = match f.origin {
+                Some(crate::detectors::Origin::Range) => " (raised by the range)",
+                Some(crate::detectors::Origin::Baseline) => " (already in the baseline)",
+                None => "",
+            };
             writeln!(
                 out,
-                "  [{}] {}: {}",
+                "  [{}] {}: {}{origin}",
                 f.severity.name(),
                 f.rule,
                 display_safe(f.summary.as_bytes(), 400)

@@ -1,0 +1,49 @@
+//! GitLab Code Quality report (a JSON array of CodeClimate-style issues),
+//! uploaded with `artifacts: reports: codequality:`. GitLab needs
+//! `description`, `check_name`, `fingerprint`, `severity` and
+//! `location.path` + `location.lines.begin` on every entry.
+
+use std::io::Write;
+
+use serde_json::{Value, json};
+
+use super::Report;
+use super::sarif::location;
+use crate::detectors::Severity;
+use crate::text::display_safe;
+
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Info => "info",
+        Severity::Low => "minor",
+        Severity::Medium => "major",
+        Severity::High => "critical",
+    }
+}
+
+pub fn to_value(report: &Report) -> Value {
+    Value::Array(
+        report
+            .all_findings()
+            .into_iter()
+            .map(|(c, f)| {
+                let (path, line) = location(report, c);
+                let name = display_safe(c.name.as_bytes(), 80);
+                json!({
+                    "type": "issue",
+                    "description": format!("git-alibi {}: {name}: {}", f.rule, display_safe(f.summary.as_bytes(), 600)),
+                    "check_name": f.rule,
+                    "fingerprint": f.fingerprint,
+                    "severity": severity(f.severity),
+                    "categories": ["Security"],
+                    "location": { "path": path, "lines": { "begin": line } },
+                })
+            })
+            .collect(),
+    )
+}
+
+pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &to_value(report))?;
+    writeln!(out)
+}

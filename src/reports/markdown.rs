@@ -1,0 +1,209 @@
+//! Markdown: a CI job summary (`$GITHUB_STEP_SUMMARY`) or a ticket comment,
+//! readable in ten seconds: the outcome first, then one row per contributor,
+//! then the findings with their evidence folded away. Every string from the
+//! repository goes through `markdown_safe`.
+
+use std::io::Write;
+
+use super::{ContributorReport, Report};
+use crate::detectors::{Finding, Origin, Severity};
+use crate::text::markdown_safe;
+
+fn md(s: &str, max: usize) -> String {
+    markdown_safe(s.as_bytes(), max)
+}
+
+fn strongest(c: &ContributorReport) -> Option<&Finding> {
+    c.findings.iter().max_by_key(|f| f.severity)
+}
+
+pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let threshold = report.check.as_ref().map(|c| c.fail_on);
+    let max = report.max_severity();
+    let failing = match (threshold, max) {
+        (Some(t), Some(m)) => m >= t,
+        _ => false,
+    };
+    let counted = |s: Severity| {
+        report
+            .all_findings()
+            .iter()
+            .filter(|(_, f)| f.severity >= s)
+            .count()
+    };
+    match (&report.check, failing) {
+        (Some(check), true) => writeln!(
+            out,
+            "## git-alibi check: {} finding(s) at or above {}\n",
+            counted(check.fail_on),
+            check.fail_on.name()
+        )?,
+        (Some(check), false) => writeln!(
+            out,
+            "## git-alibi check: nothing at or above {}\n",
+            check.fail_on.name()
+        )?,
+        (None, _) => writeln!(out, "## git-alibi {}\n", md(&report.command, 20))?,
+    }
+    if let Some(check) = &report.check {
+        writeln!(
+            out,
+            "Range `{}`: {} commit(s) by {} author(s); {} finding(s) raised by the range, {} already in the baseline.\n",
+            check.range.replace('`', "'"),
+            check.range_commits,
+            check.authors,
+            check.findings_from_range,
+            check.findings_from_baseline
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{} commits by {} contributors in {} repositor{}.\n",
+            report.summary.commits,
+            report.summary.contributors,
+            report.repositories.len(),
+            if report.repositories.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            }
+        )?;
+    }
+    if report.incomplete {
+        writeln!(out, "> [!WARNING]")?;
+        writeln!(out, "> History is incomplete, so the judgement is partial:")?;
+        for r in &report.incomplete_reasons {
+            writeln!(out, "> * {}", md(r, 300))?;
+        }
+        if report.repositories.iter().any(|r| r.shallow) {
+            writeln!(
+                out,
+                "> \n> Fetch the full history: `fetch-depth: 0` on `actions/checkout` (GitHub), `GIT_DEPTH: 0` (GitLab), or `git fetch --unshallow`."
+            )?;
+        }
+        writeln!(out)?;
+    }
+    let shown: Vec<&ContributorReport> = report
+        .contributors
+        .iter()
+        .filter(|c| {
+            report.check.is_some()
+                || c.findings.iter().any(|f| f.severity >= Severity::Low)
+                || c.claim.is_some()
+        })
+        .collect();
+    if !shown.is_empty() {
+        let in_check = report.check.is_some();
+        writeln!(
+            out,
+            "| contributor | claim | inferred | {}verdict | risk | strongest finding |",
+            if in_check {
+                "commits in range | "
+            } else {
+                "commits | "
+            }
+        )?;
+        writeln!(out, "|---|---|---|---|---|---|---|")?;
+        for c in shown.iter().take(50) {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {:.2} | {} |",
+                md(&c.name, 60),
+                c.claim
+                    .as_ref()
+                    .map_or("–".into(), |cl| md(&cl.location, 40)),
+                c.inferred_utc_offset_hours
+                    .map_or("–".into(), |o| format!("UTC{o:+}")),
+                if in_check {
+                    c.range_commits.unwrap_or(0)
+                } else {
+                    c.commits
+                },
+                c.verdict.name(),
+                c.risk,
+                strongest(c).map_or("–".into(), |f| format!(
+                    "{} `{}`",
+                    f.severity.name(),
+                    f.rule
+                )),
+            )?;
+        }
+        if shown.len() > 50 {
+            writeln!(
+                out,
+                "\n{} more contributors in the JSON report.",
+                shown.len() - 50
+            )?;
+        }
+        writeln!(out)?;
+    }
+    let findings = report.all_findings();
+    let findings: Vec<_> = findings
+        .into_iter()
+        .filter(|(_, f)| f.severity >= Severity::Low)
+        .collect();
+    if !findings.is_empty() {
+        writeln!(out, "### Findings\n")?;
+        for (c, f) in findings.iter().take(100) {
+            let origin = match f.origin {
+                Some(Origin::Range) => " — raised by this range",
+                Some(Origin::Baseline) => " — already in the baseline",
+                None => "",
+            };
+            writeln!(
+                out,
+                "* **{}** `{}` — {}: {}{origin}",
+                f.severity.name(),
+                f.rule,
+                md(&c.name, 60),
+                md(&f.summary, 400)
+            )?;
+            let evidence = serde_json::to_string_pretty(&f.evidence).unwrap_or_default();
+            // The evidence is JSON in a fenced block: backticks inside it cannot
+            // close the fence when the fence is longer than any run in the text.
+            let fence = "`".repeat(longest_backtick_run(&evidence).max(2) + 1);
+            writeln!(
+                out,
+                "  <details><summary>evidence</summary>\n\n  {fence}json\n{}\n  {fence}\n  </details>",
+                evidence
+                    .lines()
+                    .map(|l| format!("  {}", l.replace('<', "\\u003c")))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )?;
+        }
+        if findings.len() > 100 {
+            writeln!(
+                out,
+                "\n{} more findings in the JSON report.",
+                findings.len() - 100
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if report.summary.accepted_findings > 0 {
+        writeln!(
+            out,
+            "{} accepted finding(s) skipped (`.git-alibi-accepted.toml`).\n",
+            report.summary.accepted_findings
+        )?;
+    }
+    writeln!(
+        out,
+        "_Findings are indicators with evidence, not proof: people travel, work nights and share machines. Read the evidence before acting._"
+    )
+}
+
+fn longest_backtick_run(s: &str) -> usize {
+    let mut best = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        if c == '`' {
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    best
+}

@@ -1,0 +1,136 @@
+//! SARIF 2.1.0 for code-scanning services (GitHub uploads it with
+//! `github/codeql-action/upload-sarif`). One rule per rule id, one result per
+//! finding. GitHub drops results without a physical location, so every result
+//! points at a file of the repository: the contributor's claim line in
+//! `.git-alibi.toml` when there is one, else a stable file (`anchor_file`).
+//! `partialFingerprints` carry the finding's fingerprint so that alerts about
+//! different people never merge.
+
+use std::io::Write;
+
+use serde_json::{Value, json};
+
+use super::{ContributorReport, Report};
+use crate::detectors::{RULE_INFO, Severity, rule_doc};
+use crate::text::display_safe;
+
+pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// Where a finding about this contributor points.
+pub fn location(report: &Report, c: &ContributorReport) -> (String, usize) {
+    match &c.claim {
+        Some(claim) if claim.file == ".git-alibi.toml" => (claim.file.clone(), claim.line.max(1)),
+        _ => (report.anchor_file.clone(), 1),
+    }
+}
+
+pub fn to_value(report: &Report) -> Value {
+    let rules: Vec<Value> = RULE_INFO
+        .iter()
+        .map(|r| {
+            let doc = rule_doc(r.id);
+            json!({
+                "id": r.id,
+                "name": r.name,
+                "shortDescription": { "text": r.title },
+                "fullDescription": { "text": first_sentence(&doc).unwrap_or(r.title) },
+                "help": {
+                    "text": doc,
+                    "markdown": doc,
+                },
+                "defaultConfiguration": { "level": level(r.default_severity) },
+                "properties": {
+                    "tags": ["forensics", r.family_name],
+                    "docs": format!("docs/rules.md#{}", r.id),
+                },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .all_findings()
+        .into_iter()
+        .map(|(c, f)| {
+            let (file, line) = location(report, c);
+            let rule_index = RULE_INFO.iter().position(|r| r.id == f.rule);
+            let name = display_safe(c.name.as_bytes(), 80);
+            let mut properties = json!({
+                "contributor": c.id,
+                "contributorName": name,
+                "severity": f.severity.name(),
+                "verdict": c.verdict.name(),
+                "risk": c.risk,
+                "evidence": f.evidence,
+            });
+            if let Some(origin) = f.origin {
+                properties["origin"] = serde_json::to_value(origin).unwrap_or(Value::Null);
+            }
+            let mut result = json!({
+                "ruleId": f.rule,
+                "level": level(f.severity),
+                "message": {
+                    "text": format!("{name}: {} (an indicator to review, not proof)", display_safe(f.summary.as_bytes(), 600)),
+                },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": file, "uriBaseId": "%SRCROOT%" },
+                        "region": { "startLine": line },
+                    }
+                }],
+                "partialFingerprints": { "gitAlibiFinding/v1": f.fingerprint },
+                "properties": properties,
+            });
+            if let Some(i) = rule_index {
+                result["ruleIndex"] = json!(i);
+            }
+            result
+        })
+        .collect();
+    json!({
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "git-alibi",
+                    "version": report.tool.version,
+                    "semanticVersion": report.tool.version,
+                    "rules": rules,
+                }
+            },
+            "automationDetails": { "id": format!("git-alibi/{}/", report.command) },
+            "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "The repository root" } } },
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": report.incomplete_reasons.iter().map(|r| json!({
+                    "level": "warning",
+                    "message": { "text": format!("history is incomplete: {}", display_safe(r.as_bytes(), 300)) },
+                })).collect::<Vec<_>>(),
+            }],
+            "results": results,
+            "properties": {
+                "incomplete": report.incomplete,
+                "range": report.options.range,
+            },
+        }]
+    })
+}
+
+pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &to_value(report))?;
+    writeln!(out)
+}
+
+/// The first sentence of a rule's doc, on one line.
+fn first_sentence(doc: &str) -> Option<&str> {
+    let end = doc.find(". ").or_else(|| doc.find(".\n"))?;
+    Some(&doc[..=end]).filter(|s| !s.contains('\n') || s.len() < 400)
+}
