@@ -2,6 +2,9 @@
 //! against `git log --all` printing the same fields, on the same generated
 //! history, in one run; reports the ratio and both peak RSS figures.
 //!
+//! Then the commit cache (`.git/git-alibi/`): a cold and a warm full scan, and
+//! `check` of a 20-commit range cold (no cache) and warm.
+//!
 //! BENCH_COMMITS (default 200000) sets the history size; BENCH_RUNS (default 3)
 //! the repetitions (medians are reported). Histories are generated once into
 //! target/bench-repos/ by the synthetic population model and reused.
@@ -108,9 +111,11 @@ fn main() {
         "--all",
         "--format=%H %P%x00%an%x00%ae%x00%at %ai%x00%cn%x00%ce%x00%ct %ci%x00%s",
     ];
+    // Without the cache: git log has none either.
     let scan = [
         alibi,
         "scan",
+        "--no-cache",
         "--format",
         "json",
         "--output",
@@ -144,4 +149,61 @@ fn main() {
         rss_scan / 1024
     );
     println!("ratio scan / git log: {:.2}", scan / log);
+
+    // The cache.
+    let cache = dir.join(".git/git-alibi");
+    let cached_scan = [
+        alibi,
+        "scan",
+        "--format",
+        "json",
+        "--output",
+        "/dev/null",
+        ".",
+    ];
+    let check = [
+        alibi,
+        "check",
+        "--format",
+        "json",
+        "--output",
+        "/dev/null",
+        "main~20..main",
+        ".",
+    ];
+    let mut cold_scan = Vec::new();
+    let mut warm_scan = Vec::new();
+    let mut cold_check = Vec::new();
+    let mut warm_check = Vec::new();
+    let mut rss_warm_check = 0;
+    for _ in 0..runs {
+        let _ = std::fs::remove_dir_all(&cache);
+        cold_scan.push(measure(&cached_scan, &dir).0);
+        warm_scan.push(measure(&cached_scan, &dir).0);
+        let _ = std::fs::remove_dir_all(&cache);
+        cold_check.push(measure(&check, &dir).0);
+        let (t, r) = measure(&check, &dir);
+        warm_check.push(t);
+        rss_warm_check = rss_warm_check.max(r.unwrap_or(0));
+    }
+    let cache_size: u64 = std::fs::read_dir(&cache)
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0);
+    println!(
+        "scan, cold cache (decodes all, writes the cache): {:.3} s; warm: {:.3} s; cache file {} MiB",
+        median(cold_scan),
+        median(warm_scan),
+        cache_size / (1024 * 1024)
+    );
+    println!(
+        "check main~20..main: cold {:.3} s, warm {:.3} s (peak RSS {} MiB)",
+        median(cold_check),
+        median(warm_check),
+        rss_warm_check / 1024
+    );
 }

@@ -50,10 +50,18 @@ pub fn load(path: &Path) -> Result<Option<Store>, String> {
     decode(&data).map(Some)
 }
 
-/// Save a store (sorted by id first). Errors are returned, not fatal: a
-/// read-only repository simply runs without a cache.
+/// Is it worth rewriting the cache? A handful of new commits (a pull
+/// request) are cheaper to decode again next time than a rewrite of the
+/// whole file; a first run or a large batch is saved.
+pub fn worth_saving(store: &Store, loaded: usize) -> bool {
+    let added = store.len().saturating_sub(loaded);
+    added > 0 && (loaded == 0 || added >= 10_000 || added * 50 >= loaded)
+}
+
+/// Save a settled store. Errors are returned, not fatal: a read-only
+/// repository simply runs without a cache.
 pub fn save(path: &Path, store: &mut Store) -> std::io::Result<()> {
-    store.sort_by_id();
+    store.settle();
     let data = encode(store);
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
@@ -61,7 +69,8 @@ pub fn save(path: &Path, store: &mut Store) -> std::io::Result<()> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(&data)?;
-        f.sync_all()?;
+        // No fsync: a torn file after a crash is caught by the checks in
+        // `decode` and rebuilt, which is all a cache needs.
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
@@ -113,6 +122,7 @@ fn encode(store: &Store) -> Vec<u8> {
         .parent_start
         .iter()
         .chain(&store.parents)
+        .chain(&store.by_id)
         .chain(&store.extras)
     {
         put_u32(&mut out, v);
@@ -207,9 +217,6 @@ fn decode(data: &[u8]) -> Result<Store, String> {
             ObjectId::Sha1(a)
         })
         .collect();
-    if ids.windows(2).any(|w| w[0] >= w[1]) {
-        return Err("commit ids out of order".into());
-    }
     let raw = r.take(n * SUMMARY_BYTES)?;
     let mut commits = Vec::with_capacity(n);
     for b in raw.chunks_exact(SUMMARY_BYTES) {
@@ -244,6 +251,7 @@ fn decode(data: &[u8]) -> Result<Store, String> {
     }
     let parent_start = r.u32s(n + 1)?;
     let parents = r.u32s(n_parents)?;
+    let by_id = r.u32s(n)?;
     let extras = r.u32s(n_extras)?;
     let mut identities = Vec::with_capacity(n_identities);
     for _ in 0..n_identities {
@@ -263,8 +271,21 @@ fn decode(data: &[u8]) -> Result<Store, String> {
     {
         return Err("bad parent table".into());
     }
-    if parents.iter().any(|&p| p == MISSING || p as usize >= n) {
-        return Err("parent index out of range".into());
+    // Topological order (parents first) is what `Store::reach` relies on.
+    for (child, w) in parent_start.windows(2).enumerate() {
+        if parents[w[0] as usize..w[1] as usize]
+            .iter()
+            .any(|&p| p == MISSING || p as usize >= child)
+        {
+            return Err("parents out of order".into());
+        }
+    }
+    if by_id.iter().any(|&i| i as usize >= n)
+        || by_id
+            .windows(2)
+            .any(|w| ids[w[0] as usize] >= ids[w[1] as usize])
+    {
+        return Err("bad id index".into());
     }
     let string_ok = |i: u32| i == NONE || (i as usize) < n_strings;
     for c in &commits {
@@ -289,6 +310,7 @@ fn decode(data: &[u8]) -> Result<Store, String> {
         commits,
         parent_start,
         parents,
+        by_id,
         identities,
         strings,
         extras,
@@ -307,33 +329,36 @@ mod tests {
         let child = format!(
             "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nparent {a}\nauthor B <b@y> 1700003600 +051800\ncommitter B <b@y> 1700003600 -0000\nx-custom yes\n\nchild\n"
         );
-        store.add_raw(a, root, true);
         store.add_raw(b, child.as_bytes(), true);
-        store.resolve_parents();
+        store.add_raw(a, root, true);
+        store.settle();
         store
     }
 
     #[test]
     fn round_trip_keeps_every_field() {
-        let mut store = sample();
-        store.sort_by_id();
+        let store = sample();
         let loaded = decode(&encode(&store)).unwrap();
         assert_eq!(loaded.ids, store.ids);
         assert_eq!(loaded.commits, store.commits);
         assert_eq!(loaded.parents, store.parents);
         assert_eq!(loaded.parent_start, store.parent_start);
+        assert_eq!(loaded.by_id, store.by_id);
         assert_eq!(loaded.extras, store.extras);
         assert_eq!(loaded.identities.values, store.identities.values);
         assert_eq!(loaded.strings.values, store.strings.values);
-        // Sorted: the child (0000…02) comes first and points at the root.
-        assert_eq!(loaded.parents_of(0), &[1]);
-        assert!(loaded.parents_of(1).is_empty());
+        // Settled: the root comes first, the child points at it; the id
+        // index finds both.
+        assert!(loaded.parents_of(0).is_empty());
+        assert_eq!(loaded.parents_of(1), &[0]);
+        assert_eq!(loaded.index_of(&loaded.ids[1]), Some(1));
+        assert_eq!(loaded.reach(&[1]).count(), 2);
+        assert_eq!(loaded.reach(&[0]).count(), 1);
     }
 
     #[test]
     fn damaged_files_are_rejected_not_trusted() {
-        let mut store = sample();
-        store.sort_by_id();
+        let store = sample();
         let good = encode(&store);
         for cut in [0, 7, 12, good.len() / 2, good.len() - 1] {
             assert!(decode(&good[..cut]).is_err(), "truncated at {cut}");

@@ -77,6 +77,9 @@ impl CommitRecord {
 /// A malformed ident, kept as an example for the evidence.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct MalformedExample {
+    /// Sort key: the earliest examples are kept, whatever the walk order.
+    #[serde(skip)]
+    pub order: (i64, String, &'static str),
     pub commit: String,
     pub field: &'static str,
     pub problem: &'static str,
@@ -95,8 +98,8 @@ pub struct Fingerprint {
     pub line_endings: BTreeMap<&'static str, u64>,
     pub name_scripts: [u64; SCRIPT_COUNT],
     pub message_scripts: [u64; SCRIPT_COUNT],
-    /// First commit carrying each script in its message (for evidence).
-    pub message_script_examples: BTreeMap<&'static str, String>,
+    /// Earliest (author time, commit) carrying each script in its message (for evidence).
+    pub message_script_examples: BTreeMap<&'static str, (i64, String)>,
     pub malformed: BTreeMap<&'static str, u64>,
     pub malformed_examples: Vec<MalformedExample>,
 }
@@ -239,6 +242,7 @@ pub fn read(
             }
             _ => Store::default(),
         };
+        let loaded = store.len();
         let base = total;
         let walked = walk::walk(&opened.repo, &options.walk, &mut store, &|n| {
             progress(base + n)
@@ -249,7 +253,7 @@ pub fn read(
         let complete = !stats.shallow && stats.missing_objects + stats.unreadable_objects == 0;
         // Saved after the records are built: saving reorders the store, and
         // the walk's selections are indexed by the current order.
-        let save_to = cache_path.filter(|_| store.added > 0 && complete);
+        let save_to = cache_path.filter(|_| complete && cache::worth_saving(&store, loaded));
         if stats.shallow {
             builder.incomplete.push(format!(
                 "{}: shallow clone (history before the shallow boundary is missing)",
@@ -329,8 +333,6 @@ fn display_path(p: &Path) -> String {
 /// Contributor of each identity of one store (`u32::MAX`: not seen).
 struct IdentityMaps {
     author: Vec<u32>,
-    /// Selected commits in canonical (id) order.
-    order: Vec<u32>,
 }
 
 #[derive(Default)]
@@ -363,34 +365,36 @@ impl Builder {
             || options.until.is_some_and(|u| c.author_time > u))
     }
 
-    /// Resolve the identities of a store's selected commits, in canonical
-    /// order so that contributor numbering does not depend on the walk.
+    /// Resolve the identities of a store's selected commits, in the order of
+    /// their bytes, so that contributor numbering depends neither on the walk
+    /// order nor on what the cache held.
     fn resolve(&mut self, store: &Store, walked: &Walked, options: &ReadOptions) -> IdentityMaps {
-        let order = store.in_id_order(&walked.selected);
-        let mut author = vec![u32::MAX; store.identities.len()];
-        let mut counts = vec![0u64; store.identities.len()];
-        for &i in &order {
+        let n = store.identities.len();
+        let mut author = vec![u32::MAX; n];
+        let mut counts = vec![0u64; n];
+        let mut used = vec![false; n];
+        for i in 0..store.len() as u32 {
+            if !walked.selected.contains(i) {
+                continue;
+            }
             let c = &store.commits[i as usize];
             if !self.keeps(c, options) {
                 continue;
             }
-            for (ident, is_author) in [(c.author, true), (c.committer, false)] {
-                if author[ident as usize] == u32::MAX {
-                    let (name, email) = store.identity(ident);
-                    author[ident as usize] = self.resolver.resolve(name, email, false);
-                }
-                if is_author {
-                    counts[ident as usize] += 1;
-                }
+            counts[c.author as usize] += 1;
+            used[c.author as usize] = true;
+            used[c.committer as usize] = true;
+        }
+        let mut idents: Vec<u32> = (0..n as u32).filter(|&i| used[i as usize]).collect();
+        idents.sort_unstable_by(|a, b| store.identities.get(*a).cmp(store.identities.get(*b)));
+        for ident in idents {
+            let (name, email) = store.identity(ident);
+            author[ident as usize] = self.resolver.resolve(name, email, false);
+            if counts[ident as usize] > 0 {
+                self.resolver.count(name, email, counts[ident as usize]);
             }
         }
-        for (ident, &n) in counts.iter().enumerate() {
-            if n > 0 {
-                let (name, email) = store.identity(ident as u32);
-                self.resolver.count(name, email, n);
-            }
-        }
-        IdentityMaps { author, order }
+        IdentityMaps { author }
     }
 
     fn add_repo(
@@ -410,7 +414,10 @@ impl Builder {
         let mut name_scripts: Vec<Option<u16>> = vec![None; store.identities.len()];
         let mut counts: HashMap<u32, StringCounts> = HashMap::new();
         let mut baseline_counts: HashMap<u32, StringCounts> = HashMap::new();
-        for &i in &maps.order {
+        for i in 0..store.len() as u32 {
+            if !walked.selected.contains(i) {
+                continue;
+            }
             let c = &store.commits[i as usize];
             if !self.keeps(c, options) {
                 continue;
@@ -476,9 +483,11 @@ impl Builder {
 
     fn finish(mut self) -> History {
         // The same commit read from two clones counts once (the first repository wins).
-        self.records
-            .sort_unstable_by(|a, b| a.id.cmp(&b.id).then(a.repo.cmp(&b.repo)));
-        self.records.dedup_by(|b, a| a.id == b.id);
+        if self.repos.len() > 1 {
+            self.records
+                .sort_unstable_by(|a, b| a.id.cmp(&b.id).then(a.repo.cmp(&b.repo)));
+            self.records.dedup_by(|b, a| a.id == b.id);
+        }
         self.records.sort_unstable_by(|a, b| {
             a.contributor
                 .cmp(&b.contributor)
@@ -488,6 +497,14 @@ impl Builder {
         self.records.shrink_to_fit();
         let contributors = self.resolver.finish();
         let contributors_len = contributors.len();
+        for fp in self
+            .fingerprints
+            .iter_mut()
+            .chain(self.baseline_fingerprints.iter_mut().flatten())
+        {
+            fp.malformed_examples.sort_by(|a, b| a.order.cmp(&b.order));
+            fp.malformed_examples.truncate(5);
+        }
         self.fingerprints
             .resize_with(contributors.len(), Fingerprint::default);
         let mut per_repo = vec![BTreeMap::new(); contributors.len()];
@@ -557,9 +574,15 @@ fn tally(
         }
         if c.message_scripts & (1 << *s as u16) != 0 {
             fp.message_scripts[k] += 1;
-            fp.message_script_examples
+            // The earliest commit, whatever order commits come in.
+            let key = (record.author_time, record.short_id());
+            let e = fp
+                .message_script_examples
                 .entry(s.name())
-                .or_insert_with(|| record.short_id());
+                .or_insert_with(|| key.clone());
+            if key < *e {
+                *e = key;
+            }
         }
     }
     for (field, code, raw) in [
@@ -570,8 +593,10 @@ fn tally(
             continue;
         };
         *fp.malformed.entry(problem).or_default() += 1;
-        if fp.malformed_examples.len() < 5 {
+        {
+            // The earliest five, whatever order commits come in.
             fp.malformed_examples.push(MalformedExample {
+                order: (record.author_time, record.short_id(), field),
                 commit: record.short_id(),
                 field,
                 problem,
@@ -583,6 +608,10 @@ fn tally(
                     String::from_utf8_lossy(store.strings.get(raw)).into_owned()
                 },
             });
+            if fp.malformed_examples.len() > 10 {
+                fp.malformed_examples.sort_by(|a, b| a.order.cmp(&b.order));
+                fp.malformed_examples.truncate(5);
+            }
         }
     }
 }

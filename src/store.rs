@@ -136,12 +136,17 @@ pub struct Store {
     pub identities: Interner,
     pub strings: Interner,
     pub extras: Vec<u32>,
-    /// `ids[..sorted]` are sorted (the part loaded from the cache).
-    pub sorted: usize,
+    /// Indices of the first `indexed` commits, in id order (binary search).
+    pub by_id: Vec<u32>,
+    /// Commits `..indexed` are settled: in topological order (parents at
+    /// lower indices than their children) and in `by_id`.
+    pub indexed: usize,
     /// Index of the commits after `sorted`.
-    recent: HashMap<ObjectId, u32>,
-    /// Parent ids of commits added since the last `resolve_parents`.
-    pending: Vec<(u32, Vec<ObjectId>)>,
+    recent: gix::hashtable::HashMap<ObjectId, u32>,
+    /// Parent ids of commits added since the last `resolve_parents`, flat,
+    /// with each commit's parent count (one allocation, not one per commit).
+    pending_parents: Vec<ObjectId>,
+    pending_counts: Vec<u32>,
     /// Commits added since the store was loaded (the cache needs rewriting).
     pub added: usize,
 }
@@ -156,8 +161,11 @@ impl Store {
     }
 
     pub fn index_of(&self, id: &ObjectId) -> Option<u32> {
-        if let Ok(i) = self.ids[..self.sorted].binary_search(id) {
-            return Some(i as u32);
+        if let Ok(k) = self
+            .by_id
+            .binary_search_by(|&i| self.ids[i as usize].cmp(id))
+        {
+            return Some(self.by_id[k]);
         }
         self.recent.get(id).copied()
     }
@@ -194,16 +202,16 @@ impl Store {
     pub fn add_raw(&mut self, id: ObjectId, data: &[u8], follow_parents: bool) -> u32 {
         let facts = CommitFacts::parse(data);
         let index = self.ids.len() as u32;
-        let parents: Vec<ObjectId> = if follow_parents {
-            crate::walk::parent_ids(data).collect()
-        } else {
-            Vec::new()
-        };
+        let before = self.pending_parents.len();
+        if follow_parents {
+            self.pending_parents.extend(crate::walk::parent_ids(data));
+        }
+        self.pending_counts
+            .push((self.pending_parents.len() - before) as u32);
         let summary = self.summarise(&facts);
         self.ids.push(id);
         self.commits.push(summary);
         self.recent.insert(id, index);
-        self.pending.push((index, parents));
         self.added += 1;
         index
     }
@@ -349,92 +357,129 @@ impl Store {
     /// Turn the parent ids of newly added commits into indices (`MISSING`
     /// for parents that are not in the store).
     pub fn resolve_parents(&mut self) {
-        if self.pending.is_empty() && self.parent_start.len() == self.ids.len() + 1 {
+        if self.pending_counts.is_empty() && self.parent_start.len() == self.ids.len() + 1 {
             return;
         }
-        let pending = std::mem::take(&mut self.pending);
+        let ids = std::mem::take(&mut self.pending_parents);
+        let counts = std::mem::take(&mut self.pending_counts);
         if self.parent_start.is_empty() {
             self.parent_start.push(0);
         }
-        // Pending entries are in index order, after every resolved commit.
-        for (index, ids) in pending {
-            debug_assert_eq!(index as usize + 1, self.parent_start.len());
-            for p in ids {
-                let pi = self.index_of(&p).unwrap_or(MISSING);
+        // Pending commits are in index order, after every resolved commit.
+        self.parents.reserve(ids.len());
+        let mut at = 0usize;
+        for n in counts {
+            for p in &ids[at..at + n as usize] {
+                let pi = self.index_of(p).unwrap_or(MISSING);
                 self.parents.push(pi);
             }
+            at += n as usize;
             self.parent_start.push(self.parents.len() as u32);
         }
     }
 
     /// Every commit reachable from `tips`, as a bit set over store indices.
+    /// One backward scan: in a settled store every parent has a lower index
+    /// than its children, so a commit's mark is final when the scan reaches
+    /// it (sequential memory access: a few milliseconds for a million commits).
     pub fn reach(&self, tips: &[u32]) -> BitSet {
+        debug_assert_eq!(self.indexed, self.len(), "reach on an unsettled store");
         let mut seen = BitSet::new(self.len());
-        let mut stack: Vec<u32> = Vec::with_capacity(1024);
         for &t in tips {
-            if (t as usize) < self.len() && seen.insert(t) {
-                stack.push(t);
+            if (t as usize) < self.len() {
+                seen.insert(t);
             }
         }
-        while let Some(i) = stack.pop() {
-            for &p in self.parents_of(i) {
-                if p != MISSING && seen.insert(p) {
-                    stack.push(p);
+        let top = tips
+            .iter()
+            .map(|&t| t as usize + 1)
+            .filter(|&t| t <= self.len())
+            .max()
+            .unwrap_or(0);
+        for i in (0..top).rev() {
+            if !seen.contains(i as u32) {
+                continue;
+            }
+            for &p in self.parents_of(i as u32) {
+                if p != MISSING {
+                    seen.insert(p);
                 }
             }
         }
         seen
     }
 
-    /// Store indices of `selected`, in commit id order (the canonical order
-    /// that makes results independent of walk order and of the cache).
-    pub fn in_id_order(&self, selected: &BitSet) -> Vec<u32> {
-        let mut head: Vec<u32> = (0..self.sorted as u32)
-            .filter(|&i| selected.contains(i))
-            .collect();
-        let mut tail: Vec<u32> = (self.sorted as u32..self.len() as u32)
-            .filter(|&i| selected.contains(i))
-            .collect();
-        if tail.is_empty() {
-            return head;
-        }
-        tail.sort_unstable_by(|a, b| self.ids[*a as usize].cmp(&self.ids[*b as usize]));
-        let mut out = Vec::with_capacity(head.len() + tail.len());
-        let (mut a, mut b) = (0, 0);
-        while a < head.len() && b < tail.len() {
-            if self.ids[head[a] as usize] <= self.ids[tail[b] as usize] {
-                out.push(head[a]);
-                a += 1;
-            } else {
-                out.push(tail[b]);
-                b += 1;
-            }
-        }
-        out.extend_from_slice(&head[a..]);
-        out.extend_from_slice(&tail[b..]);
-        head.clear();
-        out
-    }
-
-    /// Reorder every commit by id (for saving), remapping parent indices.
-    pub fn sort_by_id(&mut self) {
+    /// Put the commits added since the last call in topological order after
+    /// the settled ones (a new commit is never an ancestor of a settled one:
+    /// settled commits' ancestors are all settled), resolve their parents and
+    /// index them by id.
+    pub fn settle(&mut self) {
         self.resolve_parents();
-        if self.sorted == self.len() {
+        let start = self.indexed;
+        let n = self.len();
+        if start == n {
             return;
         }
-        let n = self.len();
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_unstable_by(|a, b| self.ids[*a as usize].cmp(&self.ids[*b as usize]));
-        let mut new_of_old = vec![0u32; n];
-        for (new, &old) in order.iter().enumerate() {
-            new_of_old[old as usize] = new as u32;
+        // Kahn's algorithm on the new block, children first, then reversed.
+        let m = n - start;
+        let mut children = vec![0u32; m];
+        for i in start..n {
+            for &p in self.parents_of(i as u32) {
+                if p != MISSING && p as usize >= start {
+                    children[p as usize - start] += 1;
+                }
+            }
         }
-        let mut ids = Vec::with_capacity(n);
-        let mut commits = Vec::with_capacity(n);
-        let mut parent_start = Vec::with_capacity(n + 1);
-        let mut parents = Vec::with_capacity(self.parents.len());
-        parent_start.push(0u32);
-        for &old in &order {
+        let mut ready: Vec<u32> = (start..n)
+            .filter(|&i| children[i - start] == 0)
+            .map(|i| i as u32)
+            .rev()
+            .collect();
+        let mut children_first: Vec<u32> = Vec::with_capacity(m);
+        while let Some(i) = ready.pop() {
+            children_first.push(i);
+            for &p in self.parents_of(i) {
+                if p != MISSING && p as usize >= start {
+                    let c = &mut children[p as usize - start];
+                    *c -= 1;
+                    if *c == 0 {
+                        ready.push(p);
+                    }
+                }
+            }
+        }
+        // A cycle cannot come from real objects (ids hash their parents);
+        // anything left over keeps its place at the end.
+        if children_first.len() < m {
+            let placed: std::collections::HashSet<u32> = children_first.iter().copied().collect();
+            let rest: Vec<u32> = (start as u32..n as u32)
+                .filter(|i| !placed.contains(i))
+                .collect();
+            let mut order: Vec<u32> = rest;
+            order.extend(children_first.iter().rev());
+            self.permute_tail(start, &order);
+        } else {
+            children_first.reverse();
+            self.permute_tail(start, &children_first);
+        }
+        self.indexed = n;
+        self.rebuild_id_index();
+    }
+
+    /// Reorder commits `start..` as `order` (old indices), remapping parents.
+    fn permute_tail(&mut self, start: usize, order: &[u32]) {
+        let n = self.len();
+        let mut new_of_old: Vec<u32> = (0..n as u32).collect();
+        for (k, &old) in order.iter().enumerate() {
+            new_of_old[old as usize] = (start + k) as u32;
+        }
+        let mut ids = Vec::with_capacity(order.len());
+        let mut commits = Vec::with_capacity(order.len());
+        let mut parent_start = Vec::with_capacity(order.len());
+        let mut parents =
+            Vec::with_capacity(self.parents.len() - self.parent_start[start] as usize);
+        let base = self.parent_start[start];
+        for &old in order {
             ids.push(self.ids[old as usize]);
             commits.push(self.commits[old as usize]);
             for &p in self.parents_of(old) {
@@ -444,28 +489,64 @@ impl Store {
                     new_of_old[p as usize]
                 });
             }
-            parent_start.push(parents.len() as u32);
+            parent_start.push(base + parents.len() as u32);
         }
-        self.ids = ids;
-        self.commits = commits;
-        self.parent_start = parent_start;
-        self.parents = parents;
-        self.sorted = n;
-        self.recent.clear();
+        self.ids.truncate(start);
+        self.ids.extend(ids);
+        self.commits.truncate(start);
+        self.commits.extend(commits);
+        self.parents.truncate(base as usize);
+        self.parents.extend(parents);
+        self.parent_start.truncate(start + 1);
+        self.parent_start.extend(parent_start);
     }
 
-    /// A store loaded from saved parts (the cache); ids must be sorted.
+    /// Index every commit by id: sort on the ids' first 8 bytes as an integer
+    /// (no memcmp per comparison), then order the rare runs that share them.
+    fn rebuild_id_index(&mut self) {
+        let prefix = |id: &ObjectId| {
+            let b = id.as_bytes();
+            let mut a = [0u8; 8];
+            a.copy_from_slice(&b[..8.min(b.len())]);
+            u64::from_be_bytes(a)
+        };
+        let mut keyed: Vec<(u64, u32)> = self
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (prefix(id), i as u32))
+            .collect();
+        keyed.sort_unstable();
+        let mut start = 0;
+        while start < keyed.len() {
+            let mut end = start + 1;
+            while end < keyed.len() && keyed[end].0 == keyed[start].0 {
+                end += 1;
+            }
+            if end - start > 1 {
+                keyed[start..end]
+                    .sort_unstable_by(|a, b| self.ids[a.1 as usize].cmp(&self.ids[b.1 as usize]));
+            }
+            start = end;
+        }
+        self.by_id = keyed.into_iter().map(|(_, i)| i).collect();
+        self.recent = Default::default();
+    }
+
+    /// A store loaded from saved parts (the cache): settled, with `by_id`
+    /// the indices in id order.
     #[allow(clippy::too_many_arguments)]
     pub fn from_parts(
         ids: Vec<ObjectId>,
         commits: Vec<CommitSummary>,
         parent_start: Vec<u32>,
         parents: Vec<u32>,
+        by_id: Vec<u32>,
         identities: Vec<Vec<u8>>,
         strings: Vec<Vec<u8>>,
         extras: Vec<u32>,
     ) -> Store {
-        let sorted = ids.len();
+        let indexed = ids.len();
         Store {
             ids,
             commits,
@@ -474,9 +555,11 @@ impl Store {
             identities: Interner::from_values(identities),
             strings: Interner::from_values(strings),
             extras,
-            sorted,
-            recent: HashMap::new(),
-            pending: Vec::new(),
+            by_id,
+            indexed,
+            recent: Default::default(),
+            pending_parents: Vec::new(),
+            pending_counts: Vec::new(),
             added: 0,
         }
     }

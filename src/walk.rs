@@ -140,7 +140,7 @@ pub fn walk(
     }
     let before = store.len();
     discover(repo, store, &tips, &shallow, &mut stats, progress);
-    store.resolve_parents();
+    store.settle();
     stats.decoded = (store.len() - before) as u64;
 
     let index =
