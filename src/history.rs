@@ -99,7 +99,7 @@ pub struct Fingerprint {
     pub name_scripts: [u64; SCRIPT_COUNT],
     pub message_scripts: [u64; SCRIPT_COUNT],
     /// Earliest (author time, commit) carrying each script in its message (for evidence).
-    pub message_script_examples: BTreeMap<&'static str, (i64, String)>,
+    pub message_script_examples: BTreeMap<&'static str, (i64, [u8; 20])>,
     pub malformed: BTreeMap<&'static str, u64>,
     pub malformed_examples: Vec<MalformedExample>,
 }
@@ -575,7 +575,7 @@ fn tally(
         if c.message_scripts & (1 << *s as u16) != 0 {
             fp.message_scripts[k] += 1;
             // The earliest commit, whatever order commits come in.
-            let key = (record.author_time, record.short_id());
+            let key = (record.author_time, record.id);
             let e = fp
                 .message_script_examples
                 .entry(s.name())

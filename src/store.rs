@@ -617,3 +617,99 @@ impl BitSet {
         self.words.iter().map(|w| w.count_ones() as usize).sum()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u32) -> ObjectId {
+        // Ids deliberately not in history order.
+        let mut b = [0u8; 20];
+        b[..4].copy_from_slice(&n.wrapping_mul(2_654_435_761).to_be_bytes());
+        b[19] = n as u8;
+        ObjectId::Sha1(b)
+    }
+
+    fn raw(parents: &[u32], t: u32) -> Vec<u8> {
+        let mut s = String::from("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n");
+        for p in parents {
+            s.push_str(&format!("parent {}\n", id(*p)));
+        }
+        s.push_str(&format!(
+            "author A <a@x> {} +0000\ncommitter A <a@x> {} +0000\n\nm\n",
+            1_600_000_000 + t,
+            1_600_000_000 + t
+        ));
+        s.into_bytes()
+    }
+
+    /// A DAG with merges: 0 <- 1 <- 2 <- 4, 0 <- 3 <- 4 (merge), 4 <- 5, 3 <- 6.
+    fn dag() -> Vec<(u32, Vec<u32>)> {
+        vec![
+            (0, vec![]),
+            (1, vec![0]),
+            (2, vec![1]),
+            (3, vec![0]),
+            (4, vec![2, 3]),
+            (5, vec![4]),
+            (6, vec![3]),
+        ]
+    }
+
+    fn naive_reach(tips: &[u32]) -> Vec<u32> {
+        let graph = dag();
+        let mut seen: Vec<u32> = Vec::new();
+        let mut stack: Vec<u32> = tips.to_vec();
+        while let Some(n) = stack.pop() {
+            if seen.contains(&n) {
+                continue;
+            }
+            seen.push(n);
+            stack.extend(graph[n as usize].1.iter().copied());
+        }
+        seen.sort();
+        seen
+    }
+
+    #[test]
+    fn settled_stores_are_topological_and_reach_is_exact() {
+        // Insert in several orders, including children before parents and in
+        // two batches (a cached part, then new commits).
+        let orders: [&[u32]; 3] = [
+            &[5, 6, 4, 3, 2, 1, 0],
+            &[0, 1, 2, 3, 4, 5, 6],
+            &[4, 0, 6, 2, 5, 1, 3],
+        ];
+        for order in orders {
+            let mut store = Store::default();
+            let graph = dag();
+            // First batch: the ancestors of 2 (closed under ancestry), settled.
+            for &n in order.iter().filter(|n| [0, 1, 2].contains(*n)) {
+                store.add_raw(id(n), &raw(&graph[n as usize].1, n), true);
+            }
+            store.settle();
+            for &n in order.iter().filter(|n| ![0, 1, 2].contains(*n)) {
+                store.add_raw(id(n), &raw(&graph[n as usize].1, n), true);
+            }
+            store.settle();
+            for i in 0..store.len() as u32 {
+                for &p in store.parents_of(i) {
+                    assert!(p < i, "parent after child in {order:?}");
+                }
+            }
+            for tips in [vec![5], vec![6], vec![2], vec![5, 6], vec![0]] {
+                let idx: Vec<u32> = tips
+                    .iter()
+                    .map(|t| store.index_of(&id(*t)).unwrap())
+                    .collect();
+                let got = store.reach(&idx);
+                let mut names: Vec<u32> = (0..store.len() as u32)
+                    .filter(|&i| got.contains(i))
+                    .map(|i| (0..7).find(|n| id(*n) == store.ids[i as usize]).unwrap())
+                    .collect();
+                names.sort();
+                assert_eq!(names, naive_reach(&tips), "tips {tips:?} order {order:?}");
+            }
+        }
+    }
+}
