@@ -576,10 +576,7 @@ fn tally(
             fp.message_scripts[k] += 1;
             // The earliest commit, whatever order commits come in.
             let key = (record.author_time, record.id);
-            let e = fp
-                .message_script_examples
-                .entry(s.name())
-                .or_insert_with(|| key.clone());
+            let e = fp.message_script_examples.entry(s.name()).or_insert(key);
             if key < *e {
                 *e = key;
             }
