@@ -19,7 +19,7 @@ use gix::ObjectId;
 use crate::store::{CommitSummary, MISSING, NONE, Store};
 
 const MAGIC: &[u8; 8] = b"GITALIBI";
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const END: &[u8; 8] = b"ALIBIEND";
 const SUMMARY_BYTES: usize = 8 + 8 + 4 * 7 + 2 * 4 + 4;
 

@@ -44,6 +44,23 @@ pub enum Command {
     /// Accept the current findings after review: write them to the
     /// accepted-findings file that check and audit then skip.
     Accept(AcceptArgs),
+    /// One contributor's story: heatmaps of their week (claimed local time and
+    /// UTC), offset timeline, findings. --format markdown for a ticket.
+    Show(ShowArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// Who: part of a name or email (case-insensitive), or a report id (c-…).
+    #[arg(value_name = "CONTRIBUTOR")]
+    pub contributor: String,
+    /// Roster CSV (claims can also come from .git-alibi.toml).
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+    #[arg(value_name = "PATH|RANGE")]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Args, Debug)]
@@ -250,6 +267,13 @@ fn hint(e: &Error) -> Option<String> {
         Error::NotARepository { .. } => Some("run inside a git repository or pass its path: git alibi scan PATH".into()),
         Error::Roster { hint, .. } => hint.clone(),
         Error::BadRevision { .. } => Some("give a range such as main..feature, or check the revision exists in every repository".into()),
+        Error::NoSuchContributor { candidates, .. } if candidates.is_empty() => Some(
+            "give part of a name or email as it appears in commits (git log --format='%an <%ae>'), or an id from a report".into(),
+        ),
+        Error::NoSuchContributor { candidates, .. } => Some(format!(
+            "more than one contributor matches; be more specific or use an id:\n  {}",
+            candidates.join("\n  ")
+        )),
         Error::IncompleteHistory { .. } => Some(
             "fetch the full history (git fetch --unshallow; in GitHub Actions set fetch-depth: 0 on actions/checkout)".into(),
         ),
@@ -320,6 +344,7 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
             stderr,
         ),
         Command::Accept(a) => accept(a, stderr),
+        Command::Show(a) => show(a, stdout, stderr),
     }
 }
 
@@ -539,6 +564,116 @@ fn run_job(job: Job, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         (Some(threshold), Some(max)) if max >= threshold => EXIT_FINDINGS,
         _ => EXIT_OK,
     })
+}
+
+/// `show`: one contributor, found by part of a name or email, or by id.
+fn show(a: ShowArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, Error> {
+    let job = Job {
+        command: "show",
+        targets: a.targets,
+        common: a.common,
+        roster: a.roster,
+        claims: true,
+        claims_required: false,
+        accepted: None,
+        check: false,
+        only_new: false,
+    };
+    let Prepared { analysis, range } = prepare(&job, &Accepted::default(), stderr)?;
+    let common = &job.common;
+    let privacy = privacy_of(common);
+    let query = a.contributor.to_lowercase();
+    let matches: Vec<u32> = analysis
+        .results
+        .iter()
+        .map(|r| r.profile.contributor)
+        .filter(|&i| {
+            let c = &analysis.history.contributors[i as usize];
+            privacy.pseudonym("c", &c.key) == a.contributor
+                || String::from_utf8_lossy(&c.key)
+                    .to_lowercase()
+                    .contains(&query)
+                || c.identities
+                    .keys()
+                    .chain(c.raw_identities.keys())
+                    .any(|(n, e)| {
+                        String::from_utf8_lossy(n).to_lowercase().contains(&query)
+                            || String::from_utf8_lossy(e).to_lowercase().contains(&query)
+                    })
+        })
+        .collect();
+    let mut report = reports::build(
+        &analysis,
+        "show",
+        ReportOptions {
+            range,
+            since: common.since.clone(),
+            until: common.until.clone(),
+            mailmap: !common.no_mailmap,
+            ..Default::default()
+        },
+        &privacy,
+    );
+    let ids: Vec<String> = matches
+        .iter()
+        .map(|&i| privacy.pseudonym("c", &analysis.history.contributors[i as usize].key))
+        .collect();
+    report.contributors.retain(|c| ids.contains(&c.id));
+    match report.contributors.len() {
+        0 => {
+            return Err(Error::NoSuchContributor {
+                query: a.contributor.clone(),
+                candidates: Vec::new(),
+            });
+        }
+        1 => {}
+        _ => {
+            return Err(Error::NoSuchContributor {
+                query: a.contributor.clone(),
+                candidates: report
+                    .contributors
+                    .iter()
+                    .take(20)
+                    .map(|c| {
+                        format!(
+                            "{} ({})",
+                            crate::text::display_safe(c.name.as_bytes(), 60),
+                            c.id
+                        )
+                    })
+                    .collect(),
+            });
+        }
+    }
+    let c = &report.contributors[0];
+    let color = match common.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            common.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let mut file;
+    let out: &mut dyn Write = match &common.output {
+        Some(path) => {
+            file = std::io::BufWriter::new(std::fs::File::create(path)?);
+            &mut file
+        }
+        None => stdout,
+    };
+    let result = match common.format {
+        Format::Text => reports::show::text(c, out, color),
+        Format::Markdown => reports::show::markdown(c, out),
+        other => reports::write(&report, other, out, color),
+    }
+    .and_then(|_| out.flush());
+    match result {
+        Ok(()) => Ok(EXIT_OK),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_OK),
+        Err(e) => Err(Error::Io(e)),
+    }
 }
 
 /// `accept`: write the current findings to the accepted-findings file.

@@ -24,6 +24,12 @@ pub enum Error {
     BadDate { option: &'static str, value: String },
     #[error("history is incomplete ({reason}) and --require-full-history was given")]
     IncompleteHistory { reason: String },
+    #[error("no single contributor matches '{query}'")]
+    NoSuchContributor {
+        query: String,
+        /// Contributors that matched, when more than one did.
+        candidates: Vec<String>,
+    },
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
 }

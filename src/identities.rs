@@ -164,10 +164,7 @@ impl IdentityResolver {
 
     /// The contributor of an identity; `count` adds one commit to the identity.
     pub fn resolve(&mut self, name: &[u8], email: &[u8], count: bool) -> u32 {
-        self.scratch.clear();
-        self.scratch.extend_from_slice(name);
-        self.scratch.push(0);
-        self.scratch.extend_from_slice(email);
+        crate::store::identity_key(&mut self.scratch, name, email);
         let slot = match self.cache.get(&self.scratch) {
             Some(&i) => i,
             None => {
@@ -186,10 +183,7 @@ impl IdentityResolver {
     /// Add `n` commits to an identity (resolving it if needed).
     pub fn count(&mut self, name: &[u8], email: &[u8], n: u64) {
         self.resolve(name, email, false);
-        self.scratch.clear();
-        self.scratch.extend_from_slice(name);
-        self.scratch.push(0);
-        self.scratch.extend_from_slice(email);
+        crate::store::identity_key(&mut self.scratch, name, email);
         if let Some(&slot) = self.cache.get(&self.scratch) {
             self.slots[slot as usize].commits += n;
         }

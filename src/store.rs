@@ -81,6 +81,28 @@ pub struct CommitSummary {
     pub committer_problem: u8,
 }
 
+/// An identity as one byte string: the name's length (4 bytes, little
+/// endian), the name, the email. Length-prefixed because names can hold any
+/// byte, NUL included: a separator could be forged to move bytes between them.
+pub fn identity_key(out: &mut Vec<u8>, name: &[u8], email: &[u8]) {
+    out.clear();
+    out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+    out.extend_from_slice(name);
+    out.extend_from_slice(email);
+}
+
+/// Inverse of [`identity_key`]; malformed input yields an empty name.
+pub fn split_identity(raw: &[u8]) -> (&[u8], &[u8]) {
+    if raw.len() < 4 {
+        return (b"", b"");
+    }
+    let n = u32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]) as usize;
+    match raw.get(4..4 + n) {
+        Some(name) => (name, &raw[4 + n..]),
+        None => (b"", &raw[4..]),
+    }
+}
+
 /// Interned byte strings.
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
@@ -132,7 +154,7 @@ pub struct Store {
     /// (valid once `resolve_parents` ran).
     pub parent_start: Vec<u32>,
     pub parents: Vec<u32>,
-    /// Identities as `name \0 email`.
+    /// Identities as [`identity_key`]s.
     pub identities: Interner,
     pub strings: Interner,
     pub extras: Vec<u32>,
@@ -184,11 +206,7 @@ impl Store {
 
     /// Split an identity back into (name, email).
     pub fn identity(&self, i: u32) -> (&[u8], &[u8]) {
-        let raw = self.identities.get(i);
-        match raw.iter().position(|&b| b == 0) {
-            Some(p) => (&raw[..p], &raw[p + 1..]),
-            None => (raw, b""),
-        }
+        split_identity(self.identities.get(i))
     }
 
     pub fn extras_of(&self, c: &CommitSummary) -> &[u32] {
@@ -316,15 +334,10 @@ impl Store {
         self.extras
             .truncate(extras_start as usize + extras_len as usize);
 
-        let mut ident_key = Vec::with_capacity(author.name.len() + author.email.len() + 1);
-        ident_key.extend_from_slice(author.name);
-        ident_key.push(0);
-        ident_key.extend_from_slice(author.email);
+        let mut ident_key = Vec::with_capacity(author.name.len() + author.email.len() + 4);
+        identity_key(&mut ident_key, author.name, author.email);
         let author_index = self.identities.intern(&ident_key);
-        ident_key.clear();
-        ident_key.extend_from_slice(committer.name);
-        ident_key.push(0);
-        ident_key.extend_from_slice(committer.email);
+        identity_key(&mut ident_key, committer.name, committer.email);
         let committer_index = self.identities.intern(&ident_key);
 
         CommitSummary {

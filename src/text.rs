@@ -150,7 +150,7 @@ pub fn scripts_in(bytes: &[u8]) -> u16 {
 
 /// Is this a character that can change how surrounding text is displayed
 /// (bidi overrides and isolates, zero-width joiners are left alone)?
-fn is_bidi_control(c: char) -> bool {
+pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 

@@ -1427,3 +1427,427 @@ fn github_action_range_script() {
     assert!(action.contains("ci/github-range.sh"));
     assert!(action.contains("--path \"$GITHUB_ACTION_PATH\""));
 }
+
+// ---------------------------------------------------------------------------
+// Reports for people: HTML, `show`, hostile strings in every format.
+
+fn hostile_roster() -> PathBuf {
+    write_roster(
+        "email,location\nevil@example.org,America/New_York\nnul@example.org,Europe/Berlin\nhuge@example.org,US\n",
+    )
+}
+
+#[test]
+fn hostile_strings_are_escaped_in_every_format() {
+    let roster = hostile_roster();
+    let roster = roster.to_str().unwrap();
+    let forged = fx("forged");
+    for format in ["text", "markdown", "html", "json", "sarif", "gitlab"] {
+        let run = alibi(&[
+            "audit", "--roster", roster, "--color", "never", "--format", format, &forged,
+        ]);
+        assert!(run.code == 0 || run.code == 1, "{format}: {}", run.stderr);
+        let out = &run.stdout;
+        assert!(!out.contains('\u{1b}'), "{format}: raw escape");
+        assert!(!out.contains('\u{0}'), "{format}: raw NUL");
+        assert!(
+            !out.contains("X".repeat(300).as_str()),
+            "{format}: long name not truncated"
+        );
+        match format {
+            "json" | "sarif" | "gitlab" => {
+                let v: Value =
+                    serde_json::from_str(out).unwrap_or_else(|e| panic!("{format}: {e}"));
+                if format == "json" {
+                    validated_json(&run);
+                    assert!(out.contains("\\u001b[31mRED"), "the serializer escapes");
+                }
+                drop(v);
+            }
+            _ => {
+                assert!(!out.contains('\u{202e}'), "{format}: raw bidi override");
+                assert!(
+                    !out.contains("<script>alert"),
+                    "{format}: raw HTML from the repository"
+                );
+                assert!(
+                    !out.contains("<img src"),
+                    "{format}: raw HTML from the repository"
+                );
+            }
+        }
+        if format == "markdown" {
+            // No live link or emphasis from a name.
+            assert!(!out.contains("[click](https"), "{out}");
+            assert!(out.contains("\\[click\\]"), "{out}");
+        }
+        if format == "html" {
+            assert_eq!(
+                out.matches("<script>").count(),
+                1,
+                "only the report's own script"
+            );
+            assert!(
+                out.contains("&quot;q&quot; &amp; \\u{202e}desrever"),
+                "escaped name"
+            );
+            assert!(out.contains("\\u{202e}desrever"));
+            assert!(
+                !out.contains("https://evil.example\""),
+                "no link from a name"
+            );
+        }
+    }
+    // With colour, the only escapes are the report's own colour codes.
+    let coloured = alibi(&["audit", "--roster", roster, "--color", "always", &forged]).stdout;
+    let mut stripped = String::new();
+    let mut chars = coloured.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            for d in chars.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+                assert!(
+                    d == '[' || d == ';' || d.is_ascii_digit(),
+                    "non-colour escape"
+                );
+            }
+        } else {
+            stripped.push(c);
+        }
+    }
+    assert!(!stripped.contains('\u{1b}'));
+    assert!(stripped.contains("\\u{1b}[31mRED"));
+    // `show` in both of its own formats.
+    for format in ["text", "markdown"] {
+        let run = alibi(&[
+            "show",
+            "--roster",
+            roster,
+            "--color",
+            "always",
+            "--format",
+            format,
+            "nul@example",
+            &forged,
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            !run.stdout.contains('\u{1b}') || format == "text",
+            "markdown has no colour"
+        );
+        assert!(!run.stdout.contains('\u{0}'));
+        assert!(!run.stdout.contains('\u{202e}'));
+        assert!(run.stdout.contains("desrever"));
+    }
+}
+
+fn impostor_roster() -> PathBuf {
+    write_roster(
+        "email,location\nhonest@example.org,America/New_York\nimpostor@example.org,America/New_York\nfixed@example.org,America/New_York\nshared@example.org,America/New_York\n",
+    )
+}
+
+#[test]
+fn html_report_puts_the_impostors_day_in_the_claimed_night() {
+    let roster = impostor_roster();
+    let run = alibi(&[
+        "audit",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--format",
+        "html",
+        &fx("population"),
+    ]);
+    assert_eq!(run.code, 0);
+    let html = &run.stdout;
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    // Self-contained: a CSP that forbids every fetch, and no URL anywhere.
+    assert!(html.contains("default-src 'none'"));
+    for needle in [
+        "http://",
+        "https://",
+        "src=\"//",
+        "href=\"//",
+        "@import",
+        "url(",
+    ] {
+        assert!(!html.contains(needle), "found {needle}");
+    }
+    // One section per claimed contributor, each with two heatmaps (claimed and UTC).
+    assert_eq!(
+        html.matches("<section class=\"card contributor\"").count(),
+        4
+    );
+    assert_eq!(html.matches("<svg class=\"heatmap\"").count(), 8);
+    assert_eq!(html.matches("class=\"workday\"").count(), 4);
+    // The ranking puts the honest person last.
+    let pos = |s: &str| html.find(s).unwrap();
+    assert!(pos(">Imposter Nyc<") < pos(">Honest Nyc<"));
+    // The impostor's week in claimed time: more commits in the claimed night
+    // (00–06) than in the claimed working day (Mon–Fri 09–18).
+    let v = validated_json(&alibi(&[
+        "audit",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--format",
+        "json",
+        &fx("population"),
+    ]));
+    let week = |name: &str| -> Vec<Vec<u64>> {
+        contributor(&v, name)["claimed_local_time"]["commits_by_weekday_hour"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                d.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|n| n.as_u64().unwrap())
+                    .collect()
+            })
+            .collect()
+    };
+    let split = |w: &[Vec<u64>]| {
+        let work: u64 = w[..5].iter().map(|d| d[9..18].iter().sum::<u64>()).sum();
+        let night: u64 = w.iter().map(|d| d[0..6].iter().sum::<u64>()).sum();
+        (work, night)
+    };
+    let (work, night) = split(&week("Imposter Nyc"));
+    assert!(
+        night > work,
+        "impostor: {night} at night vs {work} in the working day"
+    );
+    let (work, night) = split(&week("Honest Nyc"));
+    assert!(
+        work > 5 * night,
+        "honest: {work} in the working day vs {night} at night"
+    );
+}
+
+/// The HTML reduced to its element structure (tag and class), runs of
+/// identical lines collapsed: what the snapshot pins, without text.
+fn html_skeleton(html: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut depth = 0usize;
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        rest = &rest[start + 1..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        rest = &rest[end.min(rest.len())..];
+        if tag.starts_with('!') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            depth = depth.saturating_sub(1);
+            let _ = name;
+            continue;
+        }
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let class = tag
+            .split("class=\"")
+            .nth(1)
+            .and_then(|c| c.split('"').next())
+            .map(|c| format!(".{}", c.replace(' ', ".")))
+            .unwrap_or_default();
+        lines.push(format!("{}{name}{class}", "  ".repeat(depth)));
+        let void = ["meta", "input", "br", "line", "polyline", "rect", "path"]
+            .contains(&name.as_str())
+            || tag.ends_with('/');
+        // Void elements and those closed on the same line do not nest.
+        if !void && name != "script" && name != "style" {
+            depth += 1;
+        }
+        if (name == "script" || name == "style")
+            && let Some(close) = rest.find(&format!("</{name}>"))
+        {
+            rest = &rest[close + name.len() + 3..];
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let mut j = i + 1;
+        while j < lines.len() && lines[j] == lines[i] {
+            j += 1;
+        }
+        if j - i > 1 {
+            out.push(format!("{} ×{}", lines[i], j - i));
+        } else {
+            out.push(lines[i].clone());
+        }
+        i = j;
+    }
+    out.join("\n")
+}
+
+#[test]
+fn html_structure_snapshot() {
+    let roster =
+        write_roster("email,location\nalice@example.org,America/New_York\nkim@example.kr,KR\n");
+    let run = alibi(&[
+        "audit",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--format",
+        "html",
+        &fx("basic"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("html_structure_basic", html_skeleton(&run.stdout));
+}
+
+fn find_browser() -> Option<PathBuf> {
+    for name in ["chromium", "chromium-browser", "google-chrome"] {
+        for dir in std::env::var("PATH").unwrap_or_default().split(':') {
+            let p = Path::new(dir).join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn html_report_renders_in_headless_chromium() {
+    let Some(browser) = find_browser() else {
+        // .ci/run installs Chromium and sets this, so CI never skips.
+        assert!(
+            std::env::var_os("GIT_ALIBI_REQUIRE_BROWSER").is_none(),
+            "GIT_ALIBI_REQUIRE_BROWSER is set but no chromium is on PATH"
+        );
+        eprintln!("skipped: no chromium on PATH (install Debian's chromium to run this test)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.html");
+    let roster = impostor_roster();
+    let run = alibi(&[
+        "audit",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--format",
+        "html",
+        "-o",
+        report.to_str().unwrap(),
+        &fx("population"),
+        &fx("forged"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let profile = dir.path().join("profile");
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--virtual-time-budget=5000",
+            "--window-size=1200,2000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", report.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let check = dom
+        .split("data-render-check=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_else(|| {
+            panic!(
+                "no render check in the DOM; stderr: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })
+        .replace("&quot;", "\"");
+    let v: Value = serde_json::from_str(&check).unwrap();
+    // Two per claimed contributor of the population, more for forged ones with findings.
+    assert!(v["heatmaps"].as_u64().unwrap() >= 8, "{v}");
+    assert_eq!(v["sized"], v["heatmaps"], "every heatmap has a size: {v}");
+    assert_eq!(v["requests"], 0, "nothing requested from the network: {v}");
+    assert_eq!(v["errors"], serde_json::json!([]), "no script error: {v}");
+}
+
+#[test]
+fn show_one_contributor() {
+    let roster = impostor_roster();
+    let r = roster.to_str().unwrap();
+    let run = alibi(&[
+        "show",
+        "--roster",
+        r,
+        "--color",
+        "never",
+        "imposter",
+        &fx("population"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("Imposter Nyc"));
+    assert!(
+        run.stdout
+            .contains("Week in claimed local time (America/New_York)")
+    );
+    assert!(run.stdout.contains("Week in UTC"));
+    assert!(
+        run.stdout.contains("^^^^^^^^^"),
+        "working-day ruler without colour"
+    );
+    assert!(run.stdout.contains("circadian-mismatch"));
+    assert!(!run.stdout.contains('\u{1b}'));
+    let colour = alibi(&[
+        "show",
+        "--roster",
+        r,
+        "--color",
+        "always",
+        "imposter",
+        &fx("population"),
+    ]);
+    assert!(colour.stdout.contains("\u{1b}["));
+    let md = alibi(&[
+        "show",
+        "--roster",
+        r,
+        "--format",
+        "markdown",
+        "impostor@example.org",
+        &fx("population"),
+    ]);
+    assert_eq!(md.code, 0);
+    assert!(md.stdout.starts_with("### Imposter Nyc"));
+    assert!(md.stdout.contains("```text"));
+    // By id, and ambiguous or unknown queries exit 2 with candidates.
+    let v = validated_json(&alibi(&["scan", "--format", "json", &fx("population")]));
+    let id = contributor(&v, "Honest Nyc")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let by_id = alibi(&["show", &id, &fx("population")]);
+    assert!(by_id.stdout.starts_with("Honest Nyc"), "{}", by_id.stderr);
+    let ambiguous = alibi(&["show", "nyc", &fx("population")]);
+    assert_eq!(ambiguous.code, 2);
+    assert!(
+        ambiguous.stderr.contains("more than one"),
+        "{}",
+        ambiguous.stderr
+    );
+    assert_eq!(alibi(&["show", "nobody-here", &fx("population")]).code, 2);
+    let json = alibi(&["show", "--format", "json", "honest", &fx("population")]);
+    assert_eq!(
+        validated_json(&json)["contributors"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -31,6 +31,10 @@ pub struct ClaimedHours {
     pub trough_share: f64,
     pub night_share: f64,
     pub by_hour: [u64; 24],
+    /// Weekday (Monday first) × hour, claimed local time.
+    pub by_weekday_hour: [[u32; 24]; 7],
+    /// Offsets (minutes) the claimed location had during the contributor's activity.
+    pub claimed_offsets: Vec<i32>,
 }
 
 pub fn claimed_hours(s: &Subject<'_>) -> Option<ClaimedHours> {
@@ -42,11 +46,23 @@ pub fn claimed_hours(s: &Subject<'_>) -> Option<ClaimedHours> {
     }
     let (trough_start, trough_share) = quietest_window(&by_hour, 5);
     let night: u64 = by_hour[NIGHT].iter().sum();
+    let mut by_weekday_hour = [[0u32; 24]; 7];
+    for r in s.timed() {
+        let offset = claim.location.reading_offset(r.author_time, None);
+        let (d, h) = crate::profiles::weekday_hour(r.author_time, offset);
+        by_weekday_hour[d][h] += 1;
+    }
     Some(ClaimedHours {
         trough_start,
         trough_share,
         night_share: night as f64 / total as f64,
         by_hour,
+        by_weekday_hour,
+        claimed_offsets: claim
+            .location
+            .offsets_between(s.profile.first_author_time, s.profile.last_author_time)
+            .into_iter()
+            .collect(),
     })
 }
 

@@ -194,7 +194,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     )
 }
 
-fn longest_backtick_run(s: &str) -> usize {
+pub(crate) fn longest_backtick_run(s: &str) -> usize {
     let mut best = 0;
     let mut run = 0;
     for c in s.chars() {

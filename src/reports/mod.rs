@@ -14,9 +14,11 @@ use crate::text::{Script, lossy_bounded};
 use crate::verdicts::Verdict;
 
 pub mod gitlab;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod show;
 pub mod text;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -164,6 +166,10 @@ pub struct ClaimedLocalTime {
     /// Share of commits inside that trough.
     pub sleep_trough_share: f64,
     pub commits_by_hour: [u64; 24],
+    /// Weekday (Monday first) × hour in claimed local time.
+    pub commits_by_weekday_hour: [[u32; 24]; 7],
+    /// UTC offsets (hours) the claimed location had during the activity.
+    pub claimed_utc_offsets_hours: Vec<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -316,6 +322,12 @@ pub fn build(
                     sleep_trough_start_hour: h.trough_start,
                     sleep_trough_share: crate::rhythm::round3(h.trough_share),
                     commits_by_hour: h.by_hour,
+                    commits_by_weekday_hour: h.by_weekday_hour,
+                    claimed_utc_offsets_hours: h
+                        .claimed_offsets
+                        .iter()
+                        .map(|m| *m as f64 / 60.0)
+                        .collect(),
                 }),
                 inferred_utc_offset_hours: r.inference.as_ref().map(|i| i.utc_offset_hours),
                 inference: r.inference.as_ref().map(|i| InferenceReport {
@@ -450,6 +462,8 @@ pub enum Format {
     Markdown,
     /// GitLab Code Quality report.
     Gitlab,
+    /// One self-contained HTML page with heatmaps.
+    Html,
 }
 
 pub fn write(
@@ -464,5 +478,6 @@ pub fn write(
         Format::Sarif => sarif::write(report, out),
         Format::Markdown => markdown::write(report, out),
         Format::Gitlab => gitlab::write(report, out),
+        Format::Html => html::write(report, out),
     }
 }
