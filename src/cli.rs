@@ -47,6 +47,21 @@ pub enum Command {
     /// One contributor's story: heatmaps of their week (claimed local time and
     /// UTC), offset timeline, findings. --format markdown for a ticket.
     Show(ShowArgs),
+    /// The holidays, working week and make-up workdays assumed for a country.
+    Calendar(CalendarArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CalendarArgs {
+    /// ISO 3166-1 alpha-2 country code (for example JP, KP, CN).
+    #[arg(value_name = "COUNTRY")]
+    pub country: String,
+    /// Year (default: the current year).
+    #[arg(value_name = "YEAR")]
+    pub year: Option<i32>,
+    /// text or json.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
 }
 
 #[derive(Args, Debug)]
@@ -274,6 +289,7 @@ fn hint(e: &Error) -> Option<String> {
             "more than one contributor matches; be more specific or use an id:\n  {}",
             candidates.join("\n  ")
         )),
+        Error::UnknownCountry { known, .. } => Some(format!("covered: {}", known.join(" "))),
         Error::IncompleteHistory { .. } => Some(
             "fetch the full history (git fetch --unshallow; in GitHub Actions set fetch-depth: 0 on actions/checkout)".into(),
         ),
@@ -345,6 +361,7 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         ),
         Command::Accept(a) => accept(a, stderr),
         Command::Show(a) => show(a, stdout, stderr),
+        Command::Calendar(a) => calendar(a, stdout),
     }
 }
 
@@ -669,6 +686,72 @@ fn show(a: ShowArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         other => reports::write(&report, other, out, color),
     }
     .and_then(|_| out.flush());
+    match result {
+        Ok(()) => Ok(EXIT_OK),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_OK),
+        Err(e) => Err(Error::Io(e)),
+    }
+}
+
+/// `calendar`: print the calendar data the rules assume for a country.
+fn calendar(a: CalendarArgs, stdout: &mut dyn Write) -> Result<i32, Error> {
+    let all = crate::calendars::calendars();
+    let Some(cal) = all.get(&a.country) else {
+        return Err(Error::UnknownCountry {
+            country: a.country.clone(),
+            known: all.countries.keys().cloned().collect(),
+        });
+    };
+    let year = a.year.unwrap_or_else(crate::clock::current_year);
+    let weekend: Vec<&str> = cal
+        .weekend(year)
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| **w)
+        .map(|(i, _)| crate::calendars::WEEKDAYS[i])
+        .collect();
+    let holidays = cal.holidays_in(year);
+    let makeup = cal.makeup_in(year);
+    let result = match a.format {
+        Format::Json => {
+            let v = serde_json::json!({
+                "country": cal.code,
+                "year": year,
+                "weekend": weekend,
+                "holidays": holidays.iter().map(|(d, n)| serde_json::json!({"date": d.to_string(), "name": n})).collect::<Vec<_>>(),
+                "makeup_workdays": makeup.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+                "data_years": [cal.years.0, cal.years.1],
+                "source": "data/calendars.tsv, generated from the holidays package 0.108 (PyPI)",
+            });
+            serde_json::to_writer_pretty(&mut *stdout, &v)
+                .map_err(std::io::Error::from)
+                .and_then(|_| writeln!(stdout))
+        }
+        _ => (|| {
+            writeln!(stdout, "{} {year}: weekend {}", cal.code, weekend.join(" and "))?;
+            if year < cal.years.0 || year > cal.years.1 {
+                writeln!(
+                    stdout,
+                    "no holiday data for {year} (data covers {}-{})",
+                    cal.years.0, cal.years.1
+                )?;
+            }
+            writeln!(stdout, "public holidays ({}):", holidays.len())?;
+            for (d, n) in &holidays {
+                writeln!(stdout, "  {d} {:<9} {n}", d.format("%A"))?;
+            }
+            if !makeup.is_empty() {
+                writeln!(stdout, "make-up workdays (weekend days worked to bridge holidays):")?;
+                for d in &makeup {
+                    writeln!(stdout, "  {d} {}", d.format("%A"))?;
+                }
+            }
+            writeln!(
+                stdout,
+                "source: data/calendars.tsv, generated from the holidays package 0.108 (PyPI); see docs/calendars.md"
+            )
+        })(),
+    };
     match result {
         Ok(()) => Ok(EXIT_OK),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_OK),

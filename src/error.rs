@@ -30,6 +30,8 @@ pub enum Error {
         /// Contributors that matched, when more than one did.
         candidates: Vec<String>,
     },
+    #[error("no calendar data for country '{country}'")]
+    UnknownCountry { country: String, known: Vec<String> },
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -5,9 +5,11 @@
 pub mod accepted;
 pub mod accuracy;
 pub mod analysis;
+pub mod calendars;
 pub mod cache;
 pub mod claims;
 pub mod cli;
+pub mod clock;
 pub mod detectors;
 pub mod error;
 pub mod facts;

@@ -1,0 +1,11 @@
+//! The only place that reads the wall clock. Analysis never does: its "now"
+//! is the newest commit date of the history it reads, so the same repository
+//! gives the same report on any day. Only conveniences for a person at a
+//! terminal (the default year of `git alibi calendar`) ask the clock.
+
+use chrono::Datelike;
+
+/// The current year (UTC).
+pub fn current_year() -> i32 {
+    chrono::Utc::now().year()
+}
