@@ -35,11 +35,14 @@ pub const WEEKDAYS: [&str; 7] = [
     "Sunday",
 ];
 
+/// Weekend days, and the years (inclusive) they apply to (`None`: all years).
+type Weekend = ([bool; 7], Option<(i32, i32)>);
+
 #[derive(Debug, Clone)]
 pub struct CountryCalendar {
     pub code: String,
     /// Weekend days by year range (inclusive); `None` range: all years.
-    weekends: Vec<([bool; 7], Option<(i32, i32)>)>,
+    weekends: Vec<Weekend>,
     holidays: HashMap<Day, String>,
     makeup: HashSet<Day>,
     /// First and last year with holiday data.
@@ -160,7 +163,12 @@ impl Calendars {
                 }
                 "holiday" => {
                     let name = fields.get(2).copied().unwrap_or("");
-                    for d in fields.get(3).unwrap_or(&"").split(' ').filter_map(parse_date) {
+                    for d in fields
+                        .get(3)
+                        .unwrap_or(&"")
+                        .split(' ')
+                        .filter_map(parse_date)
+                    {
                         let y = date_of(d).year();
                         cal.years = (cal.years.0.min(y), cal.years.1.max(y));
                         cal.holidays
@@ -173,8 +181,13 @@ impl Calendars {
                     }
                 }
                 "workday" => {
-                    cal.makeup
-                        .extend(fields.get(2).unwrap_or(&"").split(' ').filter_map(parse_date));
+                    cal.makeup.extend(
+                        fields
+                            .get(2)
+                            .unwrap_or(&"")
+                            .split(' ')
+                            .filter_map(parse_date),
+                    );
                 }
                 _ => {}
             }

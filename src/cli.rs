@@ -728,7 +728,12 @@ fn calendar(a: CalendarArgs, stdout: &mut dyn Write) -> Result<i32, Error> {
                 .and_then(|_| writeln!(stdout))
         }
         _ => (|| {
-            writeln!(stdout, "{} {year}: weekend {}", cal.code, weekend.join(" and "))?;
+            writeln!(
+                stdout,
+                "{} {year}: weekend {}",
+                cal.code,
+                weekend.join(" and ")
+            )?;
             if year < cal.years.0 || year > cal.years.1 {
                 writeln!(
                     stdout,
@@ -741,7 +746,10 @@ fn calendar(a: CalendarArgs, stdout: &mut dyn Write) -> Result<i32, Error> {
                 writeln!(stdout, "  {d} {:<9} {n}", d.format("%A"))?;
             }
             if !makeup.is_empty() {
-                writeln!(stdout, "make-up workdays (weekend days worked to bridge holidays):")?;
+                writeln!(
+                    stdout,
+                    "make-up workdays (weekend days worked to bridge holidays):"
+                )?;
                 for d in &makeup {
                     writeln!(stdout, "  {d} {}", d.format("%A"))?;
                 }

@@ -5,8 +5,8 @@
 pub mod accepted;
 pub mod accuracy;
 pub mod analysis;
-pub mod calendars;
 pub mod cache;
+pub mod calendars;
 pub mod claims;
 pub mod cli;
 pub mod clock;

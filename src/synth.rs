@@ -97,6 +97,9 @@ pub struct Person {
     pub trips: Vec<Trip>,
     /// Personal distortion of the 24-hour curve (multiplicative).
     pub hour_noise: [f64; 24],
+    /// A country whose working week, holidays and make-up workdays the person
+    /// keeps (None: weekends by the Saturday/Sunday factors, no holidays).
+    pub calendar: Option<&'static str>,
 }
 
 impl Person {
@@ -121,6 +124,7 @@ impl Person {
             offsets: OffsetMode::Real,
             trips: Vec::new(),
             hour_noise,
+            calendar: None,
         }
     }
 }
@@ -181,11 +185,34 @@ pub fn simulate(rng: &mut Rng, person: &Person, start: NaiveDate, days: u32) -> 
             continue;
         }
         let date = start + chrono::Days::new(day as u64);
-        let w = date.weekday().num_days_from_monday() as usize;
-        let factor = match w {
-            5 => person.saturday,
-            6 => person.sunday,
-            _ => 1.0,
+        let weekday = date.weekday().num_days_from_monday() as usize;
+        // With a calendar: rest days are nearly idle (5 % of a workday), and
+        // workdays falling on a weekend are worked like a Wednesday.
+        let (w, factor) = match person
+            .calendar
+            .and_then(|c| crate::calendars::calendars().get(c))
+        {
+            Some(cal) => {
+                let day = crate::calendars::day_of(date);
+                if cal.is_rest(day) {
+                    (
+                        weekday,
+                        0.05 * weekday_mass[2] / weekday_mass[weekday].max(1e-9),
+                    )
+                } else if weekday >= 5 {
+                    (2, 1.0)
+                } else {
+                    (weekday, 1.0)
+                }
+            }
+            None => (
+                weekday,
+                match weekday {
+                    5 => person.saturday,
+                    6 => person.sunday,
+                    _ => 1.0,
+                },
+            ),
         };
         let lambda = person.sessions_per_day * weekday_mass[w] / mean_weekday * factor;
         let sessions = rng.poisson(lambda);

@@ -26,6 +26,7 @@ fn fixtures() -> &'static Path {
             String::from_utf8_lossy(&out.stderr)
         );
         build_synthetic(&dir.join("population"));
+        build_calendar_population(&dir.join("calendars"));
         // A commit-graph copy: thousands of commits, so several decoding batches on several threads.
         let graph = dir.join("population-graph");
         assert!(
@@ -106,6 +107,78 @@ fn build_synthetic(dir: &Path) {
             commits: simulate(&mut rng, &impostor, start, 300),
         },
     ];
+    let mut child = git(dir)
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    git_alibi::synth::write_fast_import(child.stdin.as_mut().unwrap(), &ids, "main").unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+}
+
+/// Two years at UTC+9 and UTC+8, where hours and offsets cannot tell
+/// countries apart: an honest Tokyo developer keeping Japan's calendar, a
+/// "Tokyo" developer keeping the DPRK's (Monday–Saturday, its holidays), an
+/// honest Singapore developer, and a "Singapore" developer keeping China's
+/// calendar (its holidays and make-up workdays). Offsets are the claimed
+/// zones' own.
+fn build_calendar_population(dir: &Path) {
+    use git_alibi::synth::{OffsetMode, Person, Rng, SimIdentity, simulate, zone};
+    std::fs::create_dir_all(dir).unwrap();
+    assert!(
+        git(dir)
+            .args(["init", "-q", "-b", "main"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut rng = Rng::new(7);
+    let start = chrono::NaiveDate::from_ymd_opt(2022, 1, 3).unwrap();
+    let people = [
+        (
+            "Kenji Honest",
+            "kenji@example.jp",
+            "Asia/Tokyo",
+            "Asia/Tokyo",
+            "JP",
+        ),
+        (
+            "Tokyo Claimant",
+            "tokyo@example.jp",
+            "Asia/Pyongyang",
+            "Asia/Tokyo",
+            "KP",
+        ),
+        (
+            "Mei Honest",
+            "mei@example.sg",
+            "Asia/Singapore",
+            "Asia/Singapore",
+            "SG",
+        ),
+        (
+            "Singapore Claimant",
+            "sg@example.sg",
+            "Asia/Shanghai",
+            "Asia/Singapore",
+            "CN",
+        ),
+    ];
+    let ids: Vec<SimIdentity> = people
+        .iter()
+        .map(|(name, email, real, shown, cal)| {
+            let mut p = Person::new(&mut rng, name, zone(real));
+            p.offsets = OffsetMode::Zone(zone(shown));
+            p.calendar = Some(cal);
+            p.sessions_per_day = 1.4;
+            SimIdentity {
+                name: (*name).into(),
+                email: (*email).into(),
+                commits: simulate(&mut rng, &p, start, 730),
+            }
+        })
+        .collect();
     let mut child = git(dir)
         .args(["fast-import", "--quiet"])
         .stdin(Stdio::piped())
@@ -1849,5 +1922,110 @@ fn show_one_contributor() {
             .unwrap()
             .len(),
         1
+    );
+}
+
+#[test]
+fn calendars_tell_apart_countries_that_share_an_offset() {
+    let roster = write_roster(
+        "email,location\nkenji@example.jp,Asia/Tokyo\ntokyo@example.jp,JP\nmei@example.sg,SG\nsg@example.sg,Asia/Singapore\n",
+    );
+    let (run, v) = audit_json(&roster, &fx("calendars"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let finding = |name: &str, rule: &str| -> Option<Value> {
+        contributor(&v, name)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .cloned()
+    };
+    // The DPRK calendar explains the "Tokyo" developer's days off.
+    let kp = finding("Tokyo Claimant", "holiday-calendar")
+        .expect("holiday-calendar for the Tokyo claimant");
+    assert_eq!(kp["evidence"]["best_country"], "KP", "{kp:#}");
+    assert!(kp["summary"].as_str().unwrap().contains("North Korea"));
+    let week =
+        finding("Tokyo Claimant", "weekly-rhythm").expect("weekly-rhythm for the Tokyo claimant");
+    assert!(
+        week["summary"]
+            .as_str()
+            .unwrap()
+            .contains("Monday–Saturday"),
+        "{week:#}"
+    );
+    assert_eq!(contributor(&v, "Tokyo Claimant")["verdict"], "suspicious");
+    // China's holidays and make-up workdays explain the "Singapore" developer's.
+    let cn = finding("Singapore Claimant", "holiday-calendar")
+        .expect("holiday-calendar for the Singapore claimant");
+    assert_eq!(cn["evidence"]["best_country"], "CN", "{cn:#}");
+    assert!(
+        cn["evidence"]["best_country_makeup_workdays"]["active"]
+            .as_u64()
+            .unwrap()
+            >= 3
+    );
+    assert_eq!(
+        contributor(&v, "Singapore Claimant")["verdict"],
+        "suspicious"
+    );
+    // The honest ones keep their own calendars: nothing, consistent.
+    for name in ["Kenji Honest", "Mei Honest"] {
+        let c = contributor(&v, name);
+        assert_eq!(c["verdict"], "consistent", "{name}: {:#}", c["findings"]);
+    }
+    // The data behind it is printable.
+    let cal = alibi(&["calendar", "KP", "2024"]);
+    assert_eq!(cal.code, 0);
+    assert!(cal.stdout.contains("weekend Sunday"));
+    assert!(
+        cal.stdout.contains("2024-04-15 Monday    Day of the Sun"),
+        "{}",
+        cal.stdout
+    );
+    let cn = alibi(&["calendar", "cn", "2025", "--format", "json"]);
+    let j: Value = serde_json::from_str(&cn.stdout).unwrap();
+    assert!(
+        j["makeup_workdays"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d == "2025-01-26")
+    );
+    assert_eq!(alibi(&["calendar", "XX"]).code, 2);
+}
+
+/// The embedded calendar file is exactly what the pinned generator writes.
+#[test]
+fn calendar_data_matches_its_generator() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = std::env::var("GIT_ALIBI_CALENDAR_PYTHON").unwrap_or_else(|_| "python3".into());
+    let probe = Command::new(&python)
+        .args([
+            "-c",
+            "import holidays, sys; sys.exit(0 if holidays.__version__ == '0.108' else 1)",
+        ])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        assert!(
+            std::env::var_os("GIT_ALIBI_REQUIRE_GENERATOR").is_none(),
+            "GIT_ALIBI_REQUIRE_GENERATOR is set but {python} has no holidays 0.108"
+        );
+        eprintln!("skipped: {python} lacks holidays==0.108 (see docs/calendars.md)");
+        return;
+    }
+    let out = Command::new(&python)
+        .arg(root.join("data/generate-calendars.py"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let embedded = std::fs::read(root.join("data/calendars.tsv")).unwrap();
+    assert!(
+        out.stdout == embedded,
+        "data/calendars.tsv differs from the generator's output: regenerate it"
     );
 }

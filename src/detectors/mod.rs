@@ -10,12 +10,16 @@ use crate::profiles::Profile;
 use crate::rhythm::Inference;
 
 pub mod circadian;
+pub mod holiday_calendar;
+pub mod local_days;
+pub mod makeup_workdays;
 pub mod malformed_ident;
 pub mod no_dst;
 pub mod offset_slips;
 pub mod offset_vs_claim;
 pub mod pyongyang_time;
 pub mod shared_account;
+pub mod weekly_rhythm;
 
 #[derive(
     Debug,
@@ -62,6 +66,8 @@ pub enum Family {
     Sharing,
     /// Headers and tooling habits.
     Tooling,
+    /// Weekly rest days and holidays.
+    Calendar,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -125,6 +131,9 @@ pub const RULES: &[(&str, Rule)] = &[
     (offset_slips::ID, offset_slips::check),
     (pyongyang_time::ID, pyongyang_time::check),
     (malformed_ident::ID, malformed_ident::check),
+    (weekly_rhythm::ID, weekly_rhythm::check),
+    (holiday_calendar::ID, holiday_calendar::check),
+    (makeup_workdays::ID, makeup_workdays::check),
 ];
 
 pub fn run_all(subject: &Subject<'_>) -> Vec<Finding> {
@@ -206,6 +215,27 @@ pub const RULE_INFO: &[RuleInfo] = &[
         title: "Offset +08:30 while only Asia/Pyongyang used it (2015-08-15 to 2018-05-04)",
         family_name: "offsets",
         default_severity: Severity::High,
+    },
+    RuleInfo {
+        id: weekly_rhythm::ID,
+        name: "WeeklyRhythm",
+        title: "Rest days that contradict the claimed country's weekend",
+        family_name: "calendar",
+        default_severity: Severity::Medium,
+    },
+    RuleInfo {
+        id: holiday_calendar::ID,
+        name: "HolidayCalendar",
+        title: "Another country's holidays explain the days off better than the claimed country's",
+        family_name: "calendar",
+        default_severity: Severity::Medium,
+    },
+    RuleInfo {
+        id: makeup_workdays::ID,
+        name: "MakeupWorkdays",
+        title: "Work on another country's official weekend make-up workdays",
+        family_name: "calendar",
+        default_severity: Severity::Medium,
     },
     RuleInfo {
         id: malformed_ident::ID,

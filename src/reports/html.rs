@@ -293,6 +293,39 @@ fn offset_timeline(c: &ContributorReport) -> String {
     s
 }
 
+/// Commits per weekday as bars, the claimed weekend shaded.
+fn weekday_bars(week: &[[u32; 24]; 7], weekend: Option<[bool; 7]>) -> String {
+    let weekend = weekend.unwrap_or([false, false, false, false, false, true, true]);
+    let totals: Vec<u32> = week.iter().map(|d| d.iter().sum()).collect();
+    let max = totals.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let (w, hgt, bar) = (LEFT + 24 * CELL + 2, 110usize, 52usize);
+    let mut s = format!(
+        r#"<svg class="weekdays" role="img" viewBox="0 0 {w} {hgt}" width="{w}" height="{hgt}" aria-label="commits per weekday">"#
+    );
+    for (d, &n) in totals.iter().enumerate() {
+        let x = LEFT + d * (bar + 8);
+        let height = (n as f64 / max * 80.0).round();
+        if weekend[d] {
+            let _ = write!(
+                s,
+                r#"<rect class="weekend" x="{}" y="4" width="{}" height="86"/>"#,
+                x - 3,
+                bar + 6
+            );
+        }
+        let _ = write!(
+            s,
+            r#"<rect class="bar" x="{x}" y="{:.0}" width="{bar}" height="{height:.0}"><title>{}: {n} commits</title></rect><text class="axis" x="{}" y="104">{}</text>"#,
+            90.0 - height,
+            DAYS[d],
+            x + 14,
+            DAYS[d]
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 fn verdict_class(v: Verdict) -> &'static str {
     match v {
         Verdict::Contradiction => "v-contradiction",
@@ -347,6 +380,7 @@ svg rect.cell { fill: var(--cell); } svg rect.cell.empty { fill: var(--line); fi
 svg rect.workday { fill: none; stroke: var(--work); stroke-width: 2; stroke-dasharray: 4 2; }
 svg polyline { fill: none; stroke-width: 2; } svg .person { stroke: var(--person); stroke-width: 2.5; }
 svg .prior { stroke: var(--prior); stroke-dasharray: 5 3; } svg .prior-inferred { stroke: var(--prior2); stroke-dasharray: 2 3; }
+svg rect.bar { fill: var(--person); } svg rect.weekend { fill: var(--line); fill-opacity: 0.5; }
 svg line.base, svg line.grid { stroke: var(--line); } svg line.run { stroke: var(--person); stroke-linecap: round; }
 .legend span { margin-right: 12px; font-size: 12px; } .legend i { display: inline-block; width: 18px; height: 3px; vertical-align: middle; margin-right: 4px; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--bg); border: 1px solid var(--line); padding: 8px; font-size: 12px; }
@@ -614,6 +648,24 @@ fn section(s: &mut String, c: &ContributorReport) {
             c.accepted_findings
         );
     }
-    s.push_str("<p class=\"muted\">Calendar evidence (holidays, working week) is not computed by this version.</p>");
+    if let Some(local) = &c.claimed_local_time {
+        let country = c.claim.as_ref().and_then(|cl| cl.country.as_deref());
+        let cal = country.and_then(|cc| crate::calendars::calendars().get(cc));
+        let year = c
+            .last_commit
+            .get(..4)
+            .and_then(|y| y.parse().ok())
+            .unwrap_or(2000);
+        let _ = write!(
+            s,
+            "<h3>Calendar</h3><div class=\"charts\"><figure>{}<figcaption>Commits per weekday, claimed local time; shaded: {}. Holiday and make-up-day evidence is in the calendar findings (<code>git alibi calendar {}</code> lists the dates assumed).</figcaption></figure></div>",
+            weekday_bars(&local.commits_by_weekday_hour, cal.map(|k| k.weekend(year))),
+            match (cal, country) {
+                (Some(_), Some(cc)) => format!("the weekend in {}", h(cc, 4)),
+                _ => "Saturday and Sunday (no calendar data for the claim)".into(),
+            },
+            h(country.unwrap_or("CC"), 4)
+        );
+    }
     s.push_str("</section>\n");
 }

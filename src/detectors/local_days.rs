@@ -1,0 +1,175 @@
+//! Shared by the calendar rules: a contributor's activity per local calendar
+//! day, and the countries whose calendars could explain it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::calendars::{CountryCalendar, Day, calendars, weekday_of};
+use crate::claims::Location;
+
+use super::Subject;
+
+/// Below this confidence the inferred offset is not used to place days.
+const MIN_CONFIDENCE: f64 = 0.5;
+/// A week counts when it has at least this many active days (vacations and
+/// idle weeks say nothing about which days someone rests).
+const MIN_ACTIVE_DAYS_PER_WEEK: usize = 2;
+
+/// Activity per local day, restricted to the weeks the person was working.
+pub struct LocalActivity {
+    /// Commits per local day (considered weeks only).
+    pub commits: BTreeMap<Day, u32>,
+    /// Monday of each considered week.
+    pub weeks: BTreeSet<Day>,
+    /// Offset used to place commits on local days, in minutes, and why.
+    pub offset_minutes: i32,
+    pub offset_source: &'static str,
+    /// Offsets (minutes) where the person may live: the inference's 90 %
+    /// interval widened by an hour, or an hour around the claimed offset.
+    pub plausible_offsets: (i32, i32),
+}
+
+impl LocalActivity {
+    /// Every considered day, in order.
+    pub fn days(&self) -> impl Iterator<Item = Day> + '_ {
+        self.weeks.iter().flat_map(|&monday| monday..monday + 7)
+    }
+
+    pub fn is_active(&self, day: Day) -> bool {
+        self.commits.contains_key(&day)
+    }
+
+    pub fn span_days(&self) -> i32 {
+        match (self.weeks.first(), self.weeks.last()) {
+            (Some(a), Some(b)) => b - a + 7,
+            _ => 0,
+        }
+    }
+
+    /// Share of considered weeks active on each weekday (Monday first).
+    pub fn weekday_rates(&self) -> [f64; 7] {
+        let mut active = [0usize; 7];
+        for &d in self.commits.keys() {
+            active[weekday_of(d)] += 1;
+        }
+        let weeks = self.weeks.len().max(1) as f64;
+        active.map(|n| n as f64 / weeks)
+    }
+}
+
+/// Place a contributor's timed commits on local days: at the inferred offset
+/// when the inference is confident (calendars concern where a person lives),
+/// else in the claimed zone.
+pub fn local_activity(s: &Subject<'_>) -> Option<LocalActivity> {
+    let (offset_minutes, offset_source, plausible_offsets) = match s.inference {
+        Some(i) if i.confidence >= MIN_CONFIDENCE => (
+            (i.utc_offset_hours * 60.0).round() as i32,
+            "inferred",
+            (
+                (i.interval_90[0] * 60.0).round() as i32 - 60,
+                (i.interval_90[1] * 60.0).round() as i32 + 60,
+            ),
+        ),
+        _ => {
+            let claim = s.claim?;
+            let mid = (s.profile.first_author_time + s.profile.last_author_time) / 2;
+            let o = claim.location.reading_offset(mid, None);
+            (o, "claimed", (o - 60, o + 60))
+        }
+    };
+    let mut all: BTreeMap<Day, u32> = BTreeMap::new();
+    for r in s.timed() {
+        let day = (r.author_time + offset_minutes as i64 * 60).div_euclid(86_400) as Day;
+        *all.entry(day).or_default() += 1;
+    }
+    let mut per_week: BTreeMap<Day, usize> = BTreeMap::new();
+    for &d in all.keys() {
+        *per_week.entry(d - weekday_of(d) as Day).or_default() += 1;
+    }
+    let weeks: BTreeSet<Day> = per_week
+        .into_iter()
+        .filter(|(_, n)| *n >= MIN_ACTIVE_DAYS_PER_WEEK)
+        .map(|(w, _)| w)
+        .collect();
+    let commits = all
+        .into_iter()
+        .filter(|(d, _)| weeks.contains(&(d - weekday_of(*d) as Day)))
+        .collect();
+    Some(LocalActivity {
+        commits,
+        weeks,
+        offset_minutes,
+        offset_source,
+        plausible_offsets,
+    })
+}
+
+/// The claimed country's calendar, when the claim names or implies a covered country.
+pub fn claimed_calendar(s: &Subject<'_>) -> Option<&'static CountryCalendar> {
+    let country = s.claim?.location.country.as_deref()?;
+    calendars().get(country)
+}
+
+/// Covered countries other than `except` that had an offset in `range`
+/// (minutes, inclusive) during the contributor's activity.
+pub fn candidates(
+    s: &Subject<'_>,
+    range: (i32, i32),
+    except: &str,
+) -> Vec<&'static CountryCalendar> {
+    calendars()
+        .countries
+        .values()
+        .filter(|c| c.code != except)
+        .filter(|c| {
+            Location::parse(&c.code).is_ok_and(|loc| {
+                loc.offsets_between(s.profile.first_author_time, s.profile.last_author_time)
+                    .iter()
+                    .any(|o| (range.0..=range.1).contains(o))
+            })
+        })
+        .collect()
+}
+
+/// English name of a covered country (for summaries).
+pub fn country_name(code: &str) -> &str {
+    match code {
+        "US" => "United States",
+        "CA" => "Canada",
+        "MX" => "Mexico",
+        "BR" => "Brazil",
+        "GB" => "United Kingdom",
+        "IE" => "Ireland",
+        "DE" => "Germany",
+        "FR" => "France",
+        "NL" => "Netherlands",
+        "ES" => "Spain",
+        "IT" => "Italy",
+        "PL" => "Poland",
+        "UA" => "Ukraine",
+        "RO" => "Romania",
+        "RU" => "Russia",
+        "IN" => "India",
+        "PK" => "Pakistan",
+        "BD" => "Bangladesh",
+        "CN" => "China",
+        "HK" => "Hong Kong",
+        "TW" => "Taiwan",
+        "JP" => "Japan",
+        "KR" => "South Korea",
+        "KP" => "North Korea",
+        "SG" => "Singapore",
+        "MY" => "Malaysia",
+        "PH" => "Philippines",
+        "VN" => "Vietnam",
+        "ID" => "Indonesia",
+        "TH" => "Thailand",
+        "AU" => "Australia",
+        "NZ" => "New Zealand",
+        "NG" => "Nigeria",
+        "ZA" => "South Africa",
+        "AE" => "United Arab Emirates",
+        "IL" => "Israel",
+        "TR" => "Turkey",
+        other => other,
+    }
+}

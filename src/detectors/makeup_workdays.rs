@@ -1,0 +1,88 @@
+//! Make-up workdays: China (and Russia, Ukraine, Taiwan, Vietnam) move
+//! weekend days to bridge holidays, so some Saturdays and Sundays are official
+//! workdays. Working on exactly those weekend days, while resting on ordinary
+//! ones, follows that country's calendar.
+
+use serde_json::json;
+
+use super::holiday_calendar::Tally;
+use super::local_days::{candidates, claimed_calendar, country_name, local_activity};
+use super::{Family, Finding, Severity, Subject};
+use crate::calendars::date_of;
+
+pub const ID: &str = "makeup-workdays";
+/// Make-up days needed before the rule speaks.
+pub const MIN_DAYS: usize = 4;
+
+pub fn check(s: &Subject<'_>) -> Option<Finding> {
+    let claimed = claimed_calendar(s)?;
+    let act = local_activity(s)?;
+    if act.weeks.len() < super::weekly_rhythm::MIN_WEEKS {
+        return None;
+    }
+    let mut best: Option<(f64, &str, Tally, Tally)> = None;
+    for cand in candidates(s, act.plausible_offsets, &claimed.code) {
+        let mut makeup = Tally::default();
+        let mut ordinary = Tally::default();
+        for d in act.days() {
+            if !claimed.is_rest(d) || !cand.covers(d) || claimed.is_makeup_workday(d) {
+                continue;
+            }
+            if cand.is_makeup_workday(d) {
+                makeup.add(d, act.is_active(d));
+            } else if claimed.holiday(d).is_none() && cand.is_rest(d) {
+                ordinary.add(d, act.is_active(d));
+            }
+        }
+        if makeup.n < MIN_DAYS || ordinary.n < 20 {
+            continue;
+        }
+        let p_make = makeup.active as f64 / makeup.n as f64;
+        let p_ord = (ordinary.active as f64 / ordinary.n as f64).clamp(0.02, 0.98);
+        if p_make < 0.6 || p_ord > 0.3 {
+            continue;
+        }
+        // Binomial log-likelihood ratio of the make-up days at their own rate
+        // against the ordinary weekend rate.
+        let p = p_make.clamp(0.02, 0.98);
+        let k = makeup.active as f64;
+        let n = makeup.n as f64;
+        let llr = k * (p / p_ord).ln() + (n - k) * ((1.0 - p) / (1.0 - p_ord)).ln();
+        if llr >= 3.0 && best.as_ref().is_none_or(|b| llr > b.0) {
+            best = Some((llr, cand.code.as_str(), makeup, ordinary));
+        }
+    }
+    let (llr, code, makeup, ordinary) = best?;
+    let severity = if makeup.n >= 8 && llr >= 6.0 && act.weeks.len() >= 40 {
+        Severity::Medium
+    } else {
+        Severity::Low
+    };
+    let summary = format!(
+        "active on {} of {} {} make-up workdays (weekend days worked there to bridge holidays) but on {} of {} ordinary weekend days, which {} rests on",
+        makeup.active,
+        makeup.n,
+        country_name(code),
+        ordinary.active,
+        ordinary.n,
+        country_name(&claimed.code)
+    );
+    Some(Finding {
+        fingerprint: String::new(),
+        origin: None,
+        rule: ID,
+        family: Family::Calendar,
+        severity,
+        summary,
+        evidence: json!({
+            "claimed_country": claimed.code,
+            "makeup_country": code,
+            "makeup_days": makeup.n,
+            "makeup_days_active": makeup.active,
+            "examples": makeup.active_examples.iter().map(|d| date_of(*d).to_string()).collect::<Vec<_>>(),
+            "ordinary_weekend_days": ordinary.n,
+            "ordinary_weekend_days_active": ordinary.active,
+            "log_likelihood_ratio": (llr * 10.0).round() / 10.0,
+        }),
+    })
+}

@@ -1,0 +1,121 @@
+//! Weekly rhythm: which weekdays a person rests on, in local time, against the
+//! claimed country's weekend. A Monday–Saturday week with Sunday rest is the
+//! DPRK's working week; Friday–Saturday weekends exist too (Israel, Bangladesh).
+//! It fires only when the person both rests clearly on some days and works a
+//! claimed weekend day like a weekday: people who work every day (volunteers,
+//! shared accounts) give no rest days and no finding.
+
+use serde_json::json;
+
+use super::local_days::{claimed_calendar, country_name, local_activity};
+use super::{Family, Finding, Severity, Subject};
+use crate::calendars::{WEEKDAYS, calendars, date_of};
+use chrono::Datelike;
+
+pub const ID: &str = "weekly-rhythm";
+/// Considered weeks (≥ 2 active days each) before the rule speaks.
+pub const MIN_WEEKS: usize = 26;
+/// Long-running: medium severity needs a year and a half of weeks (some
+/// people do work Saturdays and rest Sundays for years).
+pub const STRONG_WEEKS: usize = 78;
+
+pub fn check(s: &Subject<'_>) -> Option<Finding> {
+    let cal = claimed_calendar(s)?;
+    let act = local_activity(s)?;
+    if act.weeks.len() < MIN_WEEKS {
+        return None;
+    }
+    let rates = act.weekday_rates();
+    let mut sorted = rates;
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let level = sorted[..4].iter().sum::<f64>() / 4.0;
+    if level < 0.2 {
+        return None;
+    }
+    let rest: Vec<usize> = (0..7).filter(|&w| rates[w] < 0.3 * level).collect();
+    let work: Vec<usize> = (0..7).filter(|&w| rates[w] > 0.6 * level).collect();
+    if rest.is_empty() {
+        return None;
+    }
+    let mid = act.weeks.iter().nth(act.weeks.len() / 2).copied()?;
+    let year = date_of(mid).year();
+    let weekend = cal.weekend(year);
+    let worked_weekend: Vec<usize> = work.iter().copied().filter(|&w| weekend[w]).collect();
+    if worked_weekend.is_empty() {
+        return None;
+    }
+    let rested_weekdays: Vec<usize> = rest.iter().copied().filter(|&w| !weekend[w]).collect();
+    let mut rest_set = [false; 7];
+    for &w in &rest {
+        rest_set[w] = true;
+    }
+    let matching: Vec<&str> = calendars()
+        .countries
+        .values()
+        .filter(|c| c.weekend(year) == rest_set)
+        .map(|c| c.code.as_str())
+        .collect();
+    let strong = act.weeks.len() >= STRONG_WEEKS
+        && worked_weekend.iter().all(|&w| rates[w] >= 0.85 * level)
+        && rest.iter().all(|&w| rates[w] < 0.15 * level);
+    let severity = if strong {
+        Severity::Medium
+    } else {
+        Severity::Low
+    };
+    let names = |ws: &[usize]| ws.iter().map(|&w| WEEKDAYS[w]).collect::<Vec<_>>();
+    let weeks = act.weeks.len();
+    let worked: Vec<String> = worked_weekend
+        .iter()
+        .map(|&w| {
+            format!(
+                "{} (active {} of {weeks} weeks)",
+                WEEKDAYS[w],
+                (rates[w] * weeks as f64).round()
+            )
+        })
+        .collect();
+    let summary = format!(
+        "works {} like a weekday and rests on {}{}, while {}'s weekend is {}{}",
+        worked.join(" and "),
+        names(&rest).join(" and "),
+        if rest.len() == 1 && rest[0] == 6 && worked_weekend.contains(&5) {
+            ": a Monday–Saturday week"
+        } else {
+            ""
+        },
+        country_name(&cal.code),
+        names(&(0..7).filter(|&w| weekend[w]).collect::<Vec<_>>()).join(" and "),
+        if matching.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; calendars with this weekend: {}",
+                matching
+                    .iter()
+                    .map(|c| country_name(c))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    );
+    Some(Finding {
+        fingerprint: String::new(),
+        origin: None,
+        rule: ID,
+        family: Family::Calendar,
+        severity,
+        summary,
+        evidence: json!({
+            "claimed_country": cal.code,
+            "claimed_weekend": names(&(0..7).filter(|&w| weekend[w]).collect::<Vec<_>>()),
+            "rest_days": names(&rest),
+            "worked_claimed_weekend_days": names(&worked_weekend),
+            "rested_claimed_workdays": names(&rested_weekdays),
+            "active_share_by_weekday": rates.iter().map(|r| crate::rhythm::round3(*r)).collect::<Vec<_>>(),
+            "weeks_considered": weeks,
+            "calendars_with_this_weekend": matching,
+            "local_days_at": format!("{} offset {}", act.offset_source, crate::profiles::format_offset(Some(act.offset_minutes as i16))),
+        }),
+    })
+}
