@@ -28,10 +28,17 @@ pub enum Scenario {
     ImpostorDstAware,
     /// Two people far apart on one identity.
     SharedAccount,
+    /// Lives in East or South-East Asia, claims where they live, and keeps
+    /// that country's working week and holidays.
+    HonestOwnCalendar,
+    /// Lives in North Korea or China and claims a country with the same
+    /// offset (Japan, South Korea; Singapore, Taiwan, Malaysia, the
+    /// Philippines), offsets rewritten to the claim: only the calendar differs.
+    ImpostorSameOffset,
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 8] = [
+    pub const ALL: [Scenario; 10] = [
         Scenario::Honest,
         Scenario::NightOwl,
         Scenario::WeekendVolunteer,
@@ -40,6 +47,8 @@ impl Scenario {
         Scenario::ImpostorFixedOffset,
         Scenario::ImpostorDstAware,
         Scenario::SharedAccount,
+        Scenario::HonestOwnCalendar,
+        Scenario::ImpostorSameOffset,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,6 +61,8 @@ impl Scenario {
             Scenario::ImpostorFixedOffset => "impostor, fixed claimed offset",
             Scenario::ImpostorDstAware => "impostor, DST-aware rewritten offsets",
             Scenario::SharedAccount => "shared account",
+            Scenario::HonestOwnCalendar => "honest, keeps own calendar (UTC+8/+9)",
+            Scenario::ImpostorSameOffset => "impostor, same offset, other calendar",
         }
     }
 
@@ -62,6 +73,7 @@ impl Scenario {
                 | Scenario::NightOwl
                 | Scenario::WeekendVolunteer
                 | Scenario::Traveller
+                | Scenario::HonestOwnCalendar
         )
     }
 }
@@ -74,6 +86,32 @@ pub struct Case {
     pub true_offset_hours: f64,
     pub commits: Vec<SimCommit>,
 }
+
+/// Same-offset pairs: (where the impostor lives, its calendar, claimed zones).
+const SAME_OFFSET: &[(&str, &str, &[&str])] = &[
+    ("Asia/Pyongyang", "KP", &["Asia/Tokyo", "Asia/Seoul"]),
+    (
+        "Asia/Shanghai",
+        "CN",
+        &[
+            "Asia/Singapore",
+            "Asia/Taipei",
+            "Asia/Kuala_Lumpur",
+            "Asia/Manila",
+        ],
+    ),
+];
+
+/// Honest people at UTC+8/+9 with their country's calendar.
+const OWN_CALENDAR: &[(&str, &str)] = &[
+    ("Asia/Tokyo", "JP"),
+    ("Asia/Seoul", "KR"),
+    ("Asia/Singapore", "SG"),
+    ("Asia/Taipei", "TW"),
+    ("Asia/Kuala_Lumpur", "MY"),
+    ("Asia/Manila", "PH"),
+    ("Asia/Shanghai", "CN"),
+];
 
 const CLAIMED_WEST: &[&str] = &[
     "America/New_York",
@@ -153,6 +191,33 @@ pub fn generate(seed: u64, per_scenario: usize) -> Vec<Case> {
                         scenario,
                         claim: claimed.name().to_owned(),
                         true_offset_hours: january_offset_hours(home),
+                        commits: synth::simulate(&mut rng, &p, start, days),
+                    }
+                }
+                Scenario::HonestOwnCalendar => {
+                    let (z, cal) = *rng.pick(OWN_CALENDAR);
+                    let mut p = Person::new(&mut rng, &name, zone(z));
+                    p.calendar = Some(cal);
+                    // Calendar evidence needs long histories: one to two years.
+                    let days = 365 + rng.below(365) as u32;
+                    Case {
+                        scenario,
+                        claim: z.to_owned(),
+                        true_offset_hours: january_offset_hours(zone(z)),
+                        commits: synth::simulate(&mut rng, &p, start, days),
+                    }
+                }
+                Scenario::ImpostorSameOffset => {
+                    let (home, cal, claims) = *rng.pick(SAME_OFFSET);
+                    let claimed = zone(rng.pick(claims));
+                    let mut p = Person::new(&mut rng, &name, zone(home));
+                    p.calendar = Some(cal);
+                    p.offsets = OffsetMode::Zone(claimed);
+                    let days = 365 + rng.below(365) as u32;
+                    Case {
+                        scenario,
+                        claim: claimed.name().to_owned(),
+                        true_offset_hours: january_offset_hours(zone(home)),
                         commits: synth::simulate(&mut rng, &p, start, days),
                     }
                 }
@@ -356,6 +421,10 @@ mod tests {
             let rate = row.flagged as f64 / row.cases as f64;
             if row.scenario.is_honest() {
                 assert!(rate <= 0.05, "{}: {rate} flagged", row.scenario.name());
+            } else if row.scenario == Scenario::ImpostorSameOffset {
+                // Calendar evidence alone, one to two years: 0.66 at 500 cases
+                // (docs/accuracy.md); guard against losing it.
+                assert!(rate >= 0.4, "{}: only {rate} caught", row.scenario.name());
             } else {
                 assert!(rate >= 0.9, "{}: only {rate} caught", row.scenario.name());
             }

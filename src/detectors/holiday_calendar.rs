@@ -28,7 +28,7 @@ pub const MIN_HOLIDAYS: usize = 6;
 /// Log-likelihood ratio (nats) from which the rule speaks: about 55 to 1.
 pub const MIN_SCORE: f64 = 4.0;
 /// Share of ordinary workdays with activity needed for more than low severity.
-pub const MIN_WORKDAY_ACTIVITY: f64 = 0.5;
+pub const MIN_WORKDAY_ACTIVITY: f64 = 0.4;
 /// Evidence (nats) that the person observes the candidate's calendar at all.
 pub const MIN_OBSERVED: f64 = 3.0;
 
@@ -47,7 +47,7 @@ pub struct Tally {
 /// vacation cannot count as many quiet holidays.
 pub const PERIOD_GAP: Day = 3;
 /// Chance that a person is away for reasons of their own during a period.
-pub const AWAY: f64 = 0.05;
+pub const AWAY: f64 = 0.1;
 
 /// Periods of consecutive counted days: (first day, working days, any active).
 pub fn periods(days: &[(Day, bool)]) -> Vec<(Day, usize, bool)> {
@@ -256,7 +256,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         Severity::Low
     } else if best.score >= 20.0 && span_years >= 1.95 && cp.len() >= 15 && xp.len() >= 15 {
         Severity::High
-    } else if best.score >= 12.0 && span_years >= 1.5 && cp.len() >= 10 && xp.len() >= 10 {
+    } else if best.score >= 12.0 && span_years >= 1.0 && cp.len() >= 8 && xp.len() >= 8 {
         Severity::Medium
     } else {
         Severity::Low
