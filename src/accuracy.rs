@@ -310,7 +310,11 @@ pub fn judge(cases: &[Case]) -> Analysis {
         contributors,
         per_repo,
         incomplete: Vec::new(),
-        newest_committer_time: 0,
+        newest_committer_time: cases
+            .iter()
+            .flat_map(|c| c.commits.iter().map(|c| c.seconds))
+            .max()
+            .unwrap_or(0),
         range_commits: 0,
         cache_notes: Vec::new(),
         decoded_commits: 0,

@@ -67,6 +67,7 @@ pub fn analyse_with(
         .into_iter()
         .filter(|p| p.commits > 0)
         .collect();
+    let links = crate::links::build(&history);
     let results: Vec<ContributorResult> = profiles
         .into_par_iter()
         .map(|profile| {
@@ -93,6 +94,10 @@ pub fn analyse_with(
                 inference: inference.as_ref(),
                 observations: &observations,
                 thresholds: &thresholds,
+                contributor: &history.contributors[profile.contributor as usize],
+                links: &links.of[profile.contributor as usize],
+                hosts: &links.hosts[profile.contributor as usize],
+                newest_committer_time: history.newest_committer_time,
             };
             let key = &history.contributors[profile.contributor as usize].key;
             let (accepted_findings, findings): (Vec<Finding>, Vec<Finding>) =

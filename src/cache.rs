@@ -19,9 +19,9 @@ use gix::ObjectId;
 use crate::store::{CommitSummary, MISSING, NONE, Store};
 
 const MAGIC: &[u8; 8] = b"GITALIBI";
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const END: &[u8; 8] = b"ALIBIEND";
-const SUMMARY_BYTES: usize = 8 + 8 + 4 * 7 + 2 * 4 + 4;
+const SUMMARY_BYTES: usize = 8 + 8 + 4 * 8 + 2 * 4 + 4;
 
 /// Where a repository's cache lives.
 pub fn path_for(repo: &gix::Repository) -> PathBuf {
@@ -104,6 +104,7 @@ fn encode(store: &Store) -> Vec<u8> {
             c.committer_raw_offset,
             c.extras_start,
             c.extras_len as u32,
+            c.signing_key,
         ] {
             put_u32(&mut out, v);
         }
@@ -229,6 +230,7 @@ fn decode(data: &[u8]) -> Result<Store, String> {
             i64::from_le_bytes(a)
         };
         let extras_len = u(40);
+        let at = 4; // every field after the eight u32 moves by one u32
         commits.push(CommitSummary {
             author_time: i64_at(0),
             committer_time: i64_at(8),
@@ -239,14 +241,15 @@ fn decode(data: &[u8]) -> Result<Store, String> {
             committer_raw_offset: u(32),
             extras_start: u(36),
             extras_len: u16::try_from(extras_len).map_err(|_| "bad extras length")?,
-            author_offset: i16_at(44),
-            committer_offset: i16_at(46),
-            flags: u16_at(48),
-            message_scripts: u16_at(50),
-            signature: b[52],
-            line_endings: b[53],
-            author_problem: b[54],
-            committer_problem: b[55],
+            signing_key: u(44),
+            author_offset: i16_at(44 + at),
+            committer_offset: i16_at(46 + at),
+            flags: u16_at(48 + at),
+            message_scripts: u16_at(50 + at),
+            signature: b[52 + at],
+            line_endings: b[53 + at],
+            author_problem: b[54 + at],
+            committer_problem: b[55 + at],
         });
     }
     let parent_start = r.u32s(n + 1)?;
@@ -292,6 +295,7 @@ fn decode(data: &[u8]) -> Result<Store, String> {
         if c.author as usize >= n_identities
             || c.committer as usize >= n_identities
             || !string_ok(c.encoding)
+            || !string_ok(c.signing_key)
             || !string_ok(c.author_raw_offset)
             || !string_ok(c.committer_raw_offset)
             || c.extras_start as usize + c.extras_len as usize > n_extras

@@ -201,6 +201,8 @@ pub struct CommitFacts<'a> {
     pub committer: Option<Ident<'a>>,
     pub encoding: Option<&'a [u8]>,
     pub signature: Option<SignatureKind>,
+    /// The whole `gpgsig` value, continuation lines included (as written).
+    pub signature_text: Option<&'a [u8]>,
     pub mergetag: bool,
     /// Header names git does not write itself (kept for fingerprints).
     pub unknown_headers: Vec<&'a [u8]>,
@@ -230,11 +232,13 @@ impl<'a> CommitFacts<'a> {
             committer: None,
             encoding: None,
             signature: None,
+            signature_text: None,
             mergetag: false,
             unknown_headers: Vec::new(),
             message: b"",
         };
         let mut pos = 0;
+        let mut sig_start: Option<usize> = None;
         // The header block ends at the first empty line.
         while pos < data.len() {
             let end = memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
@@ -246,10 +250,14 @@ impl<'a> CommitFacts<'a> {
                 return facts;
             }
             if line[0] == b' ' {
-                // Continuation of a multi-line header (gpgsig, mergetag): nothing more to read.
+                // Continuation of a multi-line header (gpgsig, mergetag).
+                if let Some(start) = sig_start {
+                    facts.signature_text = Some(&data[start..end]);
+                }
                 pos = next;
                 continue;
             }
+            sig_start = None;
             let (key, value) = match memchr(b' ', line) {
                 Some(i) => (&line[..i], &line[i + 1..]),
                 None => (line, &b""[..]),
@@ -264,6 +272,9 @@ impl<'a> CommitFacts<'a> {
                 b"encoding" => facts.encoding = Some(value),
                 b"gpgsig" | b"gpgsig-sha256" => {
                     facts.signature = Some(SignatureKind::from_armor(value));
+                    let start = pos + key.len() + 1;
+                    facts.signature_text = Some(&data[start.min(end)..end]);
+                    sig_start = Some(start.min(end));
                 }
                 b"mergetag" => facts.mergetag = true,
                 _ => {

@@ -102,6 +102,14 @@ pub struct Fingerprint {
     pub message_script_examples: BTreeMap<&'static str, (i64, [u8; 20])>,
     pub malformed: BTreeMap<&'static str, u64>,
     pub malformed_examples: Vec<MalformedExample>,
+    /// Signing key ids (`crate::signatures`) and their commits.
+    pub signing_keys: BTreeMap<String, u64>,
+    /// Commits whose author date is more than a day before a parent's.
+    pub author_before_parent: u64,
+    /// Commits whose committer date is more than a day before a parent's.
+    pub committer_before_parent: u64,
+    /// Earliest examples of either, as (author time, id, kind).
+    pub before_parent_examples: Vec<(i64, [u8; 20], &'static str)>,
 }
 
 /// One repository that was read.
@@ -445,10 +453,20 @@ impl Builder {
                 flags: f,
                 repo,
             };
-            self.newest = self.newest.max(c.committer_time).max(c.author_time);
+            self.newest = self.newest.max(c.committer_time);
 
             let scripts = *name_scripts[c.author as usize]
                 .get_or_insert_with(|| scripts_in(store.identity(c.author).0));
+            // The newest parent dates, for the forgery evidence.
+            let parent_times = store
+                .parents_of(i)
+                .iter()
+                .filter(|&&p| p != store::MISSING)
+                .map(|&p| {
+                    let pc = &store.commits[p as usize];
+                    (pc.author_time, pc.committer_time)
+                })
+                .reduce(|a, b| (a.0.max(b.0), a.1.max(b.1)));
             tally(
                 &mut self.fingerprints[contributor as usize],
                 counts.entry(contributor).or_default(),
@@ -456,6 +474,7 @@ impl Builder {
                 c,
                 &record,
                 scripts,
+                parent_times,
             );
             if let Some(base) = &mut self.baseline_fingerprints
                 && !record.has(flags::IN_RANGE)
@@ -470,6 +489,7 @@ impl Builder {
                     c,
                     &record,
                     scripts,
+                    parent_times,
                 );
             }
             self.records.push(record);
@@ -504,6 +524,8 @@ impl Builder {
         {
             fp.malformed_examples.sort_by(|a, b| a.order.cmp(&b.order));
             fp.malformed_examples.truncate(5);
+            fp.before_parent_examples.sort();
+            fp.before_parent_examples.truncate(5);
         }
         self.fingerprints
             .resize_with(contributors.len(), Fingerprint::default);
@@ -544,9 +566,37 @@ fn tally(
     c: &CommitSummary,
     record: &CommitRecord,
     scripts: u16,
+    parent_times: Option<(i64, i64)>,
 ) {
     if c.encoding != store::NONE {
         *strings.encodings.entry(c.encoding).or_default() += 1;
+    }
+    if c.signing_key != store::NONE {
+        *fp.signing_keys
+            .entry(String::from_utf8_lossy(store.strings.get(c.signing_key)).into_owned())
+            .or_default() += 1;
+    }
+    if let Some((author, committer)) = parent_times {
+        const DAY: i64 = 86_400;
+        for (before, kind) in [
+            (c.author_time < author - DAY, "author"),
+            (c.committer_time < committer - DAY, "committer"),
+        ] {
+            if !before {
+                continue;
+            }
+            if kind == "author" {
+                fp.author_before_parent += 1;
+            } else {
+                fp.committer_before_parent += 1;
+            }
+            fp.before_parent_examples
+                .push((record.author_time, record.id, kind));
+            if fp.before_parent_examples.len() > 10 {
+                fp.before_parent_examples.sort();
+                fp.before_parent_examples.truncate(5);
+            }
+        }
     }
     if let Some(kind) = store::signature::NAMES.get(c.signature as usize)
         && c.signature != 0

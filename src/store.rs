@@ -63,6 +63,8 @@ pub struct CommitSummary {
     pub committer: u32,
     /// String index of the `encoding` header value, or `NONE`.
     pub encoding: u32,
+    /// String index of the signing key (`crate::signatures`), or `NONE`.
+    pub signing_key: u32,
     /// String indices of the raw author / committer offset text when the ident is malformed.
     pub author_raw_offset: u32,
     pub committer_raw_offset: u32,
@@ -340,7 +342,15 @@ impl Store {
         identity_key(&mut ident_key, committer.name, committer.email);
         let committer_index = self.identities.intern(&ident_key);
 
+        let signing_key = match facts
+            .signature_text
+            .and_then(crate::signatures::signing_key)
+        {
+            Some(k) => self.strings.intern(k.as_bytes()),
+            None => NONE,
+        };
         CommitSummary {
+            signing_key,
             author_time: author.seconds,
             committer_time: committer.seconds,
             author: author_index,

@@ -11,6 +11,8 @@ use crate::rhythm::Inference;
 
 pub mod circadian;
 pub mod holiday_calendar;
+pub mod identity_churn;
+pub mod legacy_encoding;
 pub mod local_days;
 pub mod makeup_workdays;
 pub mod malformed_ident;
@@ -18,7 +20,11 @@ pub mod no_dst;
 pub mod offset_slips;
 pub mod offset_vs_claim;
 pub mod pyongyang_time;
+pub mod script_mismatch;
 pub mod shared_account;
+pub mod shared_machine;
+pub mod shared_signing_key;
+pub mod timestamp_forgery;
 pub mod weekly_rhythm;
 
 #[derive(
@@ -68,6 +74,10 @@ pub enum Family {
     Tooling,
     /// Weekly rest days and holidays.
     Calendar,
+    /// Links to other identities (names, machines, keys).
+    Identity,
+    /// Dates that real work does not produce.
+    Integrity,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -104,6 +114,14 @@ pub struct Subject<'a> {
     pub inference: Option<&'a Inference>,
     pub observations: &'a [u32; 168],
     pub thresholds: &'a Thresholds,
+    /// The contributor (identities, kind).
+    pub contributor: &'a crate::identities::Contributor,
+    /// Links to other contributors (`crate::links`).
+    pub links: &'a [crate::links::Link],
+    /// Machine names in this contributor's emails.
+    pub hosts: &'a std::collections::BTreeSet<String>,
+    /// The newest committer date in the history read (the analysis' "now").
+    pub newest_committer_time: i64,
 }
 
 impl Subject<'_> {
@@ -134,6 +152,12 @@ pub const RULES: &[(&str, Rule)] = &[
     (weekly_rhythm::ID, weekly_rhythm::check),
     (holiday_calendar::ID, holiday_calendar::check),
     (makeup_workdays::ID, makeup_workdays::check),
+    (shared_machine::ID, shared_machine::check),
+    (shared_signing_key::ID, shared_signing_key::check),
+    (identity_churn::ID, identity_churn::check),
+    (legacy_encoding::ID, legacy_encoding::check),
+    (script_mismatch::ID, script_mismatch::check),
+    (timestamp_forgery::ID, timestamp_forgery::check),
 ];
 
 pub fn run_all(subject: &Subject<'_>) -> Vec<Finding> {
@@ -235,6 +259,48 @@ pub const RULE_INFO: &[RuleInfo] = &[
         name: "MakeupWorkdays",
         title: "Work on another country's official weekend make-up workdays",
         family_name: "calendar",
+        default_severity: Severity::Medium,
+    },
+    RuleInfo {
+        id: shared_machine::ID,
+        name: "SharedMachine",
+        title: "Emails built from the same machine name under different contributors",
+        family_name: "identity",
+        default_severity: Severity::Medium,
+    },
+    RuleInfo {
+        id: shared_signing_key::ID,
+        name: "SharedSigningKey",
+        title: "Different contributors sign with the same key",
+        family_name: "identity",
+        default_severity: Severity::Medium,
+    },
+    RuleInfo {
+        id: identity_churn::ID,
+        name: "IdentityChurn",
+        title: "One email under many names, or one name under several emails",
+        family_name: "identity",
+        default_severity: Severity::Low,
+    },
+    RuleInfo {
+        id: legacy_encoding::ID,
+        name: "LegacyEncoding",
+        title: "A national legacy encoding header that the claimed country does not use",
+        family_name: "tooling",
+        default_severity: Severity::Medium,
+    },
+    RuleInfo {
+        id: script_mismatch::ID,
+        name: "ScriptMismatch",
+        title: "A writing script that is not one of the claimed country's",
+        family_name: "tooling",
+        default_severity: Severity::Low,
+    },
+    RuleInfo {
+        id: timestamp_forgery::ID,
+        name: "TimestampForgery",
+        title: "Dates that ordinary work does not produce",
+        family_name: "integrity",
         default_severity: Severity::Medium,
     },
     RuleInfo {

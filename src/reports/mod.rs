@@ -249,6 +249,31 @@ fn script_counts(counts: &[u64]) -> BTreeMap<&'static str, u64> {
         .collect()
 }
 
+/// Identity findings name other contributors by index (`evidence.peers`):
+/// turn them into report ids and names, under the same privacy as the rest.
+fn with_peers_named(f: &Finding, history: &crate::history::History, privacy: &Privacy) -> Finding {
+    let mut f = f.clone();
+    if let Some(peers) = f.evidence.get("peers").and_then(|p| p.as_array()).cloned() {
+        let named: Vec<serde_json::Value> = peers
+            .iter()
+            .filter_map(|p| p.as_u64())
+            .filter_map(|i| history.contributors.get(i as usize))
+            .map(|c| {
+                serde_json::json!({
+                    "id": privacy.pseudonym("c", &c.key),
+                    "name": if privacy.pseudonymize {
+                        privacy.pseudonym("person", &c.key)
+                    } else {
+                        lossy_bounded(c.display_name(), 200)
+                    },
+                })
+            })
+            .collect();
+        f.evidence["peers"] = serde_json::Value::Array(named);
+    }
+    f
+}
+
 pub fn build(
     analysis: &Analysis,
     command: &str,
@@ -339,7 +364,11 @@ pub fn build(
                 verdict: r.judgement.verdict,
                 risk: r.judgement.risk,
                 needed: r.judgement.needed.clone(),
-                findings: r.findings.clone(),
+                findings: r
+                    .findings
+                    .iter()
+                    .map(|f| with_peers_named(f, history, privacy))
+                    .collect(),
                 accepted_findings: r.accepted.len(),
                 range_commits: options.range_judged.then(|| {
                     history

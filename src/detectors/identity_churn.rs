@@ -1,0 +1,60 @@
+//! Identity churn: one contributor (one email, or a `.mailmap`-merged person)
+//! writing under many names, and one name used by several contributors with
+//! different emails. Always low: marriage, transliteration (Ким / Kim),
+//! nicknames and work-versus-personal addresses explain most of it; it is
+//! context for the other rules and for `git alibi identities`.
+
+use std::collections::BTreeSet;
+
+use serde_json::json;
+
+use super::{Family, Finding, Severity, Subject};
+use crate::links::{LinkKind, name_key};
+
+pub const ID: &str = "identity-churn";
+/// Distinct names before one email's names count as churn.
+pub const MANY_NAMES: usize = 3;
+
+pub fn check(s: &Subject<'_>) -> Option<Finding> {
+    let names: BTreeSet<String> = s
+        .contributor
+        .raw_identities
+        .keys()
+        .filter_map(|(n, _)| name_key(n))
+        .collect();
+    let mut peers: Vec<u32> = s
+        .links
+        .iter()
+        .filter(|l| l.kind == LinkKind::SameName)
+        .map(|l| l.other)
+        .collect();
+    peers.sort();
+    peers.dedup();
+    if names.len() < MANY_NAMES && peers.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if names.len() >= MANY_NAMES {
+        parts.push(format!("commits under {} different names", names.len()));
+    }
+    if !peers.is_empty() {
+        parts.push(format!(
+            "the same name is used by {} other contributor{} with other emails (see evidence)",
+            peers.len(),
+            if peers.len() == 1 { "" } else { "s" }
+        ));
+    }
+    Some(Finding {
+        fingerprint: String::new(),
+        origin: None,
+        rule: ID,
+        family: Family::Identity,
+        severity: Severity::Low,
+        summary: parts.join("; "),
+        evidence: json!({
+            "distinct_names": names.len(),
+            "identities": s.contributor.raw_identities.len(),
+            "peers": peers,
+        }),
+    })
+}

@@ -1,0 +1,81 @@
+//! Legacy encoding: an `encoding` header naming a national legacy code page
+//! (EUC-KR, GBK, Big5, Shift_JIS, CP1251, KOI8-R…), which git writes only
+//! when the committer's i18n.commitEncoding says so: a machine set up for
+//! that language. Weighed against the claimed country's languages.
+
+use serde_json::json;
+
+use super::{Family, Finding, Severity, Subject};
+
+pub const ID: &str = "legacy-encoding";
+
+/// Encoding → (language, countries where it is expected).
+pub fn language_of(encoding: &str) -> Option<(&'static str, &'static [&'static str])> {
+    let e = encoding.to_ascii_lowercase().replace('_', "-");
+    Some(match e.as_str() {
+        "euc-kr" | "cp949" | "ks-c-5601-1987" | "iso-2022-kr" | "uhc" | "windows-949" => {
+            ("Korean", &["KR", "KP"])
+        }
+        "gbk" | "gb2312" | "gb18030" | "euc-cn" | "cp936" | "hz-gb-2312" => {
+            ("Chinese (simplified)", &["CN", "SG", "MY"])
+        }
+        "big5" | "big5-hkscs" | "cp950" => ("Chinese (traditional)", &["TW", "HK"]),
+        "shift-jis" | "sjis" | "cp932" | "euc-jp" | "iso-2022-jp" | "windows-31j" => {
+            ("Japanese", &["JP"])
+        }
+        "cp1251" | "windows-1251" | "koi8-r" | "koi8-u" | "iso-8859-5" | "cp866" => {
+            ("Cyrillic", &["RU", "UA", "BY", "KZ", "BG", "RS"])
+        }
+        "cp1256" | "windows-1256" | "iso-8859-6" => ("Arabic", &["AE", "SA", "EG"]),
+        "cp1255" | "windows-1255" | "iso-8859-8" => ("Hebrew", &["IL"]),
+        "tis-620" | "cp874" | "windows-874" => ("Thai", &["TH"]),
+        "cp1258" | "windows-1258" | "viscii" => ("Vietnamese", &["VN"]),
+        _ => return None,
+    })
+}
+
+pub fn check(s: &Subject<'_>) -> Option<Finding> {
+    let mut hits: Vec<(&str, u64, &'static str, &'static [&'static str])> = s
+        .fingerprint
+        .encodings
+        .iter()
+        .filter_map(|(e, n)| language_of(e).map(|(lang, cc)| (e.as_str(), *n, lang, cc)))
+        .collect();
+    if hits.is_empty() {
+        return None;
+    }
+    hits.sort_by_key(|h| std::cmp::Reverse(h.1));
+    let country = s.claim.and_then(|c| c.location.country.as_deref());
+    let unexpected = country.is_some_and(|cc| hits.iter().any(|h| !h.3.contains(&cc)));
+    let total: u64 = hits.iter().map(|h| h.1).sum();
+    let expected = country.is_some() && !unexpected;
+    let severity = if unexpected && total >= 5 {
+        Severity::Medium
+    } else if expected {
+        // Consistent with the claim: context, not evidence against it.
+        Severity::Info
+    } else {
+        Severity::Low
+    };
+    let (enc, n, lang, _) = hits[0];
+    Some(Finding {
+        fingerprint: String::new(),
+        origin: None,
+        rule: ID,
+        family: Family::Tooling,
+        severity,
+        summary: format!(
+            "{n} commit{} the legacy {lang} encoding `{enc}`{}",
+            if n == 1 { " declares" } else { "s declare" },
+            match (country, unexpected) {
+                (Some(cc), true) => format!(", not a language of the claimed country ({cc})"),
+                (Some(cc), false) => format!(", a language of the claimed country ({cc})"),
+                _ => String::new(),
+            }
+        ),
+        evidence: json!({
+            "encodings": hits.iter().map(|h| json!({"encoding": h.0, "commits": h.1, "language": h.2, "countries": h.3})).collect::<Vec<_>>(),
+            "claimed_country": country,
+        }),
+    })
+}

@@ -1,0 +1,78 @@
+//! Script: Hangul, Han, Kana, Cyrillic, Arabic… in a contributor's commit
+//! messages and names, set against the claimed country's languages. Weak
+//! evidence (always low): people write in their mother tongue wherever they
+//! live, and teams mix. Counts and the first example commit are given.
+
+use serde_json::json;
+
+use super::{Family, Finding, Severity, Subject};
+use crate::text::Script;
+
+pub const ID: &str = "script-mismatch";
+/// Commits with the script before it counts.
+pub const MIN_COMMITS: u64 = 3;
+
+/// Countries where a script is an everyday one.
+fn countries(script: Script) -> &'static [&'static str] {
+    match script {
+        Script::Hangul => &["KR", "KP"],
+        Script::Kana => &["JP"],
+        Script::Han => &["CN", "TW", "HK", "JP", "SG", "MY", "KR"],
+        Script::Cyrillic => &["RU", "UA", "BY", "KZ", "BG", "RS", "MK", "MN", "KG"],
+        Script::Arabic => &["AE", "SA", "EG", "PK", "IR", "IQ", "JO", "MA", "DZ"],
+        Script::Hebrew => &["IL"],
+        Script::Thai => &["TH"],
+        Script::Greek => &["GR", "CY"],
+        _ => &[],
+    }
+}
+
+pub fn check(s: &Subject<'_>) -> Option<Finding> {
+    let country = s.claim.and_then(|c| c.location.country.as_deref())?;
+    let fp = s.fingerprint;
+    let mut odd = Vec::new();
+    for (k, script) in Script::ALL.iter().enumerate() {
+        let expected = countries(*script);
+        if expected.is_empty() || expected.contains(&country) {
+            continue;
+        }
+        let in_messages = fp.message_scripts[k];
+        let in_names = fp.name_scripts[k];
+        if in_messages >= MIN_COMMITS || in_names >= MIN_COMMITS {
+            odd.push(json!({
+                "script": script.name(),
+                "commits_with_it_in_message": in_messages,
+                "commits_with_it_in_author_name": in_names,
+                "first_example": fp.message_script_examples.get(script.name()).map(|(_, id)| {
+                    id.iter().take(6).map(|b| format!("{b:02x}")).collect::<String>()
+                }),
+                "countries_where_common": expected,
+            }));
+        }
+    }
+    if odd.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = odd
+        .iter()
+        .map(|o| {
+            format!(
+                "{} in {} messages",
+                o["script"].as_str().unwrap_or(""),
+                o["commits_with_it_in_message"]
+            )
+        })
+        .collect();
+    Some(Finding {
+        fingerprint: String::new(),
+        origin: None,
+        rule: ID,
+        family: Family::Tooling,
+        severity: Severity::Low,
+        summary: format!(
+            "{} — not a script of the claimed country ({country})",
+            names.join(", ")
+        ),
+        evidence: json!({ "claimed_country": country, "scripts": odd }),
+    })
+}

@@ -1,0 +1,207 @@
+//! Timestamp forgery: dates that ordinary work does not produce. Commits
+//! dated before their parents, committer dates before author dates, seconds
+//! that are always zero (dates typed by hand), many commits at the same
+//! second of the day or at one exact interval (scripts "painting" a history),
+//! the same number of commits every day, dates days after the newest commit.
+//!
+//! False positives: a wrong clock (one machine, for a while), `git rebase`
+//! (keeps author dates, so a rebased commit can predate its new parent's
+//! *author* date: that signal alone stays low), `git commit --date` for a
+//! legitimate import, tools that commit on a timer (bots are not judged).
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use super::{Family, Finding, Severity, Subject, examples};
+use crate::history::flags;
+
+pub const ID: &str = "timestamp-forgery";
+const DAY: i64 = 86_400;
+/// Commits needed for the pattern signals (seconds, same time, intervals).
+pub const MIN_PATTERN_COMMITS: usize = 20;
+
+pub fn check(s: &Subject<'_>) -> Option<Finding> {
+    let recs: Vec<_> = s
+        .records
+        .iter()
+        .filter(|r| !r.has(flags::AUTHOR_MALFORMED))
+        .collect();
+    let n = recs.len();
+    let fp = s.fingerprint;
+    let mut signals: Vec<(&str, Severity, String, Value)> = Vec::new();
+    let hex = |id: &[u8; 20]| {
+        id.iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+
+    if fp.committer_before_parent > 0 {
+        let sev = if fp.committer_before_parent >= 3 {
+            Severity::Medium
+        } else {
+            Severity::Low
+        };
+        signals.push((
+            "committer-before-parent",
+            sev,
+            format!(
+                "{} committed over a day before a parent was",
+                fp.committer_before_parent
+            ),
+            json!({"commits": fp.committer_before_parent}),
+        ));
+    }
+    if fp.author_before_parent > 0 {
+        signals.push((
+            "author-before-parent",
+            Severity::Low,
+            format!(
+                "{} authored over a day before a parent (rebases do this too)",
+                fp.author_before_parent
+            ),
+            json!({"commits": fp.author_before_parent}),
+        ));
+    }
+    let committed_first: Vec<_> = recs
+        .iter()
+        .filter(|r| r.committer_time < r.author_time - DAY)
+        .collect();
+    if !committed_first.is_empty() {
+        signals.push((
+            "committer-before-author",
+            if committed_first.len() >= 3 {
+                Severity::Medium
+            } else {
+                Severity::Low
+            },
+            format!("{} committed over a day before they were authored", committed_first.len()),
+            json!({"commits": committed_first.len(), "examples": examples(committed_first.iter().map(|r| **r), 5)}),
+        ));
+    }
+    let future: Vec<_> = recs
+        .iter()
+        .filter(|r| r.author_time > s.newest_committer_time + DAY)
+        .collect();
+    if !future.is_empty() {
+        signals.push((
+            "after-newest-commit",
+            Severity::Medium,
+            format!(
+                "{} authored days after the newest commit of the history was committed",
+                future.len()
+            ),
+            json!({"commits": future.len(), "examples": examples(future.iter().map(|r| **r), 5)}),
+        ));
+    }
+    if n >= MIN_PATTERN_COMMITS {
+        let zero = recs
+            .iter()
+            .filter(|r| r.author_time.rem_euclid(60) == 0)
+            .count();
+        if zero as f64 >= 0.9 * n as f64 {
+            signals.push((
+                "seconds-always-zero",
+                Severity::Medium,
+                format!("{zero} of {n} author dates have zero seconds (about 1 in 60 by chance)"),
+                json!({"commits": n, "zero_seconds": zero}),
+            ));
+        }
+        let mut by_second: HashMap<i64, usize> = HashMap::new();
+        for r in &recs {
+            *by_second.entry(r.author_time.rem_euclid(DAY)).or_default() += 1;
+        }
+        if let Some((&sec, &count)) = by_second.iter().max_by_key(|(k, v)| (**v, -**k))
+            && count >= 10
+            && count as f64 >= 0.3 * n as f64
+        {
+            signals.push((
+                "same-time-of-day",
+                Severity::Medium,
+                format!(
+                    "{count} of {n} commits at exactly {:02}:{:02}:{:02} UTC",
+                    sec / 3600,
+                    sec / 60 % 60,
+                    sec % 60
+                ),
+                json!({"commits": count, "utc_time": format!("{:02}:{:02}:{:02}", sec / 3600, sec / 60 % 60, sec % 60)}),
+            ));
+        }
+        let mut times: Vec<i64> = recs.iter().map(|r| r.author_time).collect();
+        times.sort_unstable();
+        let mut by_gap: HashMap<i64, usize> = HashMap::new();
+        for w in times.windows(2) {
+            if w[1] > w[0] {
+                *by_gap.entry(w[1] - w[0]).or_default() += 1;
+            }
+        }
+        if let Some((&gap, &count)) = by_gap.iter().max_by_key(|(k, v)| (**v, -**k))
+            && count as f64 >= 0.5 * (n - 1) as f64
+        {
+            signals.push((
+                "evenly-spaced",
+                Severity::Medium,
+                format!(
+                    "{count} of {} gaps between commits are exactly {gap} s",
+                    n - 1
+                ),
+                json!({"gaps": count, "seconds": gap}),
+            ));
+        }
+        let mut per_day: HashMap<i64, usize> = HashMap::new();
+        for r in &recs {
+            *per_day.entry(r.author_time.div_euclid(DAY)).or_default() += 1;
+        }
+        let counts: Vec<usize> = per_day.values().copied().collect();
+        if counts.len() >= 30 && counts.iter().all(|&c| c == counts[0]) && counts[0] >= 2 {
+            signals.push((
+                "uniform-daily-counts",
+                Severity::Medium,
+                format!(
+                    "exactly {} commits on each of {} days",
+                    counts[0],
+                    counts.len()
+                ),
+                json!({"days": counts.len(), "commits_per_day": counts[0]}),
+            ));
+        }
+    }
+    if signals.is_empty() {
+        return None;
+    }
+    let mediums = signals.iter().filter(|s| s.1 >= Severity::Medium).count();
+    let severity = if mediums >= 2 {
+        Severity::High
+    } else {
+        signals.iter().map(|s| s.1).max().unwrap_or(Severity::Low)
+    };
+    let negative_zero = s
+        .records
+        .iter()
+        .filter(|r| r.has(flags::AUTHOR_NEGATIVE_ZERO))
+        .count();
+    Some(Finding {
+        fingerprint: String::new(),
+        origin: None,
+        rule: ID,
+        family: Family::Integrity,
+        severity,
+        summary: signals
+            .iter()
+            .map(|s| s.2.clone())
+            .collect::<Vec<_>>()
+            .join("; "),
+        evidence: json!({
+            "signals": signals.iter().map(|s| {
+                let mut v = s.3.clone();
+                v["signal"] = json!(s.0);
+                v["severity"] = json!(s.1.name());
+                v
+            }).collect::<Vec<_>>(),
+            "before_parent_examples": fp.before_parent_examples.iter().map(|(_, id, kind)| json!({"commit": hex(id), "date": kind})).collect::<Vec<_>>(),
+            "negative_zero_offsets": negative_zero,
+            "newest_committer_date": super::iso_time(s.newest_committer_time),
+        }),
+    })
+}

@@ -1,0 +1,229 @@
+//! Links between contributors that `.mailmap` and email merging did not make
+//! one: the same name under different emails, emails from the same machine
+//! (git's fallback `user@HOSTNAME`), the same signing key. The identity rules
+//! and `git alibi identities` read them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::history::History;
+use crate::identities::ContributorKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkKind {
+    SameName,
+    SameHost,
+    SameSigningKey,
+}
+
+impl LinkKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            LinkKind::SameName => "same name",
+            LinkKind::SameHost => "same machine",
+            LinkKind::SameSigningKey => "same signing key",
+        }
+    }
+}
+
+/// Contributor `other` shares `value` (a name, host or key) with this one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Link {
+    pub other: u32,
+    pub kind: LinkKind,
+    pub value: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Links {
+    /// Per contributor, its links to others (sorted).
+    pub of: Vec<Vec<Link>>,
+    /// Per contributor, the machine names in its emails.
+    pub hosts: Vec<BTreeSet<String>>,
+}
+
+/// Host names git's defaults produce and many machines share: not evidence.
+const GENERIC_HOSTS: &[&str] = &[
+    "localhost",
+    "(none)",
+    "none",
+    "ubuntu",
+    "debian",
+    "raspberrypi",
+    "kali",
+    "fedora",
+    "archlinux",
+    "arch",
+    "linux",
+    "local",
+    "localdomain",
+    "build",
+    "runner",
+];
+
+/// The machine name in an email that git built from the host name (no
+/// `user.email` set): `user@host.local`, `user@host.localdomain`,
+/// `user@DESKTOP-AB12CD3`, or any domain without a dot.
+pub fn fallback_host(email: &[u8]) -> Option<String> {
+    let email = String::from_utf8_lossy(email).trim().to_lowercase();
+    let (_, domain) = email.rsplit_once('@')?;
+    let domain = domain.trim_end_matches('.');
+    for suffix in [
+        ".localdomain",
+        ".local",
+        ".lan",
+        ".home",
+        ".internal",
+        ".localhost",
+    ] {
+        if let Some(host) = domain.strip_suffix(suffix) {
+            return specific(host);
+        }
+    }
+    let windows = (domain.starts_with("desktop-") || domain.starts_with("laptop-"))
+        && domain.len() == 15
+        && domain[8..].chars().all(|c| c.is_ascii_alphanumeric());
+    if windows || (!domain.contains('.') && !domain.is_empty()) {
+        return specific(domain);
+    }
+    None
+}
+
+fn specific(host: &str) -> Option<String> {
+    let host = host.trim();
+    (!host.is_empty() && !GENERIC_HOSTS.contains(&host)).then(|| host.to_owned())
+}
+
+/// Names too common to link people by.
+const GENERIC_NAMES: &[&str] = &[
+    "root",
+    "admin",
+    "administrator",
+    "user",
+    "ubuntu",
+    "dev",
+    "developer",
+    "unknown",
+    "yourname",
+    "test",
+    "git",
+    "github",
+];
+
+/// Lower-cased letters and digits of a name; None when too generic to link by.
+pub fn name_key(name: &[u8]) -> Option<String> {
+    let key: String = String::from_utf8_lossy(name)
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    (key.chars().count() >= 4 && !GENERIC_NAMES.contains(&key.as_str())).then_some(key)
+}
+
+/// Links between the human contributors that have commits of their own.
+pub fn build(history: &History) -> Links {
+    let n = history.contributors.len();
+    let mut links = Links {
+        of: vec![Vec::new(); n],
+        hosts: vec![BTreeSet::new(); n],
+    };
+    let has_commits: Vec<bool> = {
+        let mut v = vec![false; n];
+        for r in &history.records {
+            v[r.contributor as usize] = true;
+        }
+        v
+    };
+    let mut groups: BTreeMap<(LinkKind, String), BTreeSet<u32>> = BTreeMap::new();
+    for (i, c) in history.contributors.iter().enumerate() {
+        if c.kind != ContributorKind::Human || !has_commits[i] {
+            continue;
+        }
+        for (name, email) in c.identities.keys().chain(c.raw_identities.keys()) {
+            if let Some(key) = name_key(name) {
+                groups
+                    .entry((LinkKind::SameName, key))
+                    .or_default()
+                    .insert(i as u32);
+            }
+            if let Some(host) = fallback_host(email) {
+                links.hosts[i].insert(host.clone());
+                groups
+                    .entry((LinkKind::SameHost, host))
+                    .or_default()
+                    .insert(i as u32);
+            }
+        }
+        if let Some(fp) = history.fingerprints.get(i) {
+            for key in fp.signing_keys.keys() {
+                groups
+                    .entry((LinkKind::SameSigningKey, key.clone()))
+                    .or_default()
+                    .insert(i as u32);
+            }
+        }
+    }
+    for ((kind, value), members) in groups {
+        if members.len() < 2 {
+            continue;
+        }
+        for &a in &members {
+            for &b in &members {
+                if a != b {
+                    links.of[a as usize].push(Link {
+                        other: b,
+                        kind,
+                        value: value.clone(),
+                    });
+                }
+            }
+        }
+    }
+    for l in &mut links.of {
+        l.sort();
+        l.dedup();
+    }
+    links
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fallback_hosts() {
+        assert_eq!(
+            fallback_host(b"kim@DESKTOP-AB12CD3").as_deref(),
+            Some("desktop-ab12cd3")
+        );
+        assert_eq!(
+            fallback_host(b"kim@kims-macbook-pro.local").as_deref(),
+            Some("kims-macbook-pro")
+        );
+        assert_eq!(
+            fallback_host(b"dev@build7.localdomain").as_deref(),
+            Some("build7")
+        );
+        assert_eq!(
+            fallback_host(b"dev@workstation").as_deref(),
+            Some("workstation")
+        );
+        assert_eq!(fallback_host(b"dev@example.org"), None);
+        assert_eq!(fallback_host(b"root@localhost"), None);
+        assert_eq!(fallback_host(b"me@(none)"), None);
+        assert_eq!(fallback_host(b"ubuntu@ubuntu"), None);
+    }
+
+    #[test]
+    fn name_keys() {
+        assert_eq!(name_key(b"Kim Min-su").as_deref(), Some("kimminsu"));
+        assert_eq!(
+            name_key("Ким Мин Су".as_bytes()).as_deref(),
+            Some("кимминсу")
+        );
+        assert_eq!(name_key(b"root"), None);
+        assert_eq!(name_key(b"Al"), None);
+    }
+}
