@@ -49,6 +49,23 @@ pub enum Command {
     Show(ShowArgs),
     /// The holidays, working week and make-up workdays assumed for a country.
     Calendar(CalendarArgs),
+    /// Identity clusters: contributors linked by name, machine or signing
+    /// key, with the evidence; --mailmap suggests .mailmap entries.
+    Identities(IdentitiesArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct IdentitiesArgs {
+    /// Print a .mailmap suggestion (with emails) instead of the clusters.
+    #[arg(long)]
+    pub mailmap: bool,
+    /// With --mailmap: only these clusters (numbers from the listing), the links you confirmed.
+    #[arg(long, value_name = "N")]
+    pub cluster: Vec<usize>,
+    #[arg(value_name = "PATH|RANGE")]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Args, Debug)]
@@ -362,6 +379,7 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         Command::Accept(a) => accept(a, stderr),
         Command::Show(a) => show(a, stdout, stderr),
         Command::Calendar(a) => calendar(a, stdout),
+        Command::Identities(a) => identities(a, stdout, stderr),
     }
 }
 
@@ -684,6 +702,65 @@ fn show(a: ShowArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         Format::Text => reports::show::text(c, out, color),
         Format::Markdown => reports::show::markdown(c, out),
         other => reports::write(&report, other, out, color),
+    }
+    .and_then(|_| out.flush());
+    match result {
+        Ok(()) => Ok(EXIT_OK),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_OK),
+        Err(e) => Err(Error::Io(e)),
+    }
+}
+
+/// `identities`: clusters of linked contributors, or a .mailmap suggestion.
+fn identities(
+    a: IdentitiesArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<i32, Error> {
+    let job = Job {
+        command: "identities",
+        targets: a.targets,
+        common: a.common,
+        roster: None,
+        claims: false,
+        claims_required: false,
+        accepted: None,
+        check: false,
+        only_new: false,
+    };
+    let Prepared { analysis, .. } = prepare(&job, &Accepted::default(), stderr)?;
+    let history = &analysis.history;
+    let links = crate::links::build(history);
+    let clusters = crate::links::clusters(history, &links);
+    let privacy = privacy_of(&job.common);
+    for &n in &a.cluster {
+        if n == 0 || n > clusters.len() {
+            return Err(Error::BadRevision {
+                revision: format!("--cluster {n}"),
+                reason: format!("there are {} clusters", clusters.len()),
+            });
+        }
+    }
+    let mut file;
+    let out: &mut dyn Write = match &job.common.output {
+        Some(path) => {
+            file = std::io::BufWriter::new(std::fs::File::create(path)?);
+            &mut file
+        }
+        None => stdout,
+    };
+    let result = if a.mailmap {
+        let chosen: Vec<&crate::links::Cluster> = clusters
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| a.cluster.is_empty() || a.cluster.contains(&(k + 1)))
+            .map(|(_, c)| c)
+            .collect();
+        reports::identities::mailmap(history, &chosen, out)
+    } else if job.common.format == Format::Json {
+        reports::identities::json(history, &clusters, &privacy, out)
+    } else {
+        reports::identities::text(history, &clusters, &privacy, out)
     }
     .and_then(|_| out.flush());
     match result {

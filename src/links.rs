@@ -227,3 +227,82 @@ mod tests {
         assert_eq!(name_key(b"Al"), None);
     }
 }
+
+/// Contributors joined by links, directly or through others.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    /// Contributor indices, most commits first.
+    pub members: Vec<u32>,
+    /// (a, b, kind, value) with a < b.
+    pub links: Vec<(u32, u32, LinkKind, String)>,
+}
+
+/// Clusters of two or more linked contributors, largest first.
+pub fn clusters(history: &History, links: &Links) -> Vec<Cluster> {
+    let n = links.of.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (a, ls) in links.of.iter().enumerate() {
+        for l in ls {
+            let (ra, rb) = (find(&mut parent, a), find(&mut parent, l.other as usize));
+            if ra != rb {
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        }
+    }
+    let commits = {
+        let mut v = vec![0u64; n];
+        for r in &history.records {
+            v[r.contributor as usize] += 1;
+        }
+        v
+    };
+    let mut groups: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+    for (i, ls) in links.of.iter().enumerate() {
+        if !ls.is_empty() {
+            groups
+                .entry(find(&mut parent, i))
+                .or_default()
+                .push(i as u32);
+        }
+    }
+    let mut out: Vec<Cluster> = groups
+        .into_values()
+        .map(|mut members| {
+            members.sort_by(|a, b| {
+                commits[*b as usize].cmp(&commits[*a as usize]).then(
+                    history.contributors[*a as usize]
+                        .key
+                        .cmp(&history.contributors[*b as usize].key),
+                )
+            });
+            let mut links_out = Vec::new();
+            for &a in &members {
+                for l in &links.of[a as usize] {
+                    if a < l.other {
+                        links_out.push((a, l.other, l.kind, l.value.clone()));
+                    }
+                }
+            }
+            links_out.sort();
+            Cluster {
+                members,
+                links: links_out,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.members.len().cmp(&a.members.len()).then(
+            history.contributors[a.members[0] as usize]
+                .key
+                .cmp(&history.contributors[b.members[0] as usize].key),
+        )
+    });
+    out
+}

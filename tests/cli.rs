@@ -2029,3 +2029,153 @@ fn calendar_data_matches_its_generator() {
         "data/calendars.tsv differs from the generator's output: regenerate it"
     );
 }
+
+#[test]
+fn identity_and_tooling_forensics_fire_with_evidence() {
+    let roster = write_roster(
+        "email,location\nenc@example.org,US\nhw@example.org,DE\nnormal@example.org,Europe/Berlin\n",
+    );
+    let (run, v) = audit_json(&roster, &fx("identity"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let finding = |name: &str, rule: &str| -> Value {
+        contributor(&v, name)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .cloned()
+            .unwrap_or_else(|| {
+                panic!(
+                    "{name}: no {rule} in {:#}",
+                    contributor(&v, name)["findings"]
+                )
+            })
+    };
+    // The same Windows host name under two identities, each naming the other.
+    let kim = finding("Kim A", "shared-machine");
+    assert_eq!(kim["severity"], "medium");
+    assert_eq!(kim["evidence"]["hosts"][0], "desktop-ab12cd3");
+    assert_eq!(kim["evidence"]["peers"][0]["name"], "Lee B");
+    assert!(
+        kim["evidence"]["peers"][0]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("c-")
+    );
+    // One OpenPGP key, two identities.
+    let key = finding("Signer One", "shared-signing-key");
+    assert_eq!(
+        key["evidence"]["keys"][0],
+        "openpgp:0123456789ABCDEF0123456789ABCDEF01234567"
+    );
+    assert_eq!(key["evidence"]["peers"][0]["name"], "Signer Two");
+    // Names.
+    assert_eq!(
+        finding("J Smith", "identity-churn")["evidence"]["distinct_names"],
+        3
+    );
+    assert_eq!(finding("Alex Doe", "identity-churn")["severity"], "low");
+    // Language and tooling against the claim.
+    let enc = finding("Enc Person", "legacy-encoding");
+    assert_eq!(enc["severity"], "medium");
+    assert!(enc["summary"].as_str().unwrap().contains("euc-kr"));
+    assert_eq!(
+        finding("Hangul Writer", "script-mismatch")["severity"],
+        "low"
+    );
+    // Forged dates.
+    let paint = finding("Painter", "timestamp-forgery");
+    assert_eq!(paint["severity"], "high");
+    let signals: Vec<&str> = paint["evidence"]["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["signal"].as_str().unwrap())
+        .collect();
+    for s in ["seconds-always-zero", "same-time-of-day", "evenly-spaced"] {
+        assert!(signals.contains(&s), "{signals:?}");
+    }
+    assert!(
+        finding("Typist", "timestamp-forgery")["summary"]
+            .as_str()
+            .unwrap()
+            .contains("zero seconds")
+    );
+    let back = finding("Backdater", "timestamp-forgery");
+    assert!(
+        back["summary"]
+            .as_str()
+            .unwrap()
+            .contains("3 committed over a day before a parent")
+    );
+    assert!(
+        finding("Future Person", "timestamp-forgery")["summary"]
+            .as_str()
+            .unwrap()
+            .contains("after the newest commit")
+    );
+    // The control: nothing at medium or above.
+    let normal = contributor(&v, "Normal Dev");
+    assert!(
+        normal["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["severity"] == "low" || f["severity"] == "info"),
+        "{normal:#}"
+    );
+    // Pseudonymised names do not leak through the peers.
+    let pseudo = validated_json(&alibi(&[
+        "scan",
+        "--pseudonymize",
+        "--format",
+        "json",
+        &fx("identity"),
+    ]));
+    assert!(!serde_json::to_string(&pseudo).unwrap().contains("Lee B"));
+}
+
+#[test]
+fn identities_command_lists_clusters_and_suggests_a_mailmap() {
+    let run = alibi(&["identities", &fx("identity")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("same machine `desktop-ab12cd3`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("same signing key `openpgp:0123456789ABCDEF")
+    );
+    assert!(run.stdout.contains("same name `alexdoe`"));
+    assert!(run.stdout.contains("J Smith: 3 identities"));
+    assert!(!run.stdout.contains("@"), "no email without --mailmap");
+    let json: Value =
+        serde_json::from_str(&alibi(&["identities", "--format", "json", &fx("identity")]).stdout)
+            .unwrap();
+    let clusters = json["clusters"].as_array().unwrap();
+    assert_eq!(clusters.len(), 3);
+    let machine = clusters
+        .iter()
+        .position(|c| c["links"][0]["kind"] == "same-host")
+        .unwrap();
+    let mm = alibi(&[
+        "identities",
+        "--mailmap",
+        "--cluster",
+        &(machine + 1).to_string(),
+        &fx("identity"),
+    ]);
+    assert_eq!(mm.code, 0);
+    let lines: Vec<&str> = mm.stdout.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(lines.len(), 1, "{}", mm.stdout);
+    assert_eq!(
+        lines[0],
+        "Kim A <kim@DESKTOP-AB12CD3> Lee B <lee@DESKTOP-AB12CD3>"
+    );
+    assert_eq!(
+        alibi(&["identities", "--mailmap", "--cluster", "9", &fx("identity")]).code,
+        2
+    );
+}

@@ -15,6 +15,7 @@ use crate::verdicts::Verdict;
 
 pub mod gitlab;
 pub mod html;
+pub mod identities;
 pub mod json;
 pub mod markdown;
 pub mod sarif;

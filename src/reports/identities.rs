@@ -1,0 +1,181 @@
+//! `git alibi identities`: the identity clusters the tool sees and the
+//! evidence for each link, as text or JSON, and a `.mailmap` suggestion.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use super::Privacy;
+use crate::history::History;
+use crate::links::Cluster;
+use crate::text::display_safe;
+
+fn name(history: &History, privacy: &Privacy, i: u32) -> String {
+    let c = &history.contributors[i as usize];
+    if privacy.pseudonymize {
+        privacy.pseudonym("person", &c.key)
+    } else {
+        display_safe(c.display_name(), 80)
+    }
+}
+
+fn commits(history: &History, i: u32) -> usize {
+    history.records_of(i).len()
+}
+
+/// Merges git-alibi already made (`.mailmap`, same email): contributors with
+/// several raw identities.
+fn merged(history: &History) -> Vec<u32> {
+    (0..history.contributors.len() as u32)
+        .filter(|&i| {
+            history.contributors[i as usize].raw_identities.len() > 1 && commits(history, i) > 0
+        })
+        .collect()
+}
+
+pub fn text(
+    history: &History,
+    clusters: &[Cluster],
+    privacy: &Privacy,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    if clusters.is_empty() {
+        writeln!(
+            out,
+            "No links between contributors (same name, machine or signing key)."
+        )?;
+    }
+    for (k, cluster) in clusters.iter().enumerate() {
+        writeln!(
+            out,
+            "cluster {}: {} contributors",
+            k + 1,
+            cluster.members.len()
+        )?;
+        for &m in &cluster.members {
+            let c = &history.contributors[m as usize];
+            writeln!(
+                out,
+                "  {}  {}  ({} commits, {} identities)",
+                privacy.pseudonym("c", &c.key),
+                name(history, privacy, m),
+                commits(history, m),
+                c.raw_identities.len()
+            )?;
+        }
+        for (a, b, kind, value) in &cluster.links {
+            writeln!(
+                out,
+                "    {} — {}: {} `{}`",
+                name(history, privacy, *a),
+                name(history, privacy, *b),
+                kind.name(),
+                display_safe(value.as_bytes(), 80)
+            )?;
+        }
+    }
+    let merged = merged(history);
+    if !merged.is_empty() {
+        writeln!(
+            out,
+            "\nAlready one contributor (by .mailmap or the same email):"
+        )?;
+        for i in merged {
+            let c = &history.contributors[i as usize];
+            let names: Vec<String> = c
+                .raw_identities
+                .keys()
+                .map(|(n, _)| display_safe(n, 60))
+                .collect();
+            writeln!(
+                out,
+                "  {}  {}: {} identities, names {}",
+                privacy.pseudonym("c", &c.key),
+                name(history, privacy, i),
+                c.raw_identities.len(),
+                names.join(", ")
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "\nLinks are leads, not conclusions: one person may rightly use several identities. `--mailmap` suggests entries for the clusters you confirm (`--cluster N`)."
+    )
+}
+
+pub fn json(
+    history: &History,
+    clusters: &[Cluster],
+    privacy: &Privacy,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let v = json!({
+        "clusters": clusters.iter().enumerate().map(|(k, cl)| json!({
+            "cluster": k + 1,
+            "members": cl.members.iter().map(|&m| json!({
+                "id": privacy.pseudonym("c", &history.contributors[m as usize].key),
+                "name": name(history, privacy, m),
+                "commits": commits(history, m),
+                "identities": history.contributors[m as usize].raw_identities.len(),
+            })).collect::<Vec<_>>(),
+            "links": cl.links.iter().map(|(a, b, kind, value)| json!({
+                "a": privacy.pseudonym("c", &history.contributors[*a as usize].key),
+                "b": privacy.pseudonym("c", &history.contributors[*b as usize].key),
+                "kind": kind,
+                "value": value,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "merged": merged(history).iter().map(|&i| json!({
+            "id": privacy.pseudonym("c", &history.contributors[i as usize].key),
+            "name": name(history, privacy, i),
+            "identities": history.contributors[i as usize].raw_identities.len(),
+        })).collect::<Vec<_>>(),
+    });
+    serde_json::to_writer_pretty(&mut *out, &v)?;
+    writeln!(out)
+}
+
+/// `.mailmap` lines mapping every identity of a cluster to its busiest
+/// member's name and email. Emails are printed: a `.mailmap` is for the
+/// repository, which already holds them. Lines a `.mailmap` cannot hold
+/// (`<`, `>` or a newline in a name or email) are left out.
+pub fn mailmap(
+    history: &History,
+    clusters: &[&Cluster],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "# .mailmap suggestion from git alibi identities: check each line before using it."
+    )?;
+    for cluster in clusters {
+        let canonical = &history.contributors[cluster.members[0] as usize];
+        let Some(((cname, cemail), _)) = canonical.identities.iter().max_by_key(|(_, n)| **n)
+        else {
+            continue;
+        };
+        let ok = |b: &[u8]| {
+            !b.iter()
+                .any(|&c| c == b'<' || c == b'>' || c == b'\n' || c == 0)
+        };
+        if !ok(cname) || !ok(cemail) {
+            continue;
+        }
+        for &m in &cluster.members[1..] {
+            for (n, e) in history.contributors[m as usize].raw_identities.keys() {
+                if !ok(n) || !ok(e) {
+                    continue;
+                }
+                writeln!(
+                    out,
+                    "{} <{}> {} <{}>",
+                    String::from_utf8_lossy(cname),
+                    String::from_utf8_lossy(cemail),
+                    String::from_utf8_lossy(n),
+                    String::from_utf8_lossy(e)
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
