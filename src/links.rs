@@ -16,6 +16,9 @@ pub enum LinkKind {
     SameName,
     SameHost,
     SameSigningKey,
+    /// Never active on the same day, yet taking turns day after day, with
+    /// the same offset and hours.
+    AlternatingPersona,
 }
 
 impl LinkKind {
@@ -24,6 +27,7 @@ impl LinkKind {
             LinkKind::SameName => "same name",
             LinkKind::SameHost => "same machine",
             LinkKind::SameSigningKey => "same signing key",
+            LinkKind::AlternatingPersona => "alternating persona",
         }
     }
 }
@@ -181,6 +185,15 @@ pub fn build(history: &History) -> Links {
             }
         }
     }
+    for (a, b, value) in personas(history, &has_commits) {
+        for (x, y) in [(a, b), (b, a)] {
+            links.of[x as usize].push(Link {
+                other: y,
+                kind: LinkKind::AlternatingPersona,
+                value: value.clone(),
+            });
+        }
+    }
     for l in &mut links.of {
         l.sort();
         l.dedup();
@@ -226,6 +239,130 @@ mod tests {
         assert_eq!(name_key(b"root"), None);
         assert_eq!(name_key(b"Al"), None);
     }
+}
+
+/// Active days needed by each side of a persona pair.
+pub const PERSONA_MIN_DAYS: usize = 10;
+/// Turns (changes of who is active, day by day) needed.
+pub const PERSONA_MIN_SWITCHES: usize = 10;
+/// Shared active days two independent people would have had, at least
+/// (observing none then has a chance of about e^-12).
+pub const PERSONA_MIN_EXPECTED_SHARED: f64 = 12.0;
+
+/// Pairs of human contributors with the same dominant offset and similar
+/// hours who are never active on the same UTC day, yet alternate: one person
+/// switching identities. Returns (a, b, "N turns over M days").
+fn personas(history: &History, has_commits: &[bool]) -> Vec<(u32, u32, String)> {
+    struct Person {
+        id: u32,
+        days: Vec<i64>,
+        hours: [f64; 24],
+    }
+    let mut by_offset: BTreeMap<i16, Vec<Person>> = BTreeMap::new();
+    for (i, c) in history.contributors.iter().enumerate() {
+        if c.kind != ContributorKind::Human || !has_commits[i] {
+            continue;
+        }
+        let recs: Vec<_> = history
+            .records_of(i as u32)
+            .iter()
+            .filter(|r| crate::history::is_timed(r, c.kind))
+            .collect();
+        let mut offsets: BTreeMap<i16, usize> = BTreeMap::new();
+        let mut hours = [0.0; 24];
+        let mut days: Vec<i64> = Vec::new();
+        for r in &recs {
+            if let Some(o) = r.author_offset() {
+                *offsets.entry(o).or_default() += 1;
+            }
+            hours[(r.author_time.rem_euclid(86_400) / 3600) as usize] += 1.0;
+            days.push(r.author_time.div_euclid(86_400));
+        }
+        days.sort_unstable();
+        days.dedup();
+        if days.len() < PERSONA_MIN_DAYS {
+            continue;
+        }
+        let total: f64 = hours.iter().sum();
+        for h in &mut hours {
+            *h /= total.max(1.0);
+        }
+        let Some((&offset, _)) = offsets.iter().max_by_key(|(o, n)| (**n, -(**o as i32))) else {
+            continue;
+        };
+        by_offset.entry(offset).or_default().push(Person {
+            id: i as u32,
+            days,
+            hours,
+        });
+    }
+    let mut out = Vec::new();
+    for people in by_offset.values() {
+        // Quadratic in people per offset; capped for very large histories.
+        let people = &people[..people.len().min(3000)];
+        for (x, a) in people.iter().enumerate() {
+            for b in &people[x + 1..] {
+                // Spans must overlap for turns to be possible.
+                let (a0, a1) = (a.days[0], a.days[a.days.len() - 1]);
+                let (b0, b1) = (b.days[0], b.days[b.days.len() - 1]);
+                if a1 < b0 || b1 < a0 {
+                    continue;
+                }
+                let tv: f64 = a
+                    .hours
+                    .iter()
+                    .zip(&b.hours)
+                    .map(|(p, q)| (p - q).abs())
+                    .sum::<f64>()
+                    / 2.0;
+                if tv > 0.35 {
+                    continue;
+                }
+                // Merge the two day lists: shared days and turns.
+                let (mut i, mut j, mut shared, mut switches) = (0, 0, 0usize, 0usize);
+                let mut last: Option<bool> = None;
+                while i < a.days.len() || j < b.days.len() {
+                    let take_a = j >= b.days.len() || (i < a.days.len() && a.days[i] <= b.days[j]);
+                    if i < a.days.len() && j < b.days.len() && a.days[i] == b.days[j] {
+                        shared += 1;
+                        i += 1;
+                        j += 1;
+                        last = None;
+                        continue;
+                    }
+                    if last.is_some_and(|l| l != take_a) {
+                        switches += 1;
+                    }
+                    last = Some(take_a);
+                    if take_a {
+                        i += 1;
+                    } else {
+                        j += 1;
+                    }
+                }
+                if shared > 0 || switches < PERSONA_MIN_SWITCHES {
+                    continue;
+                }
+                // Two independent people active on a share p and q of the
+                // days they both were around would share about p·q·span of
+                // them; none shared when many were expected is the signal.
+                let (from, to) = (a0.max(b0), a1.min(b1));
+                let span = (to - from + 1) as f64;
+                let within = |d: &[i64]| d.iter().filter(|&&x| x >= from && x <= to).count() as f64;
+                let expected = within(&a.days) * within(&b.days) / span;
+                if expected >= PERSONA_MIN_EXPECTED_SHARED {
+                    out.push((
+                        a.id,
+                        b.id,
+                        format!(
+                            "{switches} turns, no shared day where {expected:.0} were expected"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Contributors joined by links, directly or through others.

@@ -2114,6 +2114,15 @@ fn identity_and_tooling_forensics_fire_with_evidence() {
             .unwrap()
             .contains("after the newest commit")
     );
+    assert!(
+        finding("Early Bird", "timestamp-forgery")["summary"]
+            .as_str()
+            .unwrap()
+            .contains("before 2017-07-18")
+    );
+    let red = finding("Persona Red", "personas");
+    assert_eq!(red["severity"], "medium");
+    assert_eq!(red["evidence"]["peers"][0]["name"], "Persona Blue");
     // The control: nothing at medium or above.
     let normal = contributor(&v, "Normal Dev");
     assert!(
@@ -2155,7 +2164,7 @@ fn identities_command_lists_clusters_and_suggests_a_mailmap() {
         serde_json::from_str(&alibi(&["identities", "--format", "json", &fx("identity")]).stdout)
             .unwrap();
     let clusters = json["clusters"].as_array().unwrap();
-    assert_eq!(clusters.len(), 3);
+    assert_eq!(clusters.len(), 4);
     let machine = clusters
         .iter()
         .position(|c| c["links"][0]["kind"] == "same-host")

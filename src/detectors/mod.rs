@@ -19,6 +19,7 @@ pub mod malformed_ident;
 pub mod no_dst;
 pub mod offset_slips;
 pub mod offset_vs_claim;
+pub mod personas;
 pub mod pyongyang_time;
 pub mod script_mismatch;
 pub mod shared_account;
@@ -155,6 +156,7 @@ pub const RULES: &[(&str, Rule)] = &[
     (shared_machine::ID, shared_machine::check),
     (shared_signing_key::ID, shared_signing_key::check),
     (identity_churn::ID, identity_churn::check),
+    (personas::ID, personas::check),
     (legacy_encoding::ID, legacy_encoding::check),
     (script_mismatch::ID, script_mismatch::check),
     (timestamp_forgery::ID, timestamp_forgery::check),
@@ -272,6 +274,13 @@ pub const RULE_INFO: &[RuleInfo] = &[
         id: shared_signing_key::ID,
         name: "SharedSigningKey",
         title: "Different contributors sign with the same key",
+        family_name: "identity",
+        default_severity: Severity::Medium,
+    },
+    RuleInfo {
+        id: personas::ID,
+        name: "Personas",
+        title: "Identities that never work on the same day yet take turns, with the same hours",
         family_name: "identity",
         default_severity: Severity::Medium,
     },

@@ -20,6 +20,22 @@ pub const ID: &str = "timestamp-forgery";
 const DAY: i64 = 86_400;
 /// Commits needed for the pattern signals (seconds, same time, intervals).
 pub const MIN_PATTERN_COMMITS: usize = 20;
+/// 2017-07-18 00:00 UTC: GitHub's noreply addresses gained the user id.
+pub const NOREPLY_ID_FORMAT_SINCE: i64 = 1_500_336_000;
+
+/// `12345678+login@users.noreply.github.com`.
+pub fn is_id_noreply(email: &[u8]) -> bool {
+    let e = String::from_utf8_lossy(email).to_ascii_lowercase();
+    let Some(local) = e.strip_suffix("@users.noreply.github.com") else {
+        return false;
+    };
+    match local.split_once('+') {
+        Some((id, login)) => {
+            !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && !login.is_empty()
+        }
+        None => false,
+    }
+}
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let recs: Vec<_> = s
@@ -94,6 +110,28 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             ),
             json!({"commits": future.len(), "examples": examples(future.iter().map(|r| **r), 5)}),
         ));
+    }
+    // GitHub's `ID+login@users.noreply.github.com` addresses exist since
+    // 2017-07-18 (before that: `login@users.noreply.github.com`). When every
+    // identity of the contributor uses the ID form, earlier dates were set
+    // after the fact (or the history's emails were rewritten).
+    let raw = &s.contributor.raw_identities;
+    if !raw.is_empty() && raw.keys().all(|(_, e)| is_id_noreply(e)) {
+        let early: Vec<_> = recs
+            .iter()
+            .filter(|r| r.author_time < NOREPLY_ID_FORMAT_SINCE)
+            .collect();
+        if !early.is_empty() {
+            signals.push((
+                "noreply-id-before-2017",
+                Severity::Medium,
+                format!(
+                    "{} authored before 2017-07-18 with a GitHub ID+login noreply address, a format that did not exist yet",
+                    early.len()
+                ),
+                json!({"commits": early.len(), "examples": examples(early.iter().map(|r| **r), 5)}),
+            ));
+        }
     }
     if n >= MIN_PATTERN_COMMITS {
         let zero = recs
