@@ -2123,6 +2123,15 @@ fn identity_and_tooling_forensics_fire_with_evidence() {
     let red = finding("Persona Red", "personas");
     assert_eq!(red["severity"], "medium");
     assert_eq!(red["evidence"]["peers"][0]["name"], "Persona Blue");
+    let handover = finding("Handed Over", "fingerprint-change");
+    assert!(
+        handover["summary"]
+            .as_str()
+            .unwrap()
+            .contains("encoding header: 100% → 0%"),
+        "{handover:#}"
+    );
+    assert_eq!(handover["evidence"]["commits_before"], 40);
     // The control: nothing at medium or above.
     let normal = contributor(&v, "Normal Dev");
     assert!(

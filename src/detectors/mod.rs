@@ -10,6 +10,7 @@ use crate::profiles::Profile;
 use crate::rhythm::Inference;
 
 pub mod circadian;
+pub mod fingerprint_change;
 pub mod holiday_calendar;
 pub mod identity_churn;
 pub mod legacy_encoding;
@@ -160,6 +161,7 @@ pub const RULES: &[(&str, Rule)] = &[
     (legacy_encoding::ID, legacy_encoding::check),
     (script_mismatch::ID, script_mismatch::check),
     (timestamp_forgery::ID, timestamp_forgery::check),
+    (fingerprint_change::ID, fingerprint_change::check),
 ];
 
 pub fn run_all(subject: &Subject<'_>) -> Vec<Finding> {
@@ -310,6 +312,13 @@ pub const RULE_INFO: &[RuleInfo] = &[
         name: "TimestampForgery",
         title: "Dates that ordinary work does not produce",
         family_name: "integrity",
+        default_severity: Severity::Medium,
+    },
+    RuleInfo {
+        id: fingerprint_change::ID,
+        name: "FingerprintChange",
+        title: "Tooling and timing habits change together at one point: a possible handover",
+        family_name: "sharing",
         default_severity: Severity::Medium,
     },
     RuleInfo {

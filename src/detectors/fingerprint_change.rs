@@ -1,0 +1,151 @@
+//! Fingerprint change-point: an identity whose habits change abruptly at one
+//! point — its tooling (signing on or off, an encoding header, the script of
+//! its messages) and its timing (recorded offset, or hours of the day)
+//! together. Someone else may have taken the account over. A change of
+//! timing alone is a move or a trip (other rules read those); a change of
+//! tooling alone is a new machine or a new habit.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::{Family, Finding, Severity, Subject, iso_date};
+use crate::history::{CommitRecord, flags};
+use crate::profiles::format_offset;
+
+pub const ID: &str = "fingerprint-change";
+/// Timed commits needed on each side of the change.
+pub const MIN_SIDE: usize = 30;
+
+fn tooling(r: &CommitRecord) -> [bool; 3] {
+    [
+        r.has(flags::SIGNED),
+        r.has(flags::ENCODING_HEADER),
+        r.has(flags::HANGUL) || r.has(flags::HAN) || r.has(flags::CYRILLIC),
+    ]
+}
+
+const TOOLING: [&str; 3] = [
+    "signed commits",
+    "encoding header",
+    "CJK or Cyrillic messages",
+];
+
+pub fn check(s: &Subject<'_>) -> Option<Finding> {
+    let recs: Vec<&CommitRecord> = s.timed().collect();
+    let n = recs.len();
+    if n < 2 * MIN_SIDE {
+        return None;
+    }
+    let total_tool: [usize; 3] = recs.iter().fold([0; 3], |mut acc, r| {
+        for (a, t) in acc.iter_mut().zip(tooling(r)) {
+            *a += t as usize;
+        }
+        acc
+    });
+    let mut total_hours = [0usize; 24];
+    let mut total_offsets: BTreeMap<Option<i16>, usize> = BTreeMap::new();
+    for r in &recs {
+        total_hours[(r.author_time.rem_euclid(86_400) / 3600) as usize] += 1;
+        *total_offsets.entry(r.author_offset()).or_default() += 1;
+    }
+    let step = (n / 200).max(1);
+    let mut tool = [0usize; 3];
+    let mut hours = [0usize; 24];
+    let mut offsets: BTreeMap<Option<i16>, usize> = BTreeMap::new();
+    let mut best: Option<(f64, usize, serde_json::Value, String)> = None;
+    let mut k = 0;
+    while k + MIN_SIDE <= n {
+        let next = if k < MIN_SIDE { MIN_SIDE } else { k + step };
+        for r in &recs[k..next.min(n)] {
+            for (a, t) in tool.iter_mut().zip(tooling(r)) {
+                *a += t as usize;
+            }
+            hours[(r.author_time.rem_euclid(86_400) / 3600) as usize] += 1;
+            *offsets.entry(r.author_offset()).or_default() += 1;
+        }
+        k = next.min(n);
+        if k < MIN_SIDE || n - k < MIN_SIDE {
+            continue;
+        }
+        let (before, after) = (k as f64, (n - k) as f64);
+        // Tooling: the largest share change among the tooling features.
+        let (ti, tool_change) = (0..3)
+            .map(|i| {
+                let b = tool[i] as f64 / before;
+                let a = (total_tool[i] - tool[i]) as f64 / after;
+                (i, (b - a).abs())
+            })
+            .fold((0, 0.0), |acc, x| if x.1 > acc.1 { x } else { acc });
+        if tool_change < 0.8 {
+            continue;
+        }
+        // Timing: total variation distance of the UTC hour shares, and
+        // whether the dominant offset before is (nearly) gone after.
+        let tv: f64 = (0..24)
+            .map(|h| (hours[h] as f64 / before - (total_hours[h] - hours[h]) as f64 / after).abs())
+            .sum::<f64>()
+            / 2.0;
+        let (dominant, dom_before) = offsets
+            .iter()
+            .max_by_key(|(o, c)| (**c, std::cmp::Reverse(**o)))
+            .map(|(o, c)| (*o, *c))?;
+        let dom_after = total_offsets.get(&dominant).copied().unwrap_or(0) - dom_before;
+        let offset_gone = dom_before as f64 / before >= 0.8 && (dom_after as f64) / after <= 0.2;
+        if tv < 0.4 && !offset_gone {
+            continue;
+        }
+        let score = tool_change + tv + if offset_gone { 0.5 } else { 0.0 };
+        if best.as_ref().is_none_or(|b| score > b.0) {
+            let dominant_after = total_offsets
+                .iter()
+                .map(|(o, c)| (*o, c - offsets.get(o).copied().unwrap_or(0)))
+                .max_by_key(|(o, c)| (*c, std::cmp::Reverse(*o)))
+                .and_then(|(o, _)| o);
+            let before_share = tool[ti] as f64 / before;
+            let after_share = (total_tool[ti] - tool[ti]) as f64 / after;
+            let mut what = vec![format!(
+                "{}: {:.0}% → {:.0}%",
+                TOOLING[ti],
+                before_share * 100.0,
+                after_share * 100.0
+            )];
+            if offset_gone {
+                what.push(format!(
+                    "offset {} → {}",
+                    format_offset(dominant),
+                    format_offset(dominant_after)
+                ));
+            }
+            if tv >= 0.4 {
+                what.push(format!("hours of the day (distance {tv:.2})"));
+            }
+            let evidence = json!({
+                "date": iso_date(recs[k].author_time),
+                "first_commit_after": recs[k].short_id(),
+                "commits_before": k,
+                "commits_after": n - k,
+                "tooling": TOOLING[ti],
+                "tooling_share_before": crate::rhythm::round3(before_share),
+                "tooling_share_after": crate::rhythm::round3(after_share),
+                "hours_distance": crate::rhythm::round3(tv),
+                "offset_before": format_offset(dominant),
+                "offset_after": format_offset(dominant_after),
+            });
+            best = Some((score, k, evidence, what.join(", ")));
+        }
+    }
+    let (_, k, evidence, what) = best?;
+    Some(Finding {
+        fingerprint: String::new(),
+        origin: None,
+        rule: ID,
+        family: Family::Sharing,
+        severity: Severity::Medium,
+        summary: format!(
+            "habits change abruptly on {} after {k} commits ({what}): possibly someone else using the account since",
+            iso_date(recs[k].author_time)
+        ),
+        evidence,
+    })
+}
