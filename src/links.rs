@@ -133,13 +133,14 @@ pub fn build(history: &History) -> Links {
         of: vec![Vec::new(); n],
         hosts: vec![BTreeSet::new(); n],
     };
-    let has_commits: Vec<bool> = {
-        let mut v = vec![false; n];
-        for r in &history.records {
-            v[r.contributor as usize] = true;
-        }
-        v
-    };
+    // Authors of any commit read, even when `check` built no records for
+    // them (names and machines come from identities; keys and turns need
+    // records, so `check` sees those only among the range's authors).
+    let has_commits: Vec<bool> = history
+        .contributors
+        .iter()
+        .map(|c| c.raw_identities.values().sum::<u64>() > 0)
+        .collect();
     let mut groups: BTreeMap<(LinkKind, String), BTreeSet<u32>> = BTreeMap::new();
     for (i, c) in history.contributors.iter().enumerate() {
         if c.kind != ContributorKind::Human || !has_commits[i] {
