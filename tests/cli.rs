@@ -2118,7 +2118,7 @@ fn identity_and_tooling_forensics_fire_with_evidence() {
         finding("Early Bird", "timestamp-forgery")["summary"]
             .as_str()
             .unwrap()
-            .contains("before 2017-07-18")
+            .contains("which did not exist yet")
     );
     let red = finding("Persona Red", "personas");
     assert_eq!(red["severity"], "medium");

@@ -22,19 +22,58 @@ const DAY: i64 = 86_400;
 pub const MIN_PATTERN_COMMITS: usize = 20;
 /// 2017-07-18 00:00 UTC: GitHub's noreply addresses gained the user id.
 pub const NOREPLY_ID_FORMAT_SINCE: i64 = 1_500_336_000;
+/// Slack for clocks and for the approximation of account dates.
+pub const NOREPLY_TOLERANCE: i64 = 30 * DAY;
 
-/// `12345678+login@users.noreply.github.com`.
-pub fn is_id_noreply(email: &[u8]) -> bool {
+/// GitHub user ids are issued in increasing order, so an id above an anchor
+/// belongs to an account created after the anchor's. Anchors: (id, account
+/// creation date) pairs as GitHub's users API reported them, seen in API
+/// responses captured in public test fixtures (docs/rules.md). Sparse, so the
+/// bound is loose: an account may be much younger than its bound, never older.
+pub const GITHUB_ID_ANCHORS: &[(u64, &str)] = &[
+    (31_712, "2008-10-29"),
+    (38_614, "2008-12-05"),
+    (692_632, "2011-03-26"),
+    (3_541_131, "2013-02-12"),
+    (34_884_395, "2017-12-27"),
+    (37_910_437, "2018-03-29"),
+    (44_087_367, "2018-10-12"),
+];
+
+/// `12345678+login@users.noreply.github.com` → 12345678.
+pub fn noreply_id(email: &[u8]) -> Option<u64> {
     let e = String::from_utf8_lossy(email).to_ascii_lowercase();
-    let Some(local) = e.strip_suffix("@users.noreply.github.com") else {
-        return false;
-    };
-    match local.split_once('+') {
-        Some((id, login)) => {
-            !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && !login.is_empty()
-        }
-        None => false,
+    let local = e.strip_suffix("@users.noreply.github.com")?;
+    let (id, login) = local.split_once('+')?;
+    if login.is_empty() || id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
+    id.parse().ok()
+}
+
+/// The earliest time an account with this id can have been created, and why.
+pub fn earliest_account_time(id: u64) -> (i64, String) {
+    let mut best = (
+        NOREPLY_ID_FORMAT_SINCE,
+        "the ID+login noreply format exists since 2017-07-18".to_owned(),
+    );
+    for &(anchor, date) in GITHUB_ID_ANCHORS {
+        let Ok(d) = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") else {
+            continue;
+        };
+        let t = d
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_utc()
+            .timestamp();
+        if id >= anchor && t > best.0 {
+            best = (
+                t,
+                format!("account id {anchor} was created on {date} and ids are issued in order"),
+            );
+        }
+    }
+    best
 }
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
@@ -111,25 +150,31 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             json!({"commits": future.len(), "examples": examples(future.iter().map(|r| **r), 5)}),
         ));
     }
-    // GitHub's `ID+login@users.noreply.github.com` addresses exist since
-    // 2017-07-18 (before that: `login@users.noreply.github.com`). When every
-    // identity of the contributor uses the ID form, earlier dates were set
-    // after the fact (or the history's emails were rewritten).
+    // GitHub noreply addresses `ID+login@users.noreply.github.com`: the
+    // account existed before any genuine commit made with it. When every
+    // identity of the contributor uses one, dates before the account can
+    // have existed were set afterwards (or the emails were rewritten).
     let raw = &s.contributor.raw_identities;
-    if !raw.is_empty() && raw.keys().all(|(_, e)| is_id_noreply(e)) {
+    let ids: Vec<u64> = raw.keys().filter_map(|(_, e)| noreply_id(e)).collect();
+    if !raw.is_empty()
+        && ids.len() == raw.len()
+        && let Some(&id) = ids.iter().min()
+    {
+        let (bound, why) = earliest_account_time(id);
         let early: Vec<_> = recs
             .iter()
-            .filter(|r| r.author_time < NOREPLY_ID_FORMAT_SINCE)
+            .filter(|r| r.author_time < bound - NOREPLY_TOLERANCE)
             .collect();
         if !early.is_empty() {
             signals.push((
-                "noreply-id-before-2017",
+                "before-github-account",
                 Severity::Medium,
                 format!(
-                    "{} authored before 2017-07-18 with a GitHub ID+login noreply address, a format that did not exist yet",
-                    early.len()
+                    "{} authored before {} with the GitHub noreply address of account id {id}, which did not exist yet ({why})",
+                    early.len(),
+                    super::iso_date(bound)
                 ),
-                json!({"commits": early.len(), "examples": examples(early.iter().map(|r| **r), 5)}),
+                json!({"commits": early.len(), "account_id": id, "earliest_account_date": super::iso_date(bound), "basis": why, "examples": examples(early.iter().map(|r| **r), 5)}),
             ));
         }
     }
@@ -242,4 +287,25 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "newest_committer_date": super::iso_time(s.newest_committer_time),
         }),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_account_bounds() {
+        assert_eq!(
+            noreply_id(b"49699333+dependabot[bot]@users.noreply.github.com"),
+            Some(49_699_333)
+        );
+        assert_eq!(noreply_id(b"octocat@users.noreply.github.com"), None);
+        assert_eq!(noreply_id(b"12+x@example.org"), None);
+        // Small ids: only the format's introduction bounds them.
+        assert_eq!(earliest_account_time(1_000).0, NOREPLY_ID_FORMAT_SINCE);
+        // Above the last anchor: created after 2018-10-12.
+        let (t, why) = earliest_account_time(60_000_000);
+        assert_eq!(super::super::iso_date(t), "2018-10-12");
+        assert!(why.contains("44087367"));
+    }
 }
