@@ -42,10 +42,16 @@ fn verdict_cell(v: Verdict) -> Cell {
 pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
     writeln!(
         out,
-        "git-alibi {}: {} commits by {} contributors in {} repositor{}",
+        "git-alibi {}: {} commit{} by {} contributor{} in {} repositor{}",
         report.command,
         report.summary.commits,
+        if report.summary.commits == 1 { "" } else { "s" },
         report.summary.contributors,
+        if report.summary.contributors == 1 {
+            ""
+        } else {
+            "s"
+        },
         report.repositories.len(),
         if report.repositories.len() == 1 {
             "y"
@@ -170,7 +176,8 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
     if insufficient > 0 {
         writeln!(
             out,
-            "\n{insufficient} contributors have too little activity to judge (--format json gives what each one needs in `needed`)."
+            "\n{insufficient} contributor{} too little activity to judge (--format json gives what each one needs in `needed`).",
+            if insufficient == 1 { " has" } else { "s have" }
         )?;
     }
     if !report.unmatched_claims.is_empty() {
