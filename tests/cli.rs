@@ -2069,6 +2069,13 @@ fn identity_and_tooling_forensics_fire_with_evidence() {
         "openpgp:0123456789ABCDEF0123456789ABCDEF01234567"
     );
     assert_eq!(key["evidence"]["peers"][0]["name"], "Signer Two");
+    // And one SSH key: the fingerprint ssh-keygen -l prints for it.
+    let ssh = finding("Ssh One", "shared-signing-key");
+    assert_eq!(
+        ssh["evidence"]["keys"][0],
+        "ssh:SHA256:l6cZmODTJwt8Kio7PaYeXpwONxKej7QNZ8PoJv/8o5w"
+    );
+    assert_eq!(ssh["evidence"]["peers"][0]["name"], "Ssh Two");
     // Names.
     assert_eq!(
         finding("J Smith", "identity-churn")["evidence"]["distinct_names"],
@@ -2173,7 +2180,7 @@ fn identities_command_lists_clusters_and_suggests_a_mailmap() {
         serde_json::from_str(&alibi(&["identities", "--format", "json", &fx("identity")]).stdout)
             .unwrap();
     let clusters = json["clusters"].as_array().unwrap();
-    assert_eq!(clusters.len(), 4);
+    assert_eq!(clusters.len(), 5);
     let machine = clusters
         .iter()
         .position(|c| c["links"][0]["kind"] == "same-host")
