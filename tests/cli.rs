@@ -1515,7 +1515,7 @@ fn hostile_strings_are_escaped_in_every_format() {
     let roster = hostile_roster();
     let roster = roster.to_str().unwrap();
     let forged = fx("forged");
-    for format in ["text", "markdown", "html", "json", "sarif", "gitlab"] {
+    for format in ["text", "markdown", "html", "json", "sarif", "gitlab", "csv"] {
         let run = alibi(&[
             "audit", "--roster", roster, "--color", "never", "--format", format, &forged,
         ]);
@@ -1547,6 +1547,19 @@ fn hostile_strings_are_escaped_in_every_format() {
                     !out.contains("<img src"),
                     "{format}: raw HTML from the repository"
                 );
+            }
+        }
+        if format == "csv" {
+            let mut r = csv::Reader::from_reader(out.as_bytes());
+            assert_eq!(r.headers().unwrap().get(2), Some("name"));
+            let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+            assert!(rows.len() >= 10);
+            assert!(rows.iter().any(|r| r.get(2) == Some("'=1+2 Formula")));
+            // No cell a spreadsheet would run as a formula.
+            for row in &rows {
+                for c in row.iter() {
+                    assert!(!c.starts_with(['=', '+', '@']), "formula cell {c:?}");
+                }
             }
         }
         if format == "markdown" {

@@ -13,6 +13,7 @@ use crate::profiles::{DelayStats, format_offset};
 use crate::text::{Script, lossy_bounded};
 use crate::verdicts::Verdict;
 
+pub mod csv;
 pub mod gitlab;
 pub mod html;
 pub mod identities;
@@ -494,6 +495,8 @@ pub enum Format {
     Gitlab,
     /// One self-contained HTML page with heatmaps.
     Html,
+    /// One row per contributor, for spreadsheets.
+    Csv,
 }
 
 pub fn write(
@@ -509,5 +512,6 @@ pub fn write(
         Format::Markdown => markdown::write(report, out),
         Format::Gitlab => gitlab::write(report, out),
         Format::Html => html::write(report, out),
+        Format::Csv => csv::write(report, out),
     }
 }
