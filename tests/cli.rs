@@ -2162,6 +2162,11 @@ fn identity_and_tooling_forensics_fire_with_evidence() {
             .all(|f| f["severity"] == "low" || f["severity"] == "info"),
         "{normal:#}"
     );
+    // Text and markdown name the linked contributors.
+    let text = alibi(&["scan", "--color", "never", &fx("identity")]).stdout;
+    assert!(text.contains("— with Lee B"), "{text}");
+    let md = alibi(&["scan", "--format", "markdown", &fx("identity")]).stdout;
+    assert!(md.contains("— with Kim A"), "{md}");
     // Pseudonymised names do not leak through the peers.
     let pseudo = validated_json(&alibi(&[
         "scan",

@@ -629,9 +629,22 @@ fn section(s: &mut String, c: &ContributorReport) {
                 None => "",
             };
             let evidence = serde_json::to_string_pretty(&f.evidence).unwrap_or_default();
+            let peers = super::peer_names(f);
+            let with = if peers.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " — with {}",
+                    peers
+                        .iter()
+                        .map(|p| h(p, 60))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
             let _ = write!(
                 s,
-                "<li><span class=\"sev sev-{}\">{}</span> <code>{}</code>: {}{origin}<details><summary>evidence and example commits</summary><pre>{}</pre></details></li>",
+                "<li><span class=\"sev sev-{}\">{}</span> <code>{}</code>: {}{origin}{with}<details><summary>evidence and example commits</summary><pre>{}</pre></details></li>",
                 f.severity.name(),
                 f.severity.name(),
                 f.rule,

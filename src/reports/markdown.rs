@@ -150,9 +150,22 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 Some(Origin::Baseline) => " — already in the baseline",
                 None => "",
             };
+            let peers = super::peer_names(f);
+            let with = if peers.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " — with {}",
+                    peers
+                        .iter()
+                        .map(|p| md(p, 60))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
             writeln!(
                 out,
-                "* **{}** `{}` — {}: {}{origin}",
+                "* **{}** `{}` — {}: {}{origin}{with}",
                 f.severity.name(),
                 f.rule,
                 md(&c.name, 60),

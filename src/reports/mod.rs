@@ -457,6 +457,20 @@ pub fn build(
     }
 }
 
+/// Names of the other contributors an identity finding links to, if any.
+pub fn peer_names(f: &Finding) -> Vec<String> {
+    f.evidence
+        .get("peers")
+        .and_then(|p| p.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| p.get("name").and_then(|n| n.as_str()))
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 impl Report {
     /// Every finding with its contributor, most severe first (stable order).
     pub fn all_findings(&self) -> Vec<(&ContributorReport, &Finding)> {

@@ -159,9 +159,22 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
                 Some(crate::detectors::Origin::Baseline) => " (already in the baseline)",
                 None => "",
             };
+            let peers = super::peer_names(f);
+            let with = if peers.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " — with {}",
+                    peers
+                        .iter()
+                        .map(|p| display_safe(p.as_bytes(), 60))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
             writeln!(
                 out,
-                "  [{}] {}: {}{origin}",
+                "  [{}] {}: {}{origin}{with}",
                 f.severity.name(),
                 f.rule,
                 display_safe(f.summary.as_bytes(), 400)
