@@ -98,6 +98,7 @@ pub fn analyse_with(
                 links: &links.of[profile.contributor as usize],
                 hosts: &links.hosts[profile.contributor as usize],
                 newest_committer_time: history.newest_committer_time,
+                calendar_cache: Default::default(),
             };
             let key = &history.contributors[profile.contributor as usize].key;
             let (accepted_findings, findings): (Vec<Finding>, Vec<Finding>) =

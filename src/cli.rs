@@ -329,49 +329,54 @@ struct Job {
     only_new: bool,
 }
 
+impl Job {
+    /// A job that reads claims (roster and `.git-alibi.toml`) without
+    /// requiring any; the subcommands adjust the rest.
+    fn new(
+        command: &'static str,
+        targets: Vec<String>,
+        common: CommonArgs,
+        roster: Option<PathBuf>,
+    ) -> Job {
+        Job {
+            command,
+            targets,
+            common,
+            roster,
+            claims: true,
+            claims_required: false,
+            accepted: None,
+            check: false,
+            only_new: false,
+        }
+    }
+}
+
 fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, Error> {
     match cli.command {
         Command::Scan(a) => run_job(
             Job {
-                command: "scan",
-                targets: a.targets,
-                common: a.common,
-                roster: None,
                 claims: false,
-                claims_required: false,
-                accepted: None,
-                check: false,
-                only_new: false,
+                ..Job::new("scan", a.targets, a.common, None)
             },
             stdout,
             stderr,
         ),
         Command::Audit(a) => run_job(
             Job {
-                command: "audit",
-                targets: a.targets,
-                common: a.common,
-                roster: a.roster,
-                claims: true,
                 claims_required: true,
                 accepted: a.accepted,
-                check: false,
-                only_new: false,
+                ..Job::new("audit", a.targets, a.common, a.roster)
             },
             stdout,
             stderr,
         ),
         Command::Check(a) => run_job(
             Job {
-                command: "check",
-                targets: a.targets,
-                common: a.common,
-                roster: a.roster,
-                claims: true,
-                claims_required: false,
                 accepted: a.accepted,
                 check: true,
                 only_new: a.only_new,
+                ..Job::new("check", a.targets, a.common, a.roster)
             },
             stdout,
             stderr,
@@ -545,6 +550,10 @@ fn run_job(job: Job, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         common.fail_on
     };
     if job.check {
+        // Contributors with no commit left in the range (only a forge merge) are not judged.
+        report
+            .contributors
+            .retain(|c| c.range_commits.unwrap_or(0) > 0);
         let findings = report.all_findings();
         let from_range = findings
             .iter()
@@ -558,13 +567,6 @@ fn run_job(job: Job, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
             findings_from_baseline: findings.len() - from_range,
             fail_on: fail_on.unwrap_or(Severity::High),
         });
-        // Contributors with no commit left in the range (only a forge merge) are not judged.
-        report
-            .contributors
-            .retain(|c| c.range_commits.unwrap_or(0) > 0);
-        if let Some(check) = &mut report.check {
-            check.authors = report.contributors.len();
-        }
     }
     let write_result = match &common.output {
         Some(path) => {
@@ -603,17 +605,7 @@ fn run_job(job: Job, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
 
 /// `show`: one contributor, found by part of a name or email, or by id.
 fn show(a: ShowArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, Error> {
-    let job = Job {
-        command: "show",
-        targets: a.targets,
-        common: a.common,
-        roster: a.roster,
-        claims: true,
-        claims_required: false,
-        accepted: None,
-        check: false,
-        only_new: false,
-    };
+    let job = Job::new("show", a.targets, a.common, a.roster);
     let Prepared { analysis, range } = prepare(&job, &Accepted::default(), stderr)?;
     let common = &job.common;
     let privacy = privacy_of(common);
@@ -718,15 +710,8 @@ fn identities(
     stderr: &mut dyn Write,
 ) -> Result<i32, Error> {
     let job = Job {
-        command: "identities",
-        targets: a.targets,
-        common: a.common,
-        roster: None,
         claims: false,
-        claims_required: false,
-        accepted: None,
-        check: false,
-        only_new: false,
+        ..Job::new("identities", a.targets, a.common, None)
     };
     let Prepared { analysis, .. } = prepare(&job, &Accepted::default(), stderr)?;
     let history = &analysis.history;
@@ -846,17 +831,7 @@ fn calendar(a: CalendarArgs, stdout: &mut dyn Write) -> Result<i32, Error> {
 
 /// `accept`: write the current findings to the accepted-findings file.
 fn accept(a: AcceptArgs, stderr: &mut dyn Write) -> Result<i32, Error> {
-    let job = Job {
-        command: "accept",
-        targets: a.targets,
-        common: a.common,
-        roster: a.roster,
-        claims: true,
-        claims_required: false,
-        accepted: None,
-        check: false,
-        only_new: false,
-    };
+    let job = Job::new("accept", a.targets, a.common, a.roster);
     let Prepared { analysis, .. } = prepare(&job, &Accepted::default(), stderr)?;
     let file = match a.file {
         Some(f) => f,

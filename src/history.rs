@@ -303,15 +303,13 @@ pub fn read(
         let mut wanted = vec![false; builder.resolver.contributors.len()];
         for ((store, walked, _, _), maps) in walked_repos.iter().zip(&author_maps) {
             if let Some(range) = &walked.range {
-                for i in 0..store.len() as u32 {
-                    let c = &store.commits[i as usize];
+                for (i, c) in kept(store, walked, options) {
                     // A merge made by a forge (GitHub's pull-request test
                     // merge) is nobody's work: it does not make its author judged.
                     let forge_merge =
                         c.flags & flags::VIA_FORGE != 0 && c.flags & flags::MERGE != 0;
-                    if range.contains(i) && !forge_merge && builder.keeps(c, options) {
-                        wanted[maps.author[store.commits[i as usize].author as usize] as usize] =
-                            true;
+                    if range.contains(i) && !forge_merge {
+                        wanted[maps.author[c.author as usize] as usize] = true;
                     }
                 }
             }
@@ -336,6 +334,22 @@ pub fn read(
 
 fn display_path(p: &Path) -> String {
     p.to_string_lossy().into_owned()
+}
+
+/// The selected commits of a store that pass `--since`/`--until` (author
+/// date), with their store index.
+fn kept<'a>(
+    store: &'a Store,
+    walked: &'a Walked,
+    options: &'a ReadOptions,
+) -> impl Iterator<Item = (u32, &'a CommitSummary)> + 'a {
+    (0..store.len() as u32)
+        .filter(|&i| walked.selected.contains(i))
+        .map(|i| (i, &store.commits[i as usize]))
+        .filter(|(_, c)| {
+            !(options.since.is_some_and(|s| c.author_time < s)
+                || options.until.is_some_and(|u| c.author_time > u))
+        })
 }
 
 /// Contributor of each identity of one store (`u32::MAX`: not seen).
@@ -368,11 +382,6 @@ struct StringCounts {
 }
 
 impl Builder {
-    fn keeps(&self, c: &CommitSummary, options: &ReadOptions) -> bool {
-        !(options.since.is_some_and(|s| c.author_time < s)
-            || options.until.is_some_and(|u| c.author_time > u))
-    }
-
     /// Resolve the identities of a store's selected commits, in the order of
     /// their bytes, so that contributor numbering depends neither on the walk
     /// order nor on what the cache held.
@@ -381,14 +390,7 @@ impl Builder {
         let mut author = vec![u32::MAX; n];
         let mut counts = vec![0u64; n];
         let mut used = vec![false; n];
-        for i in 0..store.len() as u32 {
-            if !walked.selected.contains(i) {
-                continue;
-            }
-            let c = &store.commits[i as usize];
-            if !self.keeps(c, options) {
-                continue;
-            }
+        for (_, c) in kept(store, walked, options) {
             counts[c.author as usize] += 1;
             used[c.author as usize] = true;
             used[c.committer as usize] = true;
@@ -422,14 +424,7 @@ impl Builder {
         let mut name_scripts: Vec<Option<u16>> = vec![None; store.identities.len()];
         let mut counts: HashMap<u32, StringCounts> = HashMap::new();
         let mut baseline_counts: HashMap<u32, StringCounts> = HashMap::new();
-        for i in 0..store.len() as u32 {
-            if !walked.selected.contains(i) {
-                continue;
-            }
-            let c = &store.commits[i as usize];
-            if !self.keeps(c, options) {
-                continue;
-            }
+        for (i, c) in kept(store, walked, options) {
             let contributor = maps.author[c.author as usize];
             let committer = maps.author[c.committer as usize];
             if wanted.is_some_and(|w| !w[contributor as usize]) {

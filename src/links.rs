@@ -242,6 +242,15 @@ mod tests {
     }
 }
 
+/// The links of one kind, and the distinct contributors they lead to (sorted).
+pub fn of_kind(links: &[Link], kind: LinkKind) -> (Vec<&Link>, Vec<u32>) {
+    let found: Vec<&Link> = links.iter().filter(|l| l.kind == kind).collect();
+    let mut peers: Vec<u32> = found.iter().map(|l| l.other).collect();
+    peers.sort();
+    peers.dedup();
+    (found, peers)
+}
+
 /// Active days needed by each side of a persona pair.
 pub const PERSONA_MIN_DAYS: usize = 10;
 /// Turns (changes of who is active, day by day) needed.

@@ -171,8 +171,6 @@ pub struct Store {
     /// with each commit's parent count (one allocation, not one per commit).
     pending_parents: Vec<ObjectId>,
     pending_counts: Vec<u32>,
-    /// Commits added since the store was loaded (the cache needs rewriting).
-    pub added: usize,
 }
 
 impl Store {
@@ -232,7 +230,6 @@ impl Store {
         self.ids.push(id);
         self.commits.push(summary);
         self.recent.insert(id, index);
-        self.added += 1;
         index
     }
 
@@ -583,7 +580,6 @@ impl Store {
             recent: Default::default(),
             pending_parents: Vec::new(),
             pending_counts: Vec::new(),
-            added: 0,
         }
     }
 }

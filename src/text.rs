@@ -159,7 +159,7 @@ pub fn is_bidi_control(c: char) -> bool {
 /// escapes, and at most `max_chars` characters with a `…` marker.
 pub fn display_safe(bytes: &[u8], max_chars: usize) -> String {
     let lossy = String::from_utf8_lossy(bytes);
-    let mut out = String::with_capacity(lossy.len().min(max_chars * 2));
+    let mut out = String::with_capacity(lossy.len().min(max_chars.saturating_mul(2)));
     for (count, c) in lossy.chars().enumerate() {
         if count >= max_chars {
             out.push('…');

@@ -100,13 +100,11 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     } else {
         Severity::Medium
     };
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Rhythm,
+    Some(Finding::new(
+        ID,
+        Family::Rhythm,
         severity,
-        summary: format!(
+        format!(
             "working rhythm fits UTC{:+} (90% interval {:+} to {:+}), {:.1} h from {} and {:.1} h beyond what a night owl or early bird there would show; {:.0}% of commits fall at 00–06 claimed local time, quietest 5 h start at {:02}:00",
             inf.utc_offset_hours,
             inf.interval_90[0],
@@ -117,7 +115,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             hours.night_share * 100.0,
             hours.trough_start
         ),
-        evidence: json!({
+        json!({
             "claimed_location": claim.location.text,
             "inferred_utc_offset_hours": inf.utc_offset_hours,
             "interval_90": inf.interval_90,
@@ -131,5 +129,5 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "commits_by_claimed_local_hour": hours.by_hour,
             "observations": inf.observations,
         }),
-    })
+    ))
 }

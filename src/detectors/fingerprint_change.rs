@@ -136,16 +136,14 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         }
     }
     let (_, k, evidence, what) = best?;
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Sharing,
-        severity: Severity::Medium,
-        summary: format!(
+    Some(Finding::new(
+        ID,
+        Family::Sharing,
+        Severity::Medium,
+        format!(
             "habits change abruptly on {} after {k} commits ({what}): possibly someone else using the account since",
             iso_date(recs[k].author_time)
         ),
         evidence,
-    })
+    ))
 }

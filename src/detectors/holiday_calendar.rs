@@ -128,11 +128,8 @@ pub struct Comparison {
 
 /// Working weekdays: active in at least half as many weeks as the busiest days.
 pub fn working_weekdays(act: &LocalActivity) -> [bool; 7] {
-    let rates = act.weekday_rates();
-    let mut sorted = rates;
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    let level = sorted[..4].iter().sum::<f64>() / 4.0;
-    rates.map(|r| r > 0.5 * level)
+    let level = act.busy_level();
+    act.weekday_rates().map(|r| r > 0.5 * level)
 }
 
 pub fn compare(
@@ -227,9 +224,9 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     if act.weeks.len() < super::weekly_rhythm::MIN_WEEKS {
         return None;
     }
-    let mut comparisons: Vec<Comparison> = candidates(s, act.plausible_offsets, &claimed.code)
-        .into_iter()
-        .filter_map(|c| compare(&act, claimed, c))
+    let mut comparisons: Vec<Comparison> = candidates(s)
+        .iter()
+        .filter_map(|c| compare(act, claimed, c))
         .filter(|c| {
             periods(&c.candidate_holidays.days).len() >= MIN_HOLIDAYS
                 && periods(&c.claimed_holidays.days).len() >= MIN_HOLIDAYS
@@ -284,14 +281,12 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .take(3)
         .map(|o| json!({"country": o.candidate.code, "log_likelihood_ratio": (o.score * 10.0).round() / 10.0}))
         .collect();
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Calendar,
+    Some(Finding::new(
+        ID,
+        Family::Calendar,
         severity,
         summary,
-        evidence: json!({
+        json!({
             "claimed_country": claimed.code,
             "best_country": best.candidate.code,
             "log_likelihood_ratio": (best.score * 10.0).round() / 10.0,
@@ -322,5 +317,5 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "years": (span_years * 10.0).round() / 10.0,
             "local_days_at": format!("{} offset {}", act.offset_source, crate::profiles::format_offset(Some(act.offset_minutes as i16))),
         }),
-    })
+    ))
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde_json::json;
 
 use super::{Family, Finding, Severity, Subject};
-use crate::links::{LinkKind, name_key};
+use crate::links::{LinkKind, name_key, of_kind};
 
 pub const ID: &str = "identity-churn";
 /// Distinct names before one email's names count as churn.
@@ -22,14 +22,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .keys()
         .filter_map(|(n, _)| name_key(n))
         .collect();
-    let mut peers: Vec<u32> = s
-        .links
-        .iter()
-        .filter(|l| l.kind == LinkKind::SameName)
-        .map(|l| l.other)
-        .collect();
-    peers.sort();
-    peers.dedup();
+    let (_, peers) = of_kind(s.links, LinkKind::SameName);
     if names.len() < MANY_NAMES && peers.is_empty() {
         return None;
     }
@@ -44,17 +37,15 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             if peers.len() == 1 { "" } else { "s" }
         ));
     }
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Identity,
-        severity: Severity::Low,
-        summary: parts.join("; "),
-        evidence: json!({
+    Some(Finding::new(
+        ID,
+        Family::Identity,
+        Severity::Low,
+        parts.join("; "),
+        json!({
             "distinct_names": names.len(),
             "identities": s.contributor.raw_identities.len(),
             "peers": peers,
         }),
-    })
+    ))
 }

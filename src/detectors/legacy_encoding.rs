@@ -58,13 +58,11 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         Severity::Low
     };
     let (enc, n, lang, _) = hits[0];
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Tooling,
+    Some(Finding::new(
+        ID,
+        Family::Tooling,
         severity,
-        summary: format!(
+        format!(
             "{n} commit{} the legacy {lang} encoding `{enc}`{}",
             if n == 1 { " declares" } else { "s declare" },
             match (country, unexpected) {
@@ -73,9 +71,9 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
                 _ => String::new(),
             }
         ),
-        evidence: json!({
+        json!({
             "encodings": hits.iter().map(|h| json!({"encoding": h.0, "commits": h.1, "language": h.2, "countries": h.3})).collect::<Vec<_>>(),
             "claimed_country": country,
         }),
-    })
+    ))
 }

@@ -45,6 +45,14 @@ impl LocalActivity {
         }
     }
 
+    /// The busiest four weekdays' mean rate: what "a working day" means for
+    /// this person.
+    pub fn busy_level(&self) -> f64 {
+        let mut sorted = self.weekday_rates();
+        sorted.sort_by(|a, b| b.total_cmp(a));
+        sorted[..4].iter().sum::<f64>() / 4.0
+    }
+
     /// Share of considered weeks active on each weekday (Monday first).
     pub fn weekday_rates(&self) -> [f64; 7] {
         let mut active = [0usize; 7];
@@ -56,10 +64,19 @@ impl LocalActivity {
     }
 }
 
+/// The contributor's local activity, computed once per contributor for all
+/// calendar rules.
+pub fn local_activity<'s>(s: &'s Subject<'_>) -> Option<&'s LocalActivity> {
+    s.calendar_cache
+        .local
+        .get_or_init(|| compute_local_activity(s))
+        .as_ref()
+}
+
 /// Place a contributor's timed commits on local days: at the inferred offset
 /// when the inference is confident (calendars concern where a person lives),
 /// else in the claimed zone.
-pub fn local_activity(s: &Subject<'_>) -> Option<LocalActivity> {
+fn compute_local_activity(s: &Subject<'_>) -> Option<LocalActivity> {
     let (offset_minutes, offset_source, plausible_offsets) = match s.inference {
         Some(i) if i.confidence >= MIN_CONFIDENCE => (
             (i.utc_offset_hours * 60.0).round() as i32,
@@ -109,9 +126,23 @@ pub fn claimed_calendar(s: &Subject<'_>) -> Option<&'static CountryCalendar> {
     calendars().get(country)
 }
 
+/// Covered countries other than the claimed one that had an offset where the
+/// person may live (`LocalActivity::plausible_offsets`) during their
+/// activity; computed once per contributor.
+pub fn candidates<'s>(s: &'s Subject<'_>) -> &'s [&'static CountryCalendar] {
+    s.calendar_cache
+        .candidates
+        .get_or_init(|| match (local_activity(s), claimed_calendar(s)) {
+            (Some(act), Some(claimed)) => {
+                countries_with_offsets(s, act.plausible_offsets, &claimed.code)
+            }
+            _ => Vec::new(),
+        })
+}
+
 /// Covered countries other than `except` that had an offset in `range`
 /// (minutes, inclusive) during the contributor's activity.
-pub fn candidates(
+fn countries_with_offsets(
     s: &Subject<'_>,
     range: (i32, i32),
     except: &str,
@@ -172,4 +203,11 @@ pub fn country_name(code: &str) -> &str {
         "TR" => "Turkey",
         other => other,
     }
+}
+
+/// What the calendar rules compute once per contributor and share.
+#[derive(Default)]
+pub struct CalendarCache {
+    local: std::cell::OnceCell<Option<LocalActivity>>,
+    candidates: std::cell::OnceCell<Vec<&'static CountryCalendar>>,
 }

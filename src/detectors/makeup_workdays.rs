@@ -21,7 +21,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         return None;
     }
     let mut best: Option<(f64, &str, Tally, Tally)> = None;
-    for cand in candidates(s, act.plausible_offsets, &claimed.code) {
+    for &cand in candidates(s) {
         let mut makeup = Tally::default();
         let mut ordinary = Tally::default();
         for d in act.days() {
@@ -67,14 +67,12 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         ordinary.n,
         country_name(&claimed.code)
     );
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Calendar,
+    Some(Finding::new(
+        ID,
+        Family::Calendar,
         severity,
         summary,
-        evidence: json!({
+        json!({
             "claimed_country": claimed.code,
             "makeup_country": code,
             "makeup_days": makeup.n,
@@ -84,5 +82,5 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "ordinary_weekend_days_active": ordinary.active,
             "log_likelihood_ratio": (llr * 10.0).round() / 10.0,
         }),
-    })
+    ))
 }

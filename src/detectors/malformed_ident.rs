@@ -22,16 +22,14 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .map(|(k, n)| format!("{k} ×{n}"))
         .collect::<Vec<_>>()
         .join(", ");
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Tooling,
-        severity: Severity::Low,
-        summary: format!("{total} identity lines git would not write: {kinds}"),
-        evidence: json!({
+    Some(Finding::new(
+        ID,
+        Family::Tooling,
+        Severity::Low,
+        format!("{total} identity lines git would not write: {kinds}"),
+        json!({
             "by_problem": fp.malformed,
             "examples": fp.malformed_examples,
         }),
-    })
+    ))
 }

@@ -96,6 +96,28 @@ pub struct Finding {
     pub origin: Option<Origin>,
 }
 
+impl Finding {
+    /// A finding as a rule reports it; the fingerprint and (for `check`) the
+    /// origin are filled in by the analysis.
+    pub fn new(
+        rule: &'static str,
+        family: Family,
+        severity: Severity,
+        summary: String,
+        evidence: serde_json::Value,
+    ) -> Finding {
+        Finding {
+            rule,
+            family,
+            severity,
+            summary,
+            evidence,
+            fingerprint: String::new(),
+            origin: None,
+        }
+    }
+}
+
 /// Where a `check` finding comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -104,6 +126,16 @@ pub enum Origin {
     Range,
     /// Already present, at this severity, in the history before the range.
     Baseline,
+}
+
+impl Origin {
+    /// How reports say it.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Origin::Range => "raised by the range",
+            Origin::Baseline => "already in the baseline",
+        }
+    }
 }
 
 /// Everything a rule may read about one contributor.
@@ -124,6 +156,8 @@ pub struct Subject<'a> {
     pub hosts: &'a std::collections::BTreeSet<String>,
     /// The newest committer date in the history read (the analysis' "now").
     pub newest_committer_time: i64,
+    /// Filled on first use by the calendar rules (`local_days`).
+    pub calendar_cache: local_days::CalendarCache,
 }
 
 impl Subject<'_> {

@@ -64,13 +64,11 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     } else {
         Severity::Low
     };
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Offsets,
+    Some(Finding::new(
+        ID,
+        Family::Offsets,
         severity,
-        summary: format!(
+        format!(
             "all {} commits from {} to {} carry {}, while {} switched between {}",
             timed.len(),
             iso_date(first.author_time),
@@ -83,12 +81,12 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
                 .collect::<Vec<_>>()
                 .join(" and ")
         ),
-        evidence: json!({
+        json!({
             "claimed_location": claim.location.text,
             "recorded_offset": format_offset(Some(fixed as i16)),
             "commits_by_claimed_offset": commits_by_claimed.iter().map(|(o, n)| json!({
                 "claimed_offset": format_offset(Some(*o as i16)), "commits": n
             })).collect::<Vec<_>>(),
         }),
-    })
+    ))
 }

@@ -82,18 +82,16 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let ex = commits
         .iter()
         .filter(|r| at.binary_search(&r.author_time).is_ok());
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Offsets,
+    Some(Finding::new(
+        ID,
+        Family::Offsets,
         severity,
-        summary: format!(
+        format!(
             "{} offset jumps faster than travel allows and {} brief excursions to a far offset (A/B/A within a day)",
             impossible.len(),
             excursions.len()
         ),
-        evidence: json!({
+        json!({
             "impossible_jumps": impossible.len(),
             "excursions": excursions.len(),
             "commits_judged": commits.len(),
@@ -101,5 +99,5 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "offsets_seen": s.profile.dominant_offsets().iter().take(5).map(|(o, n)| json!({"offset": format_offset(*o), "commits": n})).collect::<Vec<_>>(),
             "examples": examples(ex, 5),
         }),
-    })
+    ))
 }

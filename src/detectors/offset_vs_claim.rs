@@ -85,13 +85,11 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .map(|(o, (n, _))| format!("{} ×{n}", format_offset(Some(**o))))
         .collect::<Vec<_>>()
         .join(", ");
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Offsets,
+    Some(Finding::new(
+        ID,
+        Family::Offsets,
         severity,
-        summary: format!(
+        format!(
             "{bad} of {judged} commits ({:.0}%) carry an offset {} never had at that moment{}{}",
             share * 100.0,
             claim.location.text,
@@ -106,7 +104,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
                 String::new()
             }
         ),
-        evidence: json!({
+        json!({
             "claimed_location": claim.location.text,
             "commits_judged": judged,
             "commits_mismatched": bad,
@@ -121,5 +119,5 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             })).collect::<Vec<_>>(),
             "utc_offsets_excluded": "commits at +00:00 are not judged",
         }),
-    })
+    ))
 }

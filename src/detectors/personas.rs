@@ -6,29 +6,20 @@
 use serde_json::json;
 
 use super::{Family, Finding, Severity, Subject};
-use crate::links::LinkKind;
+use crate::links::{LinkKind, of_kind};
 
 pub const ID: &str = "personas";
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
-    let pairs: Vec<_> = s
-        .links
-        .iter()
-        .filter(|l| l.kind == LinkKind::AlternatingPersona)
-        .collect();
+    let (pairs, peers) = of_kind(s.links, LinkKind::AlternatingPersona);
     if pairs.is_empty() {
         return None;
     }
-    let mut peers: Vec<u32> = pairs.iter().map(|l| l.other).collect();
-    peers.sort();
-    peers.dedup();
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Identity,
-        severity: Severity::Medium,
-        summary: format!(
+    Some(Finding::new(
+        ID,
+        Family::Identity,
+        Severity::Medium,
+        format!(
             "never active on the same day as {} other contributor{} with the same offset and hours, yet taking turns with them ({}): one person behind several names? (see evidence)",
             peers.len(),
             if peers.len() == 1 { "" } else { "s" },
@@ -38,9 +29,9 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
                 .collect::<Vec<_>>()
                 .join("; ")
         ),
-        evidence: json!({
+        json!({
             "peers": peers,
             "turns": pairs.iter().map(|l| l.value.clone()).collect::<Vec<_>>(),
         }),
-    })
+    ))
 }

@@ -30,21 +30,19 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     } else {
         Severity::Medium
     };
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Offsets,
+    Some(Finding::new(
+        ID,
+        Family::Offsets,
         severity,
-        summary: format!(
+        format!(
             "{} commits recorded at +08:30 between 2015-08-15 and 2018-05-04, an offset only Pyongyang used",
             hits.len()
         ),
-        evidence: json!({
+        json!({
             "commits": hits.len(),
             "first": iso_time(hits[0].author_time),
             "last": iso_time(hits[hits.len() - 1].author_time),
             "examples": examples(hits.iter().copied(), 5),
         }),
-    })
+    ))
 }

@@ -63,16 +63,14 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             )
         })
         .collect();
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Tooling,
-        severity: Severity::Low,
-        summary: format!(
+    Some(Finding::new(
+        ID,
+        Family::Tooling,
+        Severity::Low,
+        format!(
             "{} — not a script of the claimed country ({country})",
             names.join(", ")
         ),
-        evidence: json!({ "claimed_country": country, "scripts": odd }),
-    })
+        json!({ "claimed_country": country, "scripts": odd }),
+    ))
 }

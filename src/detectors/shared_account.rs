@@ -87,14 +87,12 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             trough_share * 100.0
         )
     };
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Sharing,
+    Some(Finding::new(
+        ID,
+        Family::Sharing,
         severity,
         summary,
-        evidence: json!({
+        json!({
             "two_zone_log_likelihood_gain": round3(gain),
             "zone_a_utc_offset": format_offset(Some(a as i16)),
             "zone_b_utc_offset": format_offset(Some(b as i16)),
@@ -105,5 +103,5 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "recorded_offsets_in_zone_a_hours": offsets_a.iter().map(|(o, c)| (format_offset(Some(*o)), *c)).collect::<std::collections::BTreeMap<_, _>>(),
             "recorded_offsets_in_zone_b_hours": offsets_b.iter().map(|(o, c)| (format_offset(Some(*o)), *c)).collect::<std::collections::BTreeMap<_, _>>(),
         }),
-    })
+    ))
 }

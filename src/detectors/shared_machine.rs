@@ -6,7 +6,7 @@
 use serde_json::json;
 
 use super::{Family, Finding, Severity, Subject};
-use crate::links::LinkKind;
+use crate::links::{LinkKind, of_kind};
 
 pub const ID: &str = "shared-machine";
 
@@ -17,30 +17,21 @@ fn near_unique(host: &str) -> bool {
 }
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
-    let shared: Vec<_> = s
-        .links
-        .iter()
-        .filter(|l| l.kind == LinkKind::SameHost)
-        .collect();
+    let (shared, peers) = of_kind(s.links, LinkKind::SameHost);
     if shared.is_empty() {
         return None;
     }
     let hosts: std::collections::BTreeSet<&str> = shared.iter().map(|l| l.value.as_str()).collect();
-    let mut peers: Vec<u32> = shared.iter().map(|l| l.other).collect();
-    peers.sort();
-    peers.dedup();
     let severity = if hosts.iter().any(|h| near_unique(h)) || peers.len() >= 2 {
         Severity::Medium
     } else {
         Severity::Low
     };
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Identity,
+    Some(Finding::new(
+        ID,
+        Family::Identity,
         severity,
-        summary: format!(
+        format!(
             "emails built from the machine name {} (git's fallback without user.email) are shared with {} other contributor{} (see evidence)",
             hosts
                 .iter()
@@ -50,10 +41,10 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             peers.len(),
             if peers.len() == 1 { "" } else { "s" }
         ),
-        evidence: json!({
+        json!({
             "hosts": hosts,
             "peers": peers,
             "all_hosts_of_contributor": s.hosts,
         }),
-    })
+    ))
 }

@@ -264,18 +264,16 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .iter()
         .filter(|r| r.has(flags::AUTHOR_NEGATIVE_ZERO))
         .count();
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Integrity,
+    Some(Finding::new(
+        ID,
+        Family::Integrity,
         severity,
-        summary: signals
+        signals
             .iter()
             .map(|s| s.2.clone())
             .collect::<Vec<_>>()
             .join("; "),
-        evidence: json!({
+        json!({
             "signals": signals.iter().map(|s| {
                 let mut v = s.3.clone();
                 v["signal"] = json!(s.0);
@@ -286,7 +284,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "negative_zero_offsets": negative_zero,
             "newest_committer_date": super::iso_time(s.newest_committer_time),
         }),
-    })
+    ))
 }
 
 #[cfg(test)]

@@ -26,9 +26,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         return None;
     }
     let rates = act.weekday_rates();
-    let mut sorted = rates;
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    let level = sorted[..4].iter().sum::<f64>() / 4.0;
+    let level = act.busy_level();
     if level < 0.2 {
         return None;
     }
@@ -99,14 +97,12 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             )
         }
     );
-    Some(Finding {
-        fingerprint: String::new(),
-        origin: None,
-        rule: ID,
-        family: Family::Calendar,
+    Some(Finding::new(
+        ID,
+        Family::Calendar,
         severity,
         summary,
-        evidence: json!({
+        json!({
             "claimed_country": cal.code,
             "claimed_weekend": names(&(0..7).filter(|&w| weekend[w]).collect::<Vec<_>>()),
             "rest_days": names(&rest),
@@ -117,5 +113,5 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "calendars_with_this_weekend": matching,
             "local_days_at": format!("{} offset {}", act.offset_source, crate::profiles::format_offset(Some(act.offset_minutes as i16))),
         }),
-    })
+    ))
 }

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use super::{ContributorReport, Report};
-use crate::detectors::{Origin, Severity};
+use crate::detectors::Severity;
 use crate::text::display_safe;
 use crate::verdicts::Verdict;
 
@@ -30,25 +30,13 @@ pub fn h(s: &str, max_chars: usize) -> String {
     out
 }
 
-/// Escape a preformatted block (pretty JSON): newlines kept, other control
-/// characters and bidi overrides shown as escapes, HTML escaped.
+/// Escape a preformatted block (pretty JSON) line by line, as [`h`] does,
+/// keeping its newlines.
 fn h_pre(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '\n' => out.push('\n'),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() || crate::text::is_bidi_control(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            _ => out.push(c),
-        }
-    }
-    out
+    s.split('\n')
+        .map(|line| h(line, usize::MAX))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -623,25 +611,11 @@ fn section(s: &mut String, c: &ContributorReport) {
     } else {
         s.push_str("<h3>Findings</h3><ul class=\"findings\">");
         for f in &c.findings {
-            let origin = match f.origin {
-                Some(Origin::Range) => " <span class=\"muted\">(raised by the range)</span>",
-                Some(Origin::Baseline) => " <span class=\"muted\">(already in the baseline)</span>",
-                None => "",
-            };
+            let origin = f.origin.map_or(String::new(), |o| {
+                format!(" <span class=\"muted\">({})</span>", o.phrase())
+            });
             let evidence = serde_json::to_string_pretty(&f.evidence).unwrap_or_default();
-            let peers = super::peer_names(f);
-            let with = if peers.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " — with {}",
-                    peers
-                        .iter()
-                        .map(|p| h(p, 60))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
+            let with = super::with_peers(f, |p| h(p, 60));
             let _ = write!(
                 s,
                 "<li><span class=\"sev sev-{}\">{}</span> <code>{}</code>: {}{origin}{with}<details><summary>evidence and example commits</summary><pre>{}</pre></details></li>",

@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use super::{ContributorReport, Report};
-use crate::detectors::{Finding, Origin, Severity};
+use crate::detectors::{Finding, Severity};
 use crate::text::markdown_safe;
 
 fn md(s: &str, max: usize) -> String {
@@ -145,24 +145,10 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     if !findings.is_empty() {
         writeln!(out, "### Findings\n")?;
         for (c, f) in findings.iter().take(100) {
-            let origin = match f.origin {
-                Some(Origin::Range) => " — raised by this range",
-                Some(Origin::Baseline) => " — already in the baseline",
-                None => "",
-            };
-            let peers = super::peer_names(f);
-            let with = if peers.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " — with {}",
-                    peers
-                        .iter()
-                        .map(|p| md(p, 60))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
+            let origin = f
+                .origin
+                .map_or(String::new(), |o| format!(" — {}", o.phrase()));
+            let with = super::with_peers(f, |p| md(p, 60));
             writeln!(
                 out,
                 "* **{}** `{}` — {}: {}{origin}{with}",
@@ -171,19 +157,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 md(&c.name, 60),
                 md(&f.summary, 400)
             )?;
-            let evidence = serde_json::to_string_pretty(&f.evidence).unwrap_or_default();
-            // The evidence is JSON in a fenced block: backticks inside it cannot
-            // close the fence when the fence is longer than any run in the text.
-            let fence = "`".repeat(longest_backtick_run(&evidence).max(2) + 1);
-            writeln!(
-                out,
-                "  <details><summary>evidence</summary>\n\n  {fence}json\n{}\n  {fence}\n  </details>",
-                evidence
-                    .lines()
-                    .map(|l| format!("  {}", l.replace('<', "\\u003c")))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            )?;
+            writeln!(out, "{}", evidence_block(&f.evidence))?;
         }
         if findings.len() > 100 {
             writeln!(
@@ -207,7 +181,22 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     )
 }
 
-pub(crate) fn longest_backtick_run(s: &str) -> usize {
+/// A finding's evidence as a folded, indented JSON block. Backticks inside
+/// cannot close the fence (it is longer than any run in the text), and `<`
+/// is written as a JSON escape so nothing reads as HTML.
+pub(crate) fn evidence_block(evidence: &serde_json::Value) -> String {
+    let json = serde_json::to_string_pretty(evidence).unwrap_or_default();
+    let fence = "`".repeat(longest_backtick_run(&json).max(2) + 1);
+    format!(
+        "  <details><summary>evidence</summary>\n\n  {fence}json\n{}\n  {fence}\n  </details>",
+        json.lines()
+            .map(|l| format!("  {}", l.replace('<', "\\u003c")))
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
+}
+
+fn longest_backtick_run(s: &str) -> usize {
     let mut best = 0;
     let mut run = 0;
     for c in s.chars() {

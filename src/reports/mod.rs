@@ -457,18 +457,25 @@ pub fn build(
     }
 }
 
-/// Names of the other contributors an identity finding links to, if any.
-pub fn peer_names(f: &Finding) -> Vec<String> {
-    f.evidence
+/// " — with A, B" naming the contributors an identity finding links to
+/// (each name escaped for the output format), or "" when there are none.
+pub fn with_peers(f: &Finding, escape: impl Fn(&str) -> String) -> String {
+    let names: Vec<String> = f
+        .evidence
         .get("peers")
         .and_then(|p| p.as_array())
         .map(|a| {
             a.iter()
                 .filter_map(|p| p.get("name").and_then(|n| n.as_str()))
-                .map(str::to_owned)
+                .map(&escape)
                 .collect()
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(" — with {}", names.join(", "))
+    }
 }
 
 impl Report {

@@ -85,7 +85,7 @@ struct Story {
     claimed: Option<(String, Vec<String>)>,
     utc: Vec<String>,
     timeline: Vec<String>,
-    findings: Vec<(String, String, String, String)>,
+    findings: Vec<(String, String, String, serde_json::Value)>,
 }
 
 fn story(c: &ContributorReport, color: bool, esc: &dyn Fn(&str, usize) -> String) -> Story {
@@ -163,7 +163,7 @@ fn story(c: &ContributorReport, color: bool, esc: &dyn Fn(&str, usize) -> String
                 f.severity.name().to_owned(),
                 f.rule.to_owned(),
                 esc(&f.summary, 600),
-                serde_json::to_string_pretty(&f.evidence).unwrap_or_default(),
+                f.evidence.clone(),
             )
         })
         .collect();
@@ -204,9 +204,7 @@ pub fn text(c: &ContributorReport, out: &mut dyn Write, color: bool) -> std::io:
         for (sev, rule, summary, evidence) in &s.findings {
             writeln!(out, "  [{sev}] {rule}: {summary}")?;
             // Compact: one line of evidence under each finding.
-            let compact = serde_json::from_str::<serde_json::Value>(evidence)
-                .map(|v| v.to_string())
-                .unwrap_or_default();
+            let compact = evidence.to_string();
             writeln!(
                 out,
                 "      evidence: {}",
@@ -242,15 +240,10 @@ pub fn markdown(c: &ContributorReport, out: &mut dyn Write) -> std::io::Result<(
     } else {
         writeln!(out, "\n#### Findings\n")?;
         for (sev, rule, summary, evidence) in &s.findings {
-            let fence = "`".repeat(super::markdown::longest_backtick_run(evidence).max(2) + 1);
             writeln!(
                 out,
-                "* **{sev}** `{rule}`: {summary}\n\n  <details><summary>evidence</summary>\n\n  {fence}json\n{}\n  {fence}\n  </details>\n",
-                evidence
-                    .lines()
-                    .map(|l| format!("  {}", l.replace('<', "\\u003c")))
-                    .collect::<Vec<_>>()
-                    .join("\n")
+                "* **{sev}** `{rule}`: {summary}\n\n{}\n",
+                super::markdown::evidence_block(evidence)
             )?;
         }
     }

@@ -154,24 +154,10 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
             c.risk
         )?;
         for f in shown {
-            let origin = match f.origin {
-                Some(crate::detectors::Origin::Range) => " (raised by the range)",
-                Some(crate::detectors::Origin::Baseline) => " (already in the baseline)",
-                None => "",
-            };
-            let peers = super::peer_names(f);
-            let with = if peers.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " — with {}",
-                    peers
-                        .iter()
-                        .map(|p| display_safe(p.as_bytes(), 60))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
+            let origin = f
+                .origin
+                .map_or(String::new(), |o| format!(" ({})", o.phrase()));
+            let with = super::with_peers(f, |p| display_safe(p.as_bytes(), 60));
             writeln!(
                 out,
                 "  [{}] {}: {}{origin}{with}",
