@@ -39,6 +39,11 @@ fn verdict_cell(v: Verdict) -> Cell {
     Cell::new(v.name()).fg(color)
 }
 
+/// "1 commit", "2 commits".
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
     writeln!(
         out,
@@ -62,11 +67,11 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
     if let Some(check) = &report.check {
         writeln!(
             out,
-            "range {}: {} commits by {} authors judged; {} findings raised by the range, {} already in the baseline (fail on {})",
+            "range {}: {} by {} judged; {} raised by the range, {} already in the baseline (fail on {})",
             display_safe(check.range.as_bytes(), 100),
-            check.range_commits,
-            check.authors,
-            check.findings_from_range,
+            count(check.range_commits as usize, "commit"),
+            count(check.authors, "author"),
+            count(check.findings_from_range, "finding"),
             check.findings_from_baseline,
             check.fail_on.name()
         )?;
