@@ -62,8 +62,8 @@ pub struct IdentitiesArgs {
     /// With --mailmap: only these clusters (numbers from the listing), the links you confirmed.
     #[arg(long, value_name = "N")]
     pub cluster: Vec<usize>,
-    #[arg(value_name = "PATH|RANGE")]
-    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub targets: Targets,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -89,8 +89,8 @@ pub struct ShowArgs {
     /// Roster CSV (claims can also come from .git-alibi.toml).
     #[arg(long, value_name = "FILE")]
     pub roster: Option<PathBuf>,
-    #[arg(value_name = "PATH|RANGE")]
-    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub targets: Targets,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -106,11 +106,8 @@ pub struct CheckArgs {
     /// Exit 1 only for findings the range raised, not those already in the baseline.
     #[arg(long)]
     pub only_new: bool,
-    /// The range to judge (`BASE..HEAD` or `BASE...HEAD`) and optionally
-    /// repository paths. Use the pull request's head commit, not GitHub's
-    /// synthetic merge commit.
-    #[arg(value_name = "RANGE|PATH")]
-    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub targets: Targets,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -129,18 +126,16 @@ pub struct AcceptArgs {
     /// Accept findings from this severity up (default: all).
     #[arg(long, value_enum, value_name = "SEVERITY", default_value = "info")]
     pub min_severity: Severity,
-    #[arg(value_name = "PATH|RANGE")]
-    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub targets: Targets,
     #[command(flatten)]
     pub common: CommonArgs,
 }
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
-    /// Repositories (default: the current directory) and optionally one
-    /// revision range (`A..B`, `A...B` or a revision).
-    #[arg(value_name = "PATH|RANGE")]
-    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub targets: Targets,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -153,10 +148,23 @@ pub struct AuditArgs {
     /// Accepted-findings file (default: .git-alibi-accepted.toml in the work tree, if present).
     #[arg(long, value_name = "FILE")]
     pub accepted: Option<PathBuf>,
-    #[arg(value_name = "PATH|RANGE")]
-    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub targets: Targets,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// Where to read: repository paths and at most one revision range.
+#[derive(Args, Debug)]
+pub struct Targets {
+    /// Repositories (default: the current directory) and at most one revision
+    /// range (`A..B`, `A...B` or a revision). An existing path is a path; a
+    /// name that is both a path and a revision is refused as ambiguous.
+    #[arg(value_name = "PATH|RANGE")]
+    pub targets: Vec<String>,
+    /// Repository paths after `--`; everything before `--` is then a revision.
+    #[arg(last = true, value_name = "PATH")]
+    pub paths: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -238,28 +246,68 @@ fn parse_date(option: &'static str, value: &str, end_of_day: bool) -> Result<i64
     })
 }
 
-/// Split positional arguments into repository paths and at most one range.
+/// Split positional arguments into repository paths and at most one range,
+/// by git's rule: after `--` everything is a path and everything before it a
+/// revision; without `--`, an argument that names an existing path is a path
+/// (refused as ambiguous when it is also a revision of the repository read),
+/// and anything else must be a revision.
 fn split_targets(
-    targets: &[String],
+    targets: &Targets,
     range: Option<String>,
 ) -> Result<(Vec<PathBuf>, Option<String>), Error> {
-    let mut paths = Vec::new();
-    let mut range = range;
-    for t in targets {
-        let p = PathBuf::from(t);
-        if p.exists() && !t.contains("..") || t == "." || t == ".." {
-            paths.push(p);
-        } else if t.contains("..") || !t.contains('/') {
-            if range.is_some() {
-                return Err(Error::BadRevision {
-                    revision: t.clone(),
-                    reason: "only one revision range may be given".into(),
-                });
-            }
-            range = Some(t.clone());
+    let mut paths: Vec<PathBuf> = targets.paths.iter().map(PathBuf::from).collect();
+    let range_option_absent = range.is_none();
+    let mut revisions: Vec<&String> = range.iter().collect();
+    let mut existing: Vec<&String> = Vec::new();
+    for t in &targets.targets {
+        if targets.paths.is_empty() && std::path::Path::new(t).exists() {
+            existing.push(t);
         } else {
-            paths.push(p);
+            revisions.push(t);
         }
+    }
+    // Revisions are resolved in the first repository given (or `.`).
+    let plainly_a_path = |t: &str| t == "." || t == ".." || t.contains('/') || t.contains('\\');
+    let repo_for_revisions = paths
+        .first()
+        .cloned()
+        .or_else(|| {
+            existing
+                .iter()
+                .find(|t| plainly_a_path(t))
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| PathBuf::from("."));
+    for t in existing {
+        if !plainly_a_path(t) && crate::walk::is_revision(&repo_for_revisions, t) {
+            return Err(Error::AmbiguousTarget {
+                target: t.clone(),
+                repo: repo_for_revisions.clone(),
+            });
+        }
+        paths.push(PathBuf::from(t));
+    }
+    if revisions.len() > 1 {
+        return Err(Error::BadRevision {
+            revision: revisions[1].clone(),
+            reason: format!(
+                "only one revision range may be given (already have '{}')",
+                revisions[0]
+            ),
+        });
+    }
+    let range = revisions.first().map(|r| r.to_string());
+    // A bare argument that is neither an existing path nor a revision is
+    // most likely a mistyped path: say that both readings failed. (After
+    // `--` or in --range it is a revision, and the walk reports it as such.)
+    let guessed = targets.paths.is_empty() && range_option_absent;
+    if let (true, Some(r)) = (guessed, &range)
+        && !crate::walk::is_revision(&repo_for_revisions, r)
+    {
+        return Err(Error::UnknownTarget {
+            target: r.clone(),
+            repo: repo_for_revisions.clone(),
+        });
     }
     if paths.is_empty() {
         paths.push(PathBuf::from("."));
@@ -285,19 +333,41 @@ pub fn run(args: Vec<std::ffi::OsString>, stdout: &mut dyn Write, stderr: &mut d
     match execute(cli, stdout, stderr) {
         Ok(code) => code,
         Err(e) => {
-            let _ = writeln!(stderr, "git-alibi: error: {e}");
+            // Messages quote files and repositories (names, TOML snippets,
+            // roster lines): neutralise them as the reports do, line by line.
+            let _ = writeln!(
+                stderr,
+                "git-alibi: error: {}",
+                terminal_safe(&e.to_string())
+            );
             if let Some(hint) = hint(&e) {
-                let _ = writeln!(stderr, "hint: {hint}");
+                let _ = writeln!(stderr, "hint: {}", terminal_safe(&hint));
             }
             EXIT_ERROR
         }
     }
 }
 
+/// Text for the terminal: every line neutralised (controls, bidi overrides).
+fn terminal_safe(message: &str) -> String {
+    message
+        .split('\n')
+        .map(|line| crate::text::display_safe(line.as_bytes(), 4096))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn hint(e: &Error) -> Option<String> {
     match e {
         Error::NotARepository { .. } => Some("run inside a git repository or pass its path: git alibi scan PATH".into()),
         Error::Roster { hint, .. } => hint.clone(),
+        Error::AmbiguousTarget { target, .. } => Some(format!(
+            "put paths after `--` (git alibi scan -- {t}) or give the revision with --range {t}",
+            t = crate::text::display_safe(target.as_bytes(), 200)
+        )),
+        Error::UnknownTarget { .. } => Some(
+            "give the path of a repository, or a revision range such as main..feature".into(),
+        ),
         Error::BadRevision { .. } => Some("give a range such as main..feature, or check the revision exists in every repository".into()),
         Error::NoSuchContributor { candidates, .. } if candidates.is_empty() => Some(
             "give part of a name or email as it appears in commits (git log --format='%an <%ae>'), or an id from a report".into(),
@@ -317,7 +387,7 @@ fn hint(e: &Error) -> Option<String> {
 /// What one invocation does, whatever its subcommand.
 struct Job {
     command: &'static str,
-    targets: Vec<String>,
+    targets: Targets,
     common: CommonArgs,
     roster: Option<PathBuf>,
     /// Read claims (audit, check, accept); scan reads none.
@@ -334,7 +404,7 @@ impl Job {
     /// requiring any; the subcommands adjust the rest.
     fn new(
         command: &'static str,
-        targets: Vec<String>,
+        targets: Targets,
         common: CommonArgs,
         roster: Option<PathBuf>,
     ) -> Job {

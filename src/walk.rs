@@ -495,6 +495,18 @@ fn rev(repo: &gix::Repository, spec: &str) -> Result<ObjectId, Error> {
     Ok(commit.id)
 }
 
+/// Does `spec` name a revision (or a range of them) in the repository at or
+/// above `path`? False when there is no repository there.
+pub fn is_revision(path: &Path, spec: &str) -> bool {
+    if spec.is_empty() {
+        return false;
+    }
+    match gix::discover(path) {
+        Ok(repo) => parse_range(&repo, spec).is_ok(),
+        Err(_) => false,
+    }
+}
+
 /// Parse `A..B`, `A...B` or a single revision.
 fn parse_range(repo: &gix::Repository, spec: &str) -> Result<RangeSpec, Error> {
     if let Some((a, b)) = spec.split_once("...") {

@@ -2222,3 +2222,148 @@ fn identities_command_lists_clusters_and_suggests_a_mailmap() {
         2
     );
 }
+
+/// Run the binary under a pseudo-terminal (`script` from util-linux), so
+/// stdout and stderr are terminals and the progress bar draws; `None` when it
+/// has not finished within the deadline (the process group is killed).
+fn alibi_in_terminal(args: &[&str], cwd: &Path) -> Option<i32> {
+    let bin = assert_cmd::cargo::cargo_bin("git-alibi");
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let line = std::iter::once(bin.to_str().unwrap())
+        .chain(args.iter().copied())
+        .map(quote)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut child = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(cwd)
+        .env("TZ", "UTC")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("`script` (util-linux) is needed to run the binary under a terminal");
+    // Generous: a hang is forever, a slow shared machine is seconds.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status.code().unwrap_or(-1));
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn every_command_finishes_under_a_terminal() {
+    let repo = pr_repo();
+    let r = repo.to_str().unwrap();
+    let roster = check_roster();
+    let roster = roster.to_str().unwrap();
+    let accepted = repo.join("accepted-by-test.toml");
+    let accepted = accepted.to_str().unwrap();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["scan"],
+        vec!["scan", "--format", "html", "-o", "/dev/null"],
+        vec!["audit", "--roster", roster],
+        vec!["check", "--roster", roster, "main..pr"],
+        vec!["show", "--roster", roster, "imposter"],
+        vec!["accept", "--roster", roster, "--file", accepted],
+        vec!["identities"],
+        vec!["calendar", "JP", "2024"],
+    ];
+    for args in commands {
+        let code = alibi_in_terminal(&args, &repo);
+        assert!(
+            code.is_some(),
+            "`git alibi {}` hangs under a terminal",
+            args.join(" ")
+        );
+        assert!(
+            matches!(code, Some(0 | 1)),
+            "`git alibi {}` under a terminal exited {code:?}",
+            args.join(" ")
+        );
+    }
+    // The README's first command, from the repository itself.
+    assert!(alibi_in_terminal(&["scan", r], &repo).is_some());
+}
+
+#[test]
+fn paths_and_revisions_follow_gits_rule() {
+    let repo = pr_repo();
+    // `feature` is both a branch and a directory of the work tree.
+    assert!(
+        git(&repo)
+            .args(["branch", "feature", "main"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::create_dir(repo.join("feature")).unwrap();
+    let other = private_clone("basic");
+    let run_in = |cwd: &Path, args: &[&str]| {
+        let out = Command::cargo_bin("git-alibi")
+            .unwrap()
+            .args(args)
+            .current_dir(cwd)
+            .env("TZ", "UTC")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // A relative path with `..` in it is a path, not a range.
+    let up = pathdiff(&other, &repo);
+    assert!(up.starts_with("../"), "{up}");
+    let (code, err) = run_in(&repo, &["scan", "--format", "json", &up]);
+    assert_eq!(code, 0, "{up}: {err}");
+    // The range is resolved in the repository given, not in the current one.
+    let back = pathdiff(&repo, &other);
+    let (code, err) = run_in(&other, &["check", "main..pr", &back]);
+    assert_ne!(code, 2, "{err}");
+    // Neither a path nor a revision: say both, not only "bad revision".
+    let (code, err) = run_in(&repo, &["scan", "nosuchdir"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no such path") && err.contains("not a revision"),
+        "{err}"
+    );
+    // Both a path and a revision: refused, with both ways out.
+    let (code, err) = run_in(&repo, &["scan", "feature"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("both a path and a revision"), "{err}");
+    assert!(
+        err.contains("-- feature") && err.contains("--range feature"),
+        "{err}"
+    );
+    assert_eq!(run_in(&repo, &["scan", "--range", "feature"]).0, 0);
+    assert_eq!(run_in(&repo, &["scan", "--", "feature"]).0, 0);
+    // Before `--` is a revision, after it a path.
+    assert_eq!(run_in(&repo, &["scan", "main..pr", "--", "."]).0, 0);
+    assert_eq!(run_in(&repo, &["scan", "nosuch", "--", "."]).0, 2);
+}
+
+/// `to` relative to `from` (both absolute), with `..` components.
+fn pathdiff(to: &Path, from: &Path) -> String {
+    let to: Vec<_> = to.components().collect();
+    let from: Vec<_> = from.components().collect();
+    let common = to.iter().zip(&from).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".into(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
