@@ -115,7 +115,16 @@ pub fn read(path: &Path, required: bool) -> Result<Option<Accepted>, Error> {
             });
         }
     };
-    toml::from_str(&text).map(Some).map_err(|e| Error::Config {
+    parse(path, text.as_bytes()).map(Some)
+}
+
+/// Parse an accepted-findings file read from `path` (or a commit's tree).
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Accepted, Error> {
+    let text = std::str::from_utf8(bytes).map_err(|e| Error::Config {
+        path: path.to_owned(),
+        message: format!("not UTF-8: {e}"),
+    })?;
+    toml::from_str(text).map_err(|e| Error::Config {
         path: path.to_owned(),
         message: format!("not an accepted-findings file: {e}"),
     })

@@ -305,6 +305,7 @@ pub fn judge(cases: &[Case]) -> Analysis {
             unreadable_objects: 0,
         }],
         workdirs: vec![None],
+        settings: vec![Default::default()],
         records,
         fingerprints: vec![Fingerprint::default(); contributors.len()],
         contributors,

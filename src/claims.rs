@@ -340,12 +340,14 @@ impl Default for Thresholds {
     }
 }
 
-pub fn read_repo_config(path: &Path) -> Result<Option<(RepoConfig, Vec<Claim>)>, Error> {
-    let file = path.join(".git-alibi.toml");
-    let Ok(text) = std::fs::read_to_string(&file) else {
-        return Ok(None);
-    };
-    let config: RepoConfig = toml::from_str(&text).map_err(|e| Error::Config {
+/// Parse a `.git-alibi.toml` read from `file` (a path or `BASE:.git-alibi.toml`).
+pub fn parse_repo_config(file: &Path, bytes: &[u8]) -> Result<(RepoConfig, Vec<Claim>), Error> {
+    let file = file.to_owned();
+    let text = std::str::from_utf8(bytes).map_err(|e| Error::Config {
+        path: file.clone(),
+        message: format!("not UTF-8: {e}"),
+    })?;
+    let config: RepoConfig = toml::from_str(text).map_err(|e| Error::Config {
         path: file.clone(),
         message: e.to_string(),
     })?;
@@ -377,7 +379,7 @@ pub fn read_repo_config(path: &Path) -> Result<Option<(RepoConfig, Vec<Claim>)>,
             source_line: line,
         });
     }
-    Ok(Some((config, claims)))
+    Ok((config, claims))
 }
 
 #[cfg(test)]

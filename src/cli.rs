@@ -134,6 +134,9 @@ pub struct AcceptArgs {
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
+    /// Accepted-findings file (default: .git-alibi-accepted.toml in the work tree, if present).
+    #[arg(long, value_name = "FILE")]
+    pub accepted: Option<PathBuf>,
     #[command(flatten)]
     pub targets: Targets,
     #[command(flatten)]
@@ -377,6 +380,9 @@ fn hint(e: &Error) -> Option<String> {
             candidates.join("\n  ")
         )),
         Error::UnknownCountry { known, .. } => Some(format!("covered: {}", known.join(" "))),
+        Error::NoClaims => Some(
+            "a roster is CSV with a header row: email,location (name optional)".into(),
+        ),
         Error::IncompleteHistory { .. } => Some(
             "fetch the full history (git fetch --unshallow; in GitHub Actions set fetch-depth: 0 on actions/checkout)".into(),
         ),
@@ -427,6 +433,7 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         Command::Scan(a) => run_job(
             Job {
                 claims: false,
+                accepted: a.accepted,
                 ..Job::new("scan", a.targets, a.common, None)
             },
             stdout,
@@ -538,23 +545,23 @@ fn prepare(job: &Job, accepted: &Accepted, stderr: &mut dyn Write) -> Result<Pre
             }
         );
     }
-    if job.claims {
-        for root in history.workdirs.iter().flatten() {
-            if let Some((config, repo_claims)) = claims::read_repo_config(root)? {
-                thresholds = config.thresholds;
+    // Settings of every repository, one loading path for every command
+    // (check: from the range's base, see `settings`). A broken file is an
+    // error everywhere; scan takes its thresholds and no claims.
+    for settings in &history.settings {
+        if let Some(file) = &settings.config {
+            let (config, repo_claims) = claims::parse_repo_config(&file.label, &file.bytes)?;
+            thresholds = config.thresholds;
+            if job.claims {
                 claims.extend(repo_claims);
             }
         }
-        if job.claims_required && claims.is_empty() {
-            return Err(Error::Roster {
-                file: PathBuf::from("--roster"),
-                line: 0,
-                message: "audit needs claims: pass --roster FILE or add [[contributor]] entries to .git-alibi.toml".into(),
-                hint: Some("a roster is CSV: email,name,location".into()),
-            });
-        }
     }
-    // Accepted findings: the explicit file, else each work tree's default file.
+    if job.claims_required && claims.is_empty() {
+        return Err(Error::NoClaims);
+    }
+    // Accepted findings: the explicit file, else each repository's own file
+    // (accept rewrites its file, so it starts from none).
     let mut accepted = accepted.clone();
     match &job.accepted {
         Some(file) => {
@@ -563,11 +570,8 @@ fn prepare(job: &Job, accepted: &Accepted, stderr: &mut dyn Write) -> Result<Pre
             }
         }
         None if job.command != "accept" => {
-            for root in history.workdirs.iter().flatten() {
-                if let Some(a) = crate::accepted::read(&crate::accepted::default_path(root), false)?
-                {
-                    accepted.merge(a);
-                }
+            for file in history.settings.iter().filter_map(|s| s.accepted.as_ref()) {
+                accepted.merge(crate::accepted::parse(&file.label, &file.bytes)?);
             }
         }
         None => {}
@@ -636,6 +640,17 @@ fn run_job(job: Job, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
             findings_from_range: from_range,
             findings_from_baseline: findings.len() - from_range,
             fail_on: fail_on.unwrap_or(Severity::High),
+            settings_edited: analysis
+                .history
+                .settings
+                .iter()
+                .zip(&analysis.history.repos)
+                .flat_map(|(s, repo)| {
+                    s.edited_in_range
+                        .iter()
+                        .map(|file| reports::SettingsEdit::new(&repo.path, file))
+                })
+                .collect(),
         });
     }
     let write_result = match &common.output {
@@ -666,6 +681,7 @@ fn run_job(job: Job, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         .into_iter()
         .filter(|(_, f)| !job.only_new || f.origin != Some(crate::detectors::Origin::Baseline))
         .map(|(_, f)| f.severity)
+        .chain(report.settings_edits().iter().map(|e| e.severity))
         .max();
     Ok(match (fail_on, worst) {
         (Some(threshold), Some(max)) if max >= threshold => EXIT_FINDINGS,

@@ -22,6 +22,10 @@ pub enum Error {
         /// A suggestion for the user, such as the closest zone name.
         hint: Option<String>,
     },
+    #[error(
+        "audit needs claims: pass --roster FILE or add [[contributor]] entries to .git-alibi.toml"
+    )]
+    NoClaims,
     #[error("{path}: {message}")]
     Config { path: PathBuf, message: String },
     #[error("bad date '{value}' for {option}: expected YYYY-MM-DD or an RFC 3339 time")]

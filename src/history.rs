@@ -128,6 +128,8 @@ pub struct History {
     pub repos: Vec<RepoSummary>,
     /// Work tree of each repository (None for bare ones), where `.git-alibi.toml` lives.
     pub workdirs: Vec<Option<PathBuf>>,
+    /// Each repository's settings files (`check`: from the range's base).
+    pub settings: Vec<crate::settings::RepoSettings>,
     /// Sorted by (contributor, author_time, id); duplicates across repositories removed.
     pub records: Vec<CommitRecord>,
     pub contributors: Vec<Contributor>,
@@ -165,6 +167,7 @@ impl History {
         History {
             repos: self.repos.clone(),
             workdirs: self.workdirs.clone(),
+            settings: self.settings.clone(),
             records,
             contributors: self.contributors.clone(),
             fingerprints: self
@@ -280,6 +283,14 @@ pub fn read(
         builder
             .workdirs
             .push(opened.repo.workdir().map(Path::to_owned));
+        let settings_from = options
+            .walk
+            .with_baseline
+            .then_some(options.walk.range.as_deref())
+            .flatten();
+        builder
+            .settings
+            .push(crate::settings::read(&opened.repo, settings_from)?);
         builder.repos.push(RepoSummary {
             path: display_path(&opened.path),
             range: options.walk.range.clone(),
@@ -364,6 +375,7 @@ struct Builder {
     fingerprints: Vec<Fingerprint>,
     repos: Vec<RepoSummary>,
     workdirs: Vec<Option<PathBuf>>,
+    settings: Vec<crate::settings::RepoSettings>,
     incomplete: Vec<String>,
     cache_notes: Vec<String>,
     decoded: u64,
@@ -536,6 +548,7 @@ impl Builder {
         History {
             repos: self.repos,
             workdirs: self.workdirs,
+            settings: self.settings,
             records: self.records,
             contributors,
             fingerprints: self.fingerprints,

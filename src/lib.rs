@@ -19,6 +19,7 @@ pub mod links;
 pub mod profiles;
 pub mod reports;
 pub mod rhythm;
+pub mod settings;
 pub mod signatures;
 pub mod store;
 pub mod synth;

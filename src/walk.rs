@@ -495,6 +495,34 @@ fn rev(repo: &gix::Repository, spec: &str) -> Result<ObjectId, Error> {
     Ok(commit.id)
 }
 
+/// The file at `path` in the tree of `commit`: its blob id and bytes, or
+/// `None` when the commit has no such file.
+pub fn file_in_commit(
+    repo: &gix::Repository,
+    commit: ObjectId,
+    path: &str,
+) -> Option<(ObjectId, Vec<u8>)> {
+    let tree = repo.find_object(commit).ok()?.peel_to_tree().ok()?;
+    let entry = tree.lookup_entry_by_path(path).ok()??;
+    if !entry.mode().is_blob() {
+        return None;
+    }
+    let object = entry.object().ok()?;
+    Some((object.id, object.data.clone()))
+}
+
+/// The base and head commits of a range `A..B` or `A...B` (the base is `A`,
+/// the branch a pull request goes into); `None` for a single revision.
+pub fn range_base_and_head(
+    repo: &gix::Repository,
+    spec: &str,
+) -> Result<Option<(ObjectId, ObjectId)>, Error> {
+    Ok(match parse_range(repo, spec)? {
+        RangeSpec::Exclusive(a, b) | RangeSpec::Symmetric(a, b) => Some((a, b)),
+        RangeSpec::Single(_) => None,
+    })
+}
+
 /// Does `spec` name a revision (or a range of them) in the repository at or
 /// above `path`? False when there is no repository there.
 pub fn is_revision(path: &Path, spec: &str) -> bool {

@@ -875,6 +875,25 @@ fn commit_as(repo: &Path, name: &str, email: &str, date: &str, message: &str) {
     );
 }
 
+/// Commit `files` (path, content) on `branch` as the repository's admin,
+/// then check `pr` out again: settings that `check` trusts live on the base.
+fn commit_files_on(repo: &Path, branch: &str, files: &[(&str, &str)]) {
+    let sh = |args: &[&str]| assert!(git(repo).args(args).status().unwrap().success(), "{args:?}");
+    sh(&["checkout", "-q", branch]);
+    for (path, content) in files {
+        std::fs::write(repo.join(path), content).unwrap();
+        sh(&["add", "-f", path]);
+    }
+    commit_as(
+        repo,
+        "Repo Admin",
+        "admin@example.org",
+        "2023-11-05T09:00:00-05:00",
+        "Settings",
+    );
+    sh(&["checkout", "-q", "pr"]);
+}
+
 /// A pull request on the synthetic population: `pr` has two commits by the
 /// honest New Yorker at ordinary hours and one by the DST-aware impostor.
 fn pr_repo() -> PathBuf {
@@ -1196,12 +1215,15 @@ fn assert_valid(schema: &Value, v: &Value) {
 fn ci_formats_have_their_required_structure() {
     let repo = pr_repo();
     let r = repo.to_str().unwrap();
-    // A claim line in .git-alibi.toml for the impostor: SARIF points at it.
-    std::fs::write(
-        repo.join(".git-alibi.toml"),
-        "# claims\n[[contributor]]\nemails = [\"impostor@example.org\"]\nlocation = \"America/New_York\"\n",
-    )
-    .unwrap();
+    // A claim line in .git-alibi.toml (on the base) for the impostor: SARIF points at it.
+    commit_files_on(
+        &repo,
+        "main",
+        &[(
+            ".git-alibi.toml",
+            "# claims\n[[contributor]]\nemails = [\"impostor@example.org\"]\nlocation = \"America/New_York\"\n",
+        )],
+    );
     let sarif = alibi(&["check", "--format", "sarif", "main..pr", r]);
     assert_eq!(sarif.code, 1, "{}", sarif.stderr);
     let v: Value = serde_json::from_str(&sarif.stdout).unwrap();
@@ -1271,8 +1293,8 @@ fn ci_formats_have_their_required_structure() {
     );
     let clean = alibi(&["check", "--format", "gitlab", "main..pr~1", r]);
     assert_eq!(clean.stdout.trim(), "[]");
-    // Without a claim line, results point at a stable file of the repository.
-    std::fs::remove_file(repo.join(".git-alibi.toml")).unwrap();
+    // Without a claim line (a base without the file), results point at a
+    // stable file of the repository.
     let roster = check_roster();
     let v: Value = serde_json::from_str(
         &alibi(&[
@@ -1281,7 +1303,7 @@ fn ci_formats_have_their_required_structure() {
             roster.to_str().unwrap(),
             "--format",
             "sarif",
-            "main..pr",
+            "main~1..pr",
             r,
         ])
         .stdout,
@@ -1318,6 +1340,10 @@ fn accepted_findings_are_skipped_until_they_get_worse() {
         text.contains("circadian-mismatch") && text.contains("night shifts"),
         "{text}"
     );
+    // check trusts the base's file, not the work tree's (the pull request's).
+    assert_eq!(alibi(&["check", "--roster", roster, "main..pr", r]).code, 1);
+    std::fs::remove_file(&file).unwrap();
+    commit_files_on(&repo, "main", &[(".git-alibi-accepted.toml", &text)]);
     let run = alibi(&[
         "check", "--roster", roster, "--format", "json", "main..pr", r,
     ]);
@@ -1330,7 +1356,14 @@ fn accepted_findings_are_skipped_until_they_get_worse() {
             .unwrap()
             .is_empty()
     );
-    // audit skips them too.
+    // audit skips them too (from the work tree, here main's).
+    assert!(
+        git(&repo)
+            .args(["checkout", "-q", "main"])
+            .status()
+            .unwrap()
+            .success()
+    );
     let audit = validated_json(&alibi(&[
         "audit", "--roster", roster, "--format", "json", r,
     ]));
@@ -1342,14 +1375,141 @@ fn accepted_findings_are_skipped_until_they_get_worse() {
     );
     // Accepted at a lower severity than it now has: reported again.
     let lowered = text.replace("severity = \"high\"", "severity = \"low\"");
-    std::fs::write(&file, lowered).unwrap();
+    commit_files_on(&repo, "main", &[(".git-alibi-accepted.toml", &lowered)]);
     assert_eq!(alibi(&["check", "--roster", roster, "main..pr", r]).code, 1);
-    // An explicit file that is not an accepted-findings file is an input error.
-    std::fs::write(&file, "nonsense = [").unwrap();
+    // A file that is not an accepted-findings file is an input error, in every command.
+    commit_files_on(
+        &repo,
+        "main",
+        &[(".git-alibi-accepted.toml", "nonsense = [")],
+    );
     assert_eq!(alibi(&["check", "--roster", roster, "main..pr", r]).code, 2);
+    let main = private_clone("basic");
+    std::fs::write(main.join(".git-alibi-accepted.toml"), "nonsense = [").unwrap();
+    for cmd in ["scan", "audit"] {
+        let run = alibi(&[cmd, "--roster", roster, main.to_str().unwrap()]);
+        assert_eq!(run.code, 2, "{cmd}: {}", run.stderr);
+    }
     assert_eq!(
         alibi(&["check", "--accepted", "/nonexistent.toml", "main..pr", r]).code,
         2
+    );
+}
+
+/// A pull request cannot switch the gate off: its own accepted findings and
+/// claims are not read, and editing them is a finding of its own.
+#[test]
+fn check_reads_settings_from_the_base_and_reports_edits() {
+    let repo = pr_repo();
+    let r = repo.to_str().unwrap();
+    // The base claims New York for both; the pull request accepts its
+    // author's findings and moves the impostor's claim to Seoul.
+    commit_files_on(
+        &repo,
+        "main",
+        &[(
+            ".git-alibi.toml",
+            "[[contributor]]\nemails = [\"impostor@example.org\", \"honest@example.org\"]\nlocation = \"America/New_York\"\n",
+        )],
+    );
+    let before = alibi(&["check", "--format", "json", "main..pr", r]);
+    assert_eq!(before.code, 1, "{}", before.stderr);
+    let roster = check_roster();
+    let accept = alibi(&[
+        "accept",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--reason",
+        "trust me",
+        r,
+    ]);
+    assert_eq!(accept.code, 0, "{}", accept.stderr);
+    std::fs::write(
+        repo.join(".git-alibi.toml"),
+        "[[contributor]]\nemails = [\"impostor@example.org\"]\nlocation = \"Asia/Seoul\"\n",
+    )
+    .unwrap();
+    assert!(
+        git(&repo)
+            .args(["add", ".git-alibi.toml", ".git-alibi-accepted.toml"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    commit_as(
+        &repo,
+        "Imposter Nyc",
+        "impostor@example.org",
+        "2023-11-06T02:10:00-05:00",
+        "Tidy settings",
+    );
+    let run = alibi(&["check", "--format", "json", "main..pr", r]);
+    assert_eq!(
+        run.code, 1,
+        "the pull request switched the gate off: {}",
+        run.stdout
+    );
+    let v = validated_json(&run);
+    let edited: Vec<&str> = v["check"]["settings_edited"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(edited, [".git-alibi.toml", ".git-alibi-accepted.toml"]);
+    let imp = contributor(&v, "Imposter Nyc");
+    assert_eq!(imp["claim"]["location"], "America/New_York");
+    assert!(
+        imp["claim"]["source"]
+            .as_str()
+            .unwrap()
+            .contains(".git-alibi.toml")
+    );
+    assert_eq!(v["summary"]["accepted_findings"], 0);
+    // Every format says so.
+    let text = alibi(&["check", "main..pr", r]);
+    assert!(
+        text.stdout.contains("edits the accepted findings"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("edits the claims"), "{}", text.stdout);
+    let md = alibi(&["check", "--format", "markdown", "main..pr", r]);
+    assert!(
+        md.stdout.contains("needs review by someone other"),
+        "{}",
+        md.stdout
+    );
+    let html = alibi(&["check", "--format", "html", "main..pr", r]);
+    assert!(html.stdout.contains("edits the accepted findings"));
+    let sarif: Value =
+        serde_json::from_str(&alibi(&["check", "--format", "sarif", "main..pr", r]).stdout)
+            .unwrap();
+    assert_valid(&sarif_schema(), &sarif);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(
+        results
+            .iter()
+            .filter(|x| x["ruleId"] == "settings-edited")
+            .count(),
+        2
+    );
+    let gitlab: Value =
+        serde_json::from_str(&alibi(&["check", "--format", "gitlab", "main..pr", r]).stdout)
+            .unwrap();
+    assert_valid(&gitlab_schema(), &gitlab);
+    assert!(
+        gitlab
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["check_name"] == "settings-edited")
+    );
+    // audit of the work tree still reads the work tree (the reviewer's choice).
+    let audit = validated_json(&alibi(&["audit", "--format", "json", r]));
+    assert_eq!(
+        contributor(&audit, "Imposter Nyc")["claim"]["location"],
+        "Asia/Seoul"
     );
 }
 

@@ -22,6 +22,17 @@ fn severity(s: Severity) -> &'static str {
 }
 
 pub fn to_value(report: &Report) -> Value {
+    let edits = report.settings_edits().iter().map(|edit| {
+        json!({
+            "type": "issue",
+            "description": format!("git-alibi {}: {}: {}", super::SETTINGS_EDIT_RULE, display_safe(edit.repository.as_bytes(), 200), edit.summary),
+            "check_name": super::SETTINGS_EDIT_RULE,
+            "fingerprint": super::sarif::settings_fingerprint(edit),
+            "severity": severity(edit.severity),
+            "categories": ["Security"],
+            "location": { "path": edit.file, "lines": { "begin": 1 } },
+        })
+    });
     Value::Array(
         report
             .all_findings()
@@ -39,6 +50,7 @@ pub fn to_value(report: &Report) -> Value {
                     "location": { "path": path, "lines": { "begin": line } },
                 })
             })
+            .chain(edits)
             .collect(),
     )
 }

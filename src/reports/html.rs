@@ -469,6 +469,15 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             check.findings_from_range,
             check.findings_from_baseline
         );
+        for edit in &check.settings_edited {
+            let _ = writeln!(
+                s,
+                "<div class=\"warning\"><strong>{} {}</strong>: {}</div>",
+                edit.severity.name(),
+                h(&edit.repository, 200),
+                h(&edit.summary, 400)
+            );
+        }
     }
     if report.incomplete {
         s.push_str("<div class=\"warning\"><strong>History is incomplete</strong>; the judgement is partial:<ul>");

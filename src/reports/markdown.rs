@@ -30,6 +30,11 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             .iter()
             .filter(|(_, f)| f.severity >= s)
             .count()
+            + report
+                .settings_edits()
+                .iter()
+                .filter(|e| e.severity >= s)
+                .count()
     };
     match (&report.check, failing) {
         (Some(check), true) => writeln!(
@@ -55,6 +60,15 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             check.findings_from_range,
             check.findings_from_baseline
         )?;
+        for edit in &check.settings_edited {
+            writeln!(
+                out,
+                "> [!WARNING]\n> **{}** `{}`: {}\n",
+                edit.severity.name(),
+                md(&edit.repository, 200),
+                edit.summary
+            )?;
+        }
     } else {
         writeln!(
             out,

@@ -105,6 +105,42 @@ pub struct CheckSummary {
     /// Findings already present before the range (`origin: baseline`).
     pub findings_from_baseline: usize,
     pub fail_on: Severity,
+    /// Settings files the range edits (read from the base instead): a finding
+    /// about the change itself, at [`SETTINGS_EDIT_SEVERITY`].
+    pub settings_edited: Vec<SettingsEdit>,
+}
+
+/// A range that edits the accepted findings or the claims cannot vouch for
+/// itself: reported so that someone else reviews the edit, and severe enough
+/// to stop the default gate.
+pub const SETTINGS_EDIT_SEVERITY: Severity = Severity::High;
+pub const SETTINGS_EDIT_RULE: &str = "settings-edited";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SettingsEdit {
+    pub repository: String,
+    /// `.git-alibi.toml` or `.git-alibi-accepted.toml`.
+    pub file: String,
+    pub severity: Severity,
+    pub summary: String,
+}
+
+impl SettingsEdit {
+    pub fn new(repository: &str, file: &str) -> SettingsEdit {
+        let what = if file == crate::settings::CONFIG_FILE {
+            "the claims and thresholds"
+        } else {
+            "the accepted findings"
+        };
+        SettingsEdit {
+            repository: repository.to_owned(),
+            file: file.to_owned(),
+            severity: SETTINGS_EDIT_SEVERITY,
+            summary: format!(
+                "this range edits {what} ({file}); they were read from the base instead, and the edit needs review by someone other than its author"
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -496,11 +532,20 @@ impl Report {
     }
 
     /// The most severe finding of any contributor.
+    /// The strongest finding, the range's edits of settings included.
     pub fn max_severity(&self) -> Option<Severity> {
         self.contributors
             .iter()
             .flat_map(|c| c.findings.iter().map(|f| f.severity))
+            .chain(self.settings_edits().iter().map(|e| e.severity))
             .max()
+    }
+
+    pub fn settings_edits(&self) -> &[SettingsEdit] {
+        self.check
+            .as_ref()
+            .map(|c| c.settings_edited.as_slice())
+            .unwrap_or_default()
     }
 }
 

@@ -10,9 +10,11 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::{ContributorReport, Report};
+use super::{ContributorReport, Report, SETTINGS_EDIT_RULE, SETTINGS_EDIT_SEVERITY, SettingsEdit};
 use crate::detectors::{RULE_INFO, Severity, rule_doc};
 use crate::text::display_safe;
+
+const SETTINGS_EDIT_HELP: &str = "check reads .git-alibi.toml and .git-alibi-accepted.toml from the range's base, never from the range; a range that edits them needs review by someone other than its author (docs/ci.md, trust model).";
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -33,7 +35,7 @@ pub fn location(report: &Report, c: &ContributorReport) -> (String, usize) {
 }
 
 pub fn to_value(report: &Report) -> Value {
-    let rules: Vec<Value> = RULE_INFO
+    let mut rules: Vec<Value> = RULE_INFO
         .iter()
         .map(|r| {
             let doc = rule_doc(r.id);
@@ -54,7 +56,17 @@ pub fn to_value(report: &Report) -> Value {
             })
         })
         .collect();
-    let results: Vec<Value> = report
+    rules.push(json!({
+        "id": SETTINGS_EDIT_RULE,
+        "name": "SettingsEdited",
+        "shortDescription": { "text": "The range edits the accepted findings or the claims" },
+        "fullDescription": { "text": SETTINGS_EDIT_HELP },
+        "help": { "text": SETTINGS_EDIT_HELP, "markdown": SETTINGS_EDIT_HELP },
+        "defaultConfiguration": { "level": level(SETTINGS_EDIT_SEVERITY) },
+        "properties": { "tags": ["forensics", "trust"], "docs": "docs/ci.md#trust-model" },
+    }));
+    let settings_index = rules.len() - 1;
+    let mut results: Vec<Value> = report
         .all_findings()
         .into_iter()
         .map(|(c, f)| {
@@ -93,6 +105,21 @@ pub fn to_value(report: &Report) -> Value {
             result
         })
         .collect();
+    results.extend(report.settings_edits().iter().map(|edit| {
+        json!({
+            "ruleId": SETTINGS_EDIT_RULE,
+            "ruleIndex": settings_index,
+            "level": level(edit.severity),
+            "message": { "text": format!("{}: {}", display_safe(edit.repository.as_bytes(), 200), edit.summary) },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": { "uri": edit.file, "uriBaseId": "%SRCROOT%" },
+                    "region": { "startLine": 1 },
+                }
+            }],
+            "partialFingerprints": { "gitAlibiFinding/v1": settings_fingerprint(edit) },
+        })
+    }));
     json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -127,6 +154,14 @@ pub fn to_value(report: &Report) -> Value {
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &to_value(report))?;
     writeln!(out)
+}
+
+/// Stable per repository and file, so one edit is one alert.
+pub fn settings_fingerprint(edit: &SettingsEdit) -> String {
+    crate::accepted::fingerprint(
+        SETTINGS_EDIT_RULE,
+        format!("{}\0{}", edit.repository, edit.file).as_bytes(),
+    )
 }
 
 /// The first sentence of a rule's doc, on one line.

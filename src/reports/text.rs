@@ -75,6 +75,15 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
             check.findings_from_baseline,
             check.fail_on.name()
         )?;
+        for edit in &check.settings_edited {
+            writeln!(
+                out,
+                "{} {}: {}",
+                edit.severity.name(),
+                display_safe(edit.repository.as_bytes(), 200),
+                edit.summary
+            )?;
+        }
     }
     if report.incomplete {
         for r in &report.incomplete_reasons {
