@@ -279,6 +279,7 @@ pub fn judge(cases: &[Case]) -> Analysis {
                 },
                 flags: 0,
                 repo: 0,
+                provenance: Default::default(),
             });
         }
         if let Ok(location) = Location::parse(&case.claim) {

@@ -19,9 +19,9 @@ use gix::ObjectId;
 use crate::store::{CommitSummary, MISSING, NONE, Store};
 
 const MAGIC: &[u8; 8] = b"GITALIBI";
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const END: &[u8; 8] = b"ALIBIEND";
-const SUMMARY_BYTES: usize = 8 + 8 + 4 * 8 + 2 * 4 + 4;
+const SUMMARY_BYTES: usize = 8 + 8 + 4 * 8 + 2 * 4 + 4 + 1;
 
 /// Where a repository's cache lives.
 pub fn path_for(repo: &gix::Repository) -> PathBuf {
@@ -117,6 +117,7 @@ fn encode(store: &Store) -> Vec<u8> {
             c.line_endings,
             c.author_problem,
             c.committer_problem,
+            c.message_kind,
         ]);
     }
     for &v in store
@@ -250,6 +251,7 @@ fn decode(data: &[u8]) -> Result<Store, String> {
             line_endings: b[53 + at],
             author_problem: b[54 + at],
             committer_problem: b[55 + at],
+            message_kind: b[56 + at],
         });
     }
     let parent_start = r.u32s(n + 1)?;

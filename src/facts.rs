@@ -427,6 +427,46 @@ fn find_last_paragraph(body: &[u8]) -> Option<usize> {
 }
 
 /// Trailers git and the big forges write themselves.
+/// What a commit message's shape says about how the commit was made (bits).
+pub mod message_kind {
+    /// `Merge pull request #N from …`: a forge's merge button.
+    pub const PR_MERGE: u8 = 1;
+    /// A subject ending in `(#N)`: squash- or rebase-merged by a forge.
+    pub const PR_SUFFIX: u8 = 1 << 1;
+    /// `(cherry picked from commit …)`: `git cherry-pick -x`.
+    pub const CHERRY_PICK: u8 = 1 << 2;
+}
+
+/// The [`message_kind`] bits of a commit message.
+pub fn message_kind(message: &[u8]) -> u8 {
+    let subject = message.split(|&b| b == b'\n').next().unwrap_or_default();
+    let subject = subject
+        .strip_suffix(b"\r")
+        .unwrap_or(subject)
+        .trim_ascii_end();
+    let mut kind = 0;
+    if subject.starts_with(b"Merge pull request #") {
+        kind |= message_kind::PR_MERGE;
+    }
+    if let Some(open) = subject.iter().rposition(|&b| b == b'(')
+        && subject.ends_with(b")")
+        && subject[open + 1..].starts_with(b"#")
+        && subject.len() > open + 3
+        && subject[open + 2..subject.len() - 1]
+            .iter()
+            .all(u8::is_ascii_digit)
+    {
+        kind |= message_kind::PR_SUFFIX;
+    }
+    if message
+        .windows(b"(cherry picked from commit ".len())
+        .any(|w| w == b"(cherry picked from commit ")
+    {
+        kind |= message_kind::CHERRY_PICK;
+    }
+    kind
+}
+
 pub const KNOWN_TRAILERS: &[&[u8]] = &[
     b"Signed-off-by",
     b"Co-authored-by",
@@ -449,6 +489,24 @@ pub const KNOWN_TRAILERS: &[&[u8]] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn message_kinds() {
+        use message_kind::*;
+        assert_eq!(
+            message_kind(b"Merge pull request #12 from a/b\n\nx"),
+            PR_MERGE
+        );
+        assert_eq!(message_kind(b"Fix parser (#1234)\n"), PR_SUFFIX);
+        assert_eq!(message_kind(b"Fix parser (#1234) \r\nbody"), PR_SUFFIX);
+        assert_eq!(message_kind(b"Fix (#) and (#x)"), 0);
+        assert_eq!(
+            message_kind(b"Fix\n\n(cherry picked from commit abc)\n"),
+            CHERRY_PICK
+        );
+        assert_eq!(message_kind(b"Merge branch 'main'"), 0);
+        assert_eq!(message_kind(b""), 0);
+    }
 
     #[test]
     fn offsets() {

@@ -34,6 +34,118 @@ pub mod flags {
     pub const CYRILLIC: u16 = 1 << 13;
     /// In the range `check` judges (the rest is the baseline).
     pub const IN_RANGE: u16 = 1 << 14;
+    /// A later patch of a mailing-list series (`git send-email` dates a series
+    /// one second apart, `git am` keeps that): the same sitting as the first.
+    pub const SERIES_CONTINUATION: u16 = 1 << 15;
+}
+
+/// How a commit was made, as far as its history shows, and so which of its
+/// fields say something about its author (docs/rules.md, "Provenance").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[repr(u8)]
+pub enum Provenance {
+    /// Made by its author with git: every field is theirs.
+    #[default]
+    Ordinary,
+    /// A forge's merge button (`Merge pull request #N`, or a merge committed
+    /// by the forge): the instant is the click, the offset is the forge's
+    /// (GitHub wrote US Pacific time before 2014) or a browser's.
+    ForgeMerge,
+    /// Edited in a forge's web UI: the instant is the click, the offset the
+    /// browser's.
+    ForgeWeb,
+    /// Squash- or rebase-merged by a forge or bot with the author date set to
+    /// the merge time: neither the instant nor the offset is the author's.
+    MergedAtMergeTime,
+    /// Rebased or applied by a forge or bot that kept the author date.
+    RebasedByForge,
+    /// Applied by another person (`git am` from a mailing list, a maintainer's
+    /// rebase): the author fields are the author's (a send-email series counts
+    /// as one sitting, see [`flags::SERIES_CONTINUATION`]).
+    AppliedByOther,
+    /// `git cherry-pick -x`: the author date is the original's, older than
+    /// its new parents.
+    CherryPick,
+}
+
+impl Provenance {
+    /// Is the recorded author offset the author's own?
+    pub fn offset_is_authors(self) -> bool {
+        !matches!(
+            self,
+            Provenance::ForgeMerge | Provenance::ForgeWeb | Provenance::MergedAtMergeTime
+        )
+    }
+
+    /// Is the author date when the author was at work?
+    pub fn instant_is_authors(self) -> bool {
+        self != Provenance::MergedAtMergeTime
+    }
+
+    /// Is the author date's place among its parents meaningful (not
+    /// rewritten by a rebase, cherry-pick or series)?
+    pub fn order_is_meaningful(self) -> bool {
+        matches!(
+            self,
+            Provenance::Ordinary | Provenance::ForgeMerge | Provenance::ForgeWeb
+        )
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Provenance::Ordinary => "ordinary",
+            Provenance::ForgeMerge => "forge-merge",
+            Provenance::ForgeWeb => "forge-web",
+            Provenance::MergedAtMergeTime => "merged-at-merge-time",
+            Provenance::RebasedByForge => "rebased-by-forge",
+            Provenance::AppliedByOther => "applied-by-other",
+            Provenance::CherryPick => "cherry-pick",
+        }
+    }
+
+    pub const ALL: [Provenance; 7] = [
+        Provenance::Ordinary,
+        Provenance::ForgeMerge,
+        Provenance::ForgeWeb,
+        Provenance::MergedAtMergeTime,
+        Provenance::RebasedByForge,
+        Provenance::AppliedByOther,
+        Provenance::CherryPick,
+    ];
+
+    /// Classify a commit from what the history shows: its flags, message
+    /// shape, dates, and who committed it.
+    pub fn classify(
+        summary: &CommitSummary,
+        committer_kind: ContributorKind,
+        committed_by_other: bool,
+    ) -> Provenance {
+        use crate::facts::message_kind::*;
+        let merge = summary.flags & flags::MERGE != 0;
+        let forge =
+            summary.flags & flags::VIA_FORGE != 0 || committer_kind == ContributorKind::Forge;
+        let automated = forge || committer_kind == ContributorKind::Bot;
+        // Forges write both dates at the click; a minute covers slow pushes.
+        let one_instant = (summary.committer_time - summary.author_time).abs() <= 60;
+        if merge && (summary.message_kind & PR_MERGE != 0 || forge) {
+            Provenance::ForgeMerge
+        } else if automated && committed_by_other {
+            if !one_instant {
+                Provenance::RebasedByForge
+            } else if summary.message_kind & PR_SUFFIX != 0 || !forge {
+                Provenance::MergedAtMergeTime
+            } else {
+                Provenance::ForgeWeb
+            }
+        } else if summary.message_kind & CHERRY_PICK != 0 {
+            Provenance::CherryPick
+        } else if committed_by_other && !merge {
+            Provenance::AppliedByOther
+        } else {
+            Provenance::Ordinary
+        }
+    }
 }
 
 /// What later rules need of one commit, kept small: a million commits must fit
@@ -50,6 +162,7 @@ pub struct CommitRecord {
     pub committer_offset: i16,
     pub flags: u16,
     pub repo: u16,
+    pub provenance: Provenance,
 }
 
 impl CommitRecord {
@@ -57,7 +170,15 @@ impl CommitRecord {
         self.flags & flag != 0
     }
 
+    /// The author's own offset: `None` when unreadable, or when the commit
+    /// was made somewhere that writes its own (see [`Provenance`]).
     pub fn author_offset(&self) -> Option<i16> {
+        (self.author_offset != OFFSET_INVALID && self.provenance.offset_is_authors())
+            .then_some(self.author_offset)
+    }
+
+    /// The offset as written, whoever wrote it.
+    pub fn recorded_author_offset(&self) -> Option<i16> {
         (self.author_offset != OFFSET_INVALID).then_some(self.author_offset)
     }
 
@@ -434,6 +555,7 @@ impl Builder {
                 .resize_with(contributors, Fingerprint::default);
         }
         let mut name_scripts: Vec<Option<u16>> = vec![None; store.identities.len()];
+        let mut identity_kinds: Vec<Option<ContributorKind>> = vec![None; store.identities.len()];
         let mut counts: HashMap<u32, StringCounts> = HashMap::new();
         let mut baseline_counts: HashMap<u32, StringCounts> = HashMap::new();
         for (i, c) in kept(store, walked, options) {
@@ -449,6 +571,11 @@ impl Builder {
             if walked.range.as_ref().is_some_and(|r| r.contains(i)) {
                 f |= flags::IN_RANGE;
             }
+            let committer_kind = *identity_kinds[c.committer as usize].get_or_insert_with(|| {
+                let (name, email) = store.identity(c.committer);
+                crate::identities::classify(name, email)
+            });
+            let provenance = Provenance::classify(c, committer_kind, committer != contributor);
             let record = CommitRecord {
                 id: id_bytes(&store.ids[i as usize]),
                 author_time: c.author_time,
@@ -459,6 +586,7 @@ impl Builder {
                 committer_offset: c.committer_offset,
                 flags: f,
                 repo,
+                provenance,
             };
             self.newest = self.newest.max(c.committer_time);
 
@@ -522,6 +650,7 @@ impl Builder {
                 .then(a.id.cmp(&b.id))
         });
         self.records.shrink_to_fit();
+        mark_series(&mut self.records);
         let contributors = self.resolver.finish();
         let contributors_len = contributors.len();
         for fp in self
@@ -710,11 +839,30 @@ pub fn canonical_trailer(key: &[u8]) -> String {
     crate::text::lossy_bounded(key, 40)
 }
 
-/// Is this contributor's commit part of its personal timing profile?
+/// Is this contributor's commit part of its personal timing profile? Its
+/// author date must be when the author worked (not a merge bot's click), and
+/// a mailing-list series counts once.
 pub fn is_timed(record: &CommitRecord, kind: ContributorKind) -> bool {
     kind == ContributorKind::Human
-        && !record.has(flags::VIA_FORGE)
+        && record.provenance.instant_is_authors()
         && !record.has(flags::AUTHOR_MALFORMED)
+        && !record.has(flags::SERIES_CONTINUATION)
+}
+
+/// Mark the later patches of mailing-list series: commits applied by someone
+/// else whose author date is 0–2 s after the author's previous commit
+/// (`git send-email` dates a series one second apart). Records are sorted by
+/// contributor, then author date.
+fn mark_series(records: &mut [CommitRecord]) {
+    for i in 1..records.len() {
+        let (prev, this) = (records[i - 1], &mut records[i]);
+        if prev.contributor == this.contributor
+            && this.provenance == Provenance::AppliedByOther
+            && (0..=2).contains(&(this.author_time - prev.author_time))
+        {
+            this.flags |= flags::SERIES_CONTINUATION;
+        }
+    }
 }
 
 #[cfg(test)]

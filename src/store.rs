@@ -81,6 +81,8 @@ pub struct CommitSummary {
     pub line_endings: u8,
     pub author_problem: u8,
     pub committer_problem: u8,
+    /// `crate::facts::message_kind` bits.
+    pub message_kind: u8,
 }
 
 /// An identity as one byte string: the name's length (4 bytes, little
@@ -371,6 +373,7 @@ impl Store {
             line_endings: facts.line_endings() as u8,
             author_problem,
             committer_problem,
+            message_kind: crate::facts::message_kind(facts.message),
         }
     }
 
