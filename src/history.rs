@@ -39,6 +39,10 @@ pub mod flags {
     pub const SERIES_CONTINUATION: u16 = 1 << 15;
 }
 
+/// 2014-01-01T00:00:00Z: from about then GitHub dated web commits in the
+/// user's browser zone instead of US Pacific time.
+pub const FORGE_BROWSER_ZONES_SINCE: i64 = 1_388_534_400;
+
 /// How a commit was made, as far as its history shows, and so which of its
 /// fields say something about its author (docs/rules.md, "Provenance").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
@@ -70,12 +74,19 @@ pub enum Provenance {
 }
 
 impl Provenance {
-    /// Is the recorded author offset the author's own?
-    pub fn offset_is_authors(self) -> bool {
-        !matches!(
-            self,
-            Provenance::ForgeMerge | Provenance::ForgeWeb | Provenance::MergedAtMergeTime
-        )
+    /// Is the recorded author offset (of a commit authored at `author_time`)
+    /// the author's own? A forge's merge button wrote its own; GitHub wrote
+    /// US Pacific time on every web commit before 2014, and since then the
+    /// user's browser zone, which agrees with the author's own offsets on
+    /// 98–99 % of web and squash commits (measured, docs/rules.md).
+    pub fn offset_is_authors(self, author_time: i64) -> bool {
+        match self {
+            Provenance::ForgeMerge => false,
+            Provenance::ForgeWeb | Provenance::MergedAtMergeTime => {
+                author_time >= FORGE_BROWSER_ZONES_SINCE
+            }
+            _ => true,
+        }
     }
 
     /// Is the author date when the author was at work?
@@ -173,8 +184,9 @@ impl CommitRecord {
     /// The author's own offset: `None` when unreadable, or when the commit
     /// was made somewhere that writes its own (see [`Provenance`]).
     pub fn author_offset(&self) -> Option<i16> {
-        (self.author_offset != OFFSET_INVALID && self.provenance.offset_is_authors())
-            .then_some(self.author_offset)
+        (self.author_offset != OFFSET_INVALID
+            && self.provenance.offset_is_authors(self.author_time))
+        .then_some(self.author_offset)
     }
 
     /// The offset as written, whoever wrote it.

@@ -156,7 +156,7 @@ fn build_one(history: &History, contributor: u32) -> Profile {
 pub fn offset_runs(records: &[CommitRecord], kind: ContributorKind) -> Vec<OffsetRun> {
     let mut runs: Vec<OffsetRun> = Vec::new();
     for r in records {
-        if kind == ContributorKind::Human && r.has(flags::VIA_FORGE) {
+        if kind == ContributorKind::Human && !r.provenance.offset_is_authors(r.author_time) {
             continue;
         }
         let off = r.author_offset();

@@ -167,6 +167,19 @@ impl Subject<'_> {
         self.records.iter().filter(move |r| is_timed(r, kind))
     }
 
+    /// Commits whose recorded offset is the author's own and not `+0000`
+    /// (containers, CI and importers write UTC): what the offset rules read.
+    /// Wider than [`Subject::timed`]: a squash merge's date is the merge's,
+    /// but its offset is still the author's browser zone.
+    pub fn own_offsets(&self) -> impl Iterator<Item = &CommitRecord> + '_ {
+        let human = self.profile.kind == crate::identities::ContributorKind::Human;
+        self.records.iter().filter(move |r| {
+            human
+                && !r.has(crate::history::flags::AUTHOR_MALFORMED)
+                && r.author_offset().is_some_and(|o| o != 0)
+        })
+    }
+
     /// Enough activity for rhythm-based rules.
     pub fn enough_for_rhythm(&self) -> bool {
         self.profile.timed_commits >= self.thresholds.min_commits

@@ -19,10 +19,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     if claim.location.fixed_minutes.is_some() {
         return None;
     }
-    let timed: Vec<_> = s
-        .timed()
-        .filter(|r| r.author_offset().is_some_and(|o| o != 0))
-        .collect();
+    let timed: Vec<_> = s.own_offsets().collect();
     let first = timed.first()?;
     let mut offsets: Vec<i16> = timed.iter().filter_map(|r| r.author_offset()).collect();
     offsets.sort_unstable();

@@ -30,11 +30,7 @@ fn gap_hours(a: &OffsetRun, b: &OffsetRun) -> f64 {
 }
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
-    let commits: Vec<CommitRecord> = s
-        .timed()
-        .filter(|r| r.author_offset().is_some_and(|o| o != 0))
-        .copied()
-        .collect();
+    let commits: Vec<CommitRecord> = s.own_offsets().copied().collect();
     if commits.len() < 3 {
         return None;
     }

@@ -19,10 +19,7 @@ pub const ID: &str = "offset-vs-claim";
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let claim = s.claim?;
-    let commits: Vec<&crate::history::CommitRecord> = s
-        .timed()
-        .filter(|r| r.author_offset().is_some_and(|o| o != 0))
-        .collect();
+    let commits: Vec<&crate::history::CommitRecord> = s.own_offsets().collect();
     let judged = commits.len() as u64;
     let mismatch: Vec<bool> = commits
         .iter()
