@@ -428,9 +428,27 @@ mod tests {
             if row.scenario.is_honest() {
                 assert!(rate <= 0.05, "{}: {rate} flagged", row.scenario.name());
             } else if row.scenario == Scenario::ImpostorSameOffset {
-                // Calendar evidence alone, one to two years: 0.66 at 500 cases
-                // (docs/accuracy.md); guard against losing it.
-                assert!(rate >= 0.4, "{}: only {rate} caught", row.scenario.name());
+                // Calendar evidence alone no longer makes a verdict (on real
+                // histories a calendar finding at medium fired on 0.7 % of
+                // honest people and no positive: docs/accuracy.md), but the
+                // rules must still raise it on generated calendar-keepers.
+                let raised = cases
+                    .iter()
+                    .zip(&analysis.results)
+                    .filter(|(c, r)| {
+                        c.scenario == row.scenario
+                            && r.findings.iter().any(|f| {
+                                f.family == crate::detectors::Family::Calendar
+                                    && f.severity >= crate::detectors::Severity::Medium
+                            })
+                    })
+                    .count();
+                let raised = raised as f64 / row.cases as f64;
+                assert!(
+                    raised >= 0.4,
+                    "{}: only {raised} raised",
+                    row.scenario.name()
+                );
             } else {
                 assert!(rate >= 0.9, "{}: only {rate} caught", row.scenario.name());
             }

@@ -2127,7 +2127,15 @@ fn calendars_tell_apart_countries_that_share_an_offset() {
             .contains("Monday–Saturday"),
         "{week:#}"
     );
-    assert_eq!(contributor(&v, "Tokyo Claimant")["verdict"], "suspicious");
+    // Calendar evidence alone is an indicator to review, not a verdict: on real
+    // histories a calendar finding at medium fired on 0.7 % of honest people
+    // and no positive (docs/accuracy.md). It still ranks them first.
+    assert!(
+        kp["severity"] == "medium" || kp["severity"] == "high",
+        "{kp:#}"
+    );
+    let honest_risk = contributor(&v, "Kenji Honest")["risk"].as_f64().unwrap();
+    assert!(contributor(&v, "Tokyo Claimant")["risk"].as_f64().unwrap() > honest_risk);
     // China's holidays and make-up workdays explain the "Singapore" developer's.
     let cn = finding("Singapore Claimant", "holiday-calendar")
         .expect("holiday-calendar for the Singapore claimant");
@@ -2138,9 +2146,11 @@ fn calendars_tell_apart_countries_that_share_an_offset() {
             .unwrap()
             >= 3
     );
-    assert_eq!(
-        contributor(&v, "Singapore Claimant")["verdict"],
-        "suspicious"
+    assert!(
+        contributor(&v, "Singapore Claimant")["risk"]
+            .as_f64()
+            .unwrap()
+            > contributor(&v, "Mei Honest")["risk"].as_f64().unwrap()
     );
     // The honest ones keep their own calendars: nothing, consistent.
     for name in ["Kenji Honest", "Mei Honest"] {
