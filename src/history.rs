@@ -604,11 +604,19 @@ impl Builder {
 
             let scripts = *name_scripts[c.author as usize]
                 .get_or_insert_with(|| scripts_in(store.identity(c.author).0));
-            // The newest parent dates, for the forgery evidence.
+            // The newest parent dates, for the forgery evidence: only parents
+            // committed by the same identity (another machine's wrong clock
+            // says nothing about this one), and only where the commit's place
+            // among its parents means something (not a rebase, cherry-pick,
+            // `git am` or forge rewrite).
             let parent_times = store
                 .parents_of(i)
                 .iter()
-                .filter(|&&p| p != store::MISSING)
+                .filter(|&&p| {
+                    p != store::MISSING
+                        && provenance.order_is_meaningful()
+                        && store.commits[p as usize].committer == c.committer
+                })
                 .map(|&p| {
                     let pc = &store.commits[p as usize];
                     (pc.author_time, pc.committer_time)

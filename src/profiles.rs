@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::history::{CommitRecord, History, flags, is_timed};
+use crate::history::{CommitRecord, History, Provenance, flags, is_timed};
 use crate::identities::ContributorKind;
 
 /// A run of consecutive commits (by author date) at the same recorded offset.
@@ -49,7 +49,44 @@ pub struct Profile {
     pub active_days: u64,
     /// Distinct ISO weeks with at least one timed commit.
     pub active_weeks: u64,
+    /// Commits whose date or offset the rules set aside, and why (by provenance).
+    pub set_aside: Vec<SetAside>,
 }
+
+/// Commits of one provenance that the rules read only in part.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetAside {
+    pub provenance: &'static str,
+    pub commits: u64,
+    pub reason: &'static str,
+}
+
+/// What each provenance means for the rules, as reports say it.
+fn set_aside_reason(provenance: Provenance) -> Option<&'static str> {
+    Some(match provenance {
+        Provenance::Ordinary => return None,
+        Provenance::ForgeMerge => {
+            "made with a forge's merge button: the offset is the forge's (GitHub wrote US Pacific time before 2014), so only the instant is read"
+        }
+        Provenance::ForgeWeb => {
+            "made in a forge's web UI: the offset is the browser's (US Pacific before 2014, then read as the author's), the instant is the click"
+        }
+        Provenance::MergedAtMergeTime => {
+            "squash- or rebase-merged by a forge or bot with the author date set to the merge: the instant is the merger's, so it is kept out of the timing rules"
+        }
+        Provenance::RebasedByForge => {
+            "rebased or applied by a forge or bot that kept the author date: read as the author's, not ordered against its parents"
+        }
+        Provenance::AppliedByOther => {
+            "applied by someone else (git am, a maintainer's rebase): read as the author's, not ordered against its parents"
+        }
+        Provenance::CherryPick => {
+            "cherry-picked: the author date is the original's, not ordered against its new parents"
+        }
+    })
+}
+
+const SERIES_REASON: &str = "later patches of a mailing-list series (git send-email dates them one second apart): one sitting, counted once";
 
 pub const DAY: i64 = 86_400;
 pub const WEEK: i64 = 7 * DAY;
@@ -89,13 +126,20 @@ fn build_one(history: &History, contributor: u32) -> Profile {
         signed_share: 0.0,
         active_days: 0,
         active_weeks: 0,
+        set_aside: Vec::new(),
     };
     let mut delays = Vec::with_capacity(records.len());
     let mut by_other = 0u64;
     let mut signed = 0u64;
     let mut last_day = i64::MIN;
     let mut last_week = i64::MIN;
+    let mut by_provenance = [0u64; Provenance::ALL.len()];
+    let mut series = 0u64;
     for r in records {
+        if kind == ContributorKind::Human {
+            by_provenance[r.provenance as usize] += 1;
+            series += r.has(flags::SERIES_CONTINUATION) as u64;
+        }
         if r.has(flags::MERGE) {
             p.merges += 1;
         }
@@ -131,6 +175,25 @@ fn build_one(history: &History, contributor: u32) -> Profile {
         }
     }
     p.offset_runs = offset_runs(records, kind);
+    p.set_aside = Provenance::ALL
+        .iter()
+        .zip(by_provenance)
+        .filter(|(_, n)| *n > 0)
+        .filter_map(|(prov, n)| {
+            set_aside_reason(*prov).map(|reason| SetAside {
+                provenance: prov.name(),
+                commits: n,
+                reason,
+            })
+        })
+        .collect();
+    if series > 0 {
+        p.set_aside.push(SetAside {
+            provenance: "mail-series",
+            commits: series,
+            reason: SERIES_REASON,
+        });
+    }
     if !records.is_empty() {
         p.committed_by_other_share = by_other as f64 / records.len() as f64;
         p.signed_share = signed as f64 / records.len() as f64;

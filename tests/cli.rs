@@ -2537,3 +2537,85 @@ fn pathdiff(to: &Path, from: &Path) -> String {
     );
     parts.join("/")
 }
+
+/// How commits are made (docs/rules.md, "Provenance"): merge-button commits
+/// in US Pacific time, browser merges, a bot's squash merges at merge time
+/// and a mailing-list series give the honest people nothing at medium or
+/// above, and an impostor is still caught when his forge-made commits carry
+/// the claimed zone's offsets.
+#[test]
+fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence() {
+    let repo = fx("provenance");
+    let roster = format!("{repo}/roster.csv");
+    let run = alibi(&["audit", "--roster", &roster, "--format", "json", &repo]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = validated_json(&run);
+    for name in [
+        "Mai Maintainer",
+        "Lee Author",
+        "Pat Patcher",
+        "Ravi Contributor",
+    ] {
+        let c = contributor(&v, name);
+        let strong: Vec<_> = c["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "medium" || f["severity"] == "high")
+            .collect();
+        assert!(strong.is_empty(), "{name}: {strong:#?}");
+        assert!(
+            c["verdict"] == "consistent" || c["verdict"] == "insufficient-data",
+            "{name}: {}",
+            c["verdict"]
+        );
+    }
+    let set_aside = |name: &str, provenance: &str| -> u64 {
+        contributor(&v, name)["profile"]["set_aside"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["provenance"] == provenance)
+            .map_or(0, |a| a["commits"].as_u64().unwrap())
+    };
+    // 35 button merges before 2014 (Pacific), 20 browser merges after.
+    assert_eq!(set_aside("Mai Maintainer", "forge-merge"), 55);
+    // Half of Lee's 60 pull requests squash-merged by the bot at merge time.
+    assert_eq!(set_aside("Lee Author", "merged-at-merge-time"), 30);
+    assert_eq!(
+        contributor(&v, "Lee Author")["profile"]["timed_commits"],
+        60
+    );
+    // Fourteen five-patch series: 56 later patches, one sitting each.
+    assert_eq!(set_aside("Pat Patcher", "applied-by-other"), 70);
+    assert_eq!(set_aside("Pat Patcher", "mail-series"), 56);
+    assert_eq!(
+        contributor(&v, "Pat Patcher")["profile"]["timed_commits"],
+        14
+    );
+    // Mai's offsets are her own +09:00 only: the button's Pacific offsets are set aside.
+    let mai = contributor(&v, "Mai Maintainer");
+    assert_eq!(
+        mai["profile"]["dominant_offsets"].as_array().unwrap().len(),
+        1
+    );
+    assert_eq!(mai["profile"]["dominant_offsets"][0][0], "+09:00");
+    // The impostor: his own commits contradict the claim, whatever his browser said.
+    let ivan = contributor(&v, "Ivan Claimant");
+    assert_eq!(ivan["verdict"], "contradiction");
+    let ovc = ivan["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "offset-vs-claim")
+        .expect("offset-vs-claim");
+    assert_eq!(ovc["severity"], "high");
+    assert_eq!(ovc["evidence"]["set_aside"]["offsets_made_by_a_forge"], 20);
+    assert!(rules(ivan).contains(&"circadian-mismatch".to_owned()));
+    // The HTML report says what was set aside and why.
+    let html = alibi(&["audit", "--roster", &roster, "--format", "html", &repo]);
+    assert!(
+        html.stdout.contains("merge button"),
+        "no set-aside note in HTML"
+    );
+}

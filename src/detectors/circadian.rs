@@ -117,6 +117,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         ),
         json!({
             "claimed_location": claim.location.text,
+            "set_aside": s.set_aside(),
             "inferred_utc_offset_hours": inf.utc_offset_hours,
             "interval_90": inf.interval_90,
             "distance_hours": distance,

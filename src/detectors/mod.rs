@@ -180,6 +180,26 @@ impl Subject<'_> {
         })
     }
 
+    /// Commits whose recorded offset was set aside (a forge wrote it), and
+    /// whose date was (a merge-time date, a later patch of a series), for the
+    /// evidence: what the rule did not read, so a reviewer sees why.
+    pub fn set_aside(&self) -> serde_json::Value {
+        let offsets = self
+            .records
+            .iter()
+            .filter(|r| r.recorded_author_offset().is_some() && r.author_offset().is_none())
+            .count();
+        let dates = self
+            .records
+            .iter()
+            .filter(|r| {
+                !r.provenance.instant_is_authors()
+                    || r.has(crate::history::flags::SERIES_CONTINUATION)
+            })
+            .count();
+        serde_json::json!({ "offsets_made_by_a_forge": offsets, "dates_not_the_authors": dates })
+    }
+
     /// Enough activity for rhythm-based rules.
     pub fn enough_for_rhythm(&self) -> bool {
         self.profile.timed_commits >= self.thresholds.min_commits

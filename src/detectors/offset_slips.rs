@@ -91,6 +91,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "impossible_jumps": impossible.len(),
             "excursions": excursions.len(),
             "commits_judged": commits.len(),
+            "set_aside": s.set_aside(),
             "offset_runs": runs.len(),
             "offsets_seen": s.profile.dominant_offsets().iter().take(5).map(|(o, n)| json!({"offset": format_offset(*o), "commits": n})).collect::<Vec<_>>(),
             "examples": examples(ex, 5),

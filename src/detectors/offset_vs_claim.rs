@@ -104,6 +104,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         json!({
             "claimed_location": claim.location.text,
             "commits_judged": judged,
+            "set_aside": s.set_aside(),
             "commits_mismatched": bad,
             "trip_like_stays": trips,
             "commits_in_trip_like_stays": trip_commits,

@@ -77,10 +77,16 @@ pub fn earliest_account_time(id: u64) -> (i64, String) {
 }
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
+    // The author dates that are when the author worked, a mailing-list
+    // series once (its one-second steps are git send-email's, not painting).
     let recs: Vec<_> = s
         .records
         .iter()
-        .filter(|r| !r.has(flags::AUTHOR_MALFORMED))
+        .filter(|r| {
+            !r.has(flags::AUTHOR_MALFORMED)
+                && !r.has(flags::SERIES_CONTINUATION)
+                && r.provenance.instant_is_authors()
+        })
         .collect();
     let n = recs.len();
     let fp = s.fingerprint;

@@ -575,6 +575,19 @@ fn section(s: &mut String, c: &ContributorReport) {
             ))
             .unwrap_or_default()
     );
+    if !c.profile.set_aside.is_empty() {
+        s.push_str("<p class=\"set-aside\">Read in part, because of how they were made:</p><ul class=\"set-aside\">");
+        for a in &c.profile.set_aside {
+            let _ = write!(
+                s,
+                "<li>{} {}: {}</li>",
+                a.commits,
+                if a.commits == 1 { "commit" } else { "commits" },
+                h(a.reason, 300)
+            );
+        }
+        s.push_str("</ul>\n");
+    }
     s.push_str("<div class=\"charts\">");
     if let Some(local) = &c.claimed_local_time {
         let _ = write!(

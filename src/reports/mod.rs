@@ -245,6 +245,8 @@ pub struct ProfileReport {
     pub committed_by_other_share: f64,
     pub signed_share: f64,
     pub fingerprint: FingerprintReport,
+    /// Commits the rules read only in part because of how they were made.
+    pub set_aside: Vec<crate::profiles::SetAside>,
 }
 
 #[derive(Debug, Serialize)]
@@ -416,6 +418,7 @@ pub fn build(
                         .count() as u64
                 }),
                 profile: ProfileReport {
+                    set_aside: p.set_aside.clone(),
                     timed_commits: p.timed_commits,
                     active_days: p.active_days,
                     active_weeks: p.active_weeks,

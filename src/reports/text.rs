@@ -180,6 +180,20 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
                 display_safe(f.summary.as_bytes(), 400)
             )?;
         }
+        // What the rules did not read of this person's commits, and why.
+        let set_aside: Vec<String> = c
+            .profile
+            .set_aside
+            .iter()
+            .map(|a| format!("{} {}", a.commits, a.provenance))
+            .collect();
+        if !set_aside.is_empty() {
+            writeln!(
+                out,
+                "  read in part (how they were made; --format json or html says why): {}",
+                set_aside.join(", ")
+            )?;
+        }
     }
     let insufficient = report
         .contributors
