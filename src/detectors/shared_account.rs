@@ -15,8 +15,10 @@ pub const ID: &str = "shared-account";
 /// Tempered log-likelihood gain of two zones over one, per observation, and in total.
 const MIN_GAIN_TOTAL: f64 = 25.0;
 const MIN_GAIN_PER_OBS: f64 = 0.08;
-/// Quietest five hours holding more than this share: no sleep trough.
-const NO_TROUGH_SHARE: f64 = 0.12;
+/// Quietest five hours holding more than this share: no sleep trough. On the
+/// development corpus honest people's quietest five hours hold at most 6 % of
+/// their commits (one heavy maintainer 14 %), shared accounts 0.6–15 %.
+const NO_TROUGH_SHARE: f64 = 0.08;
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
     if !s.enough_for_rhythm() {
