@@ -728,10 +728,13 @@ fn tally(
     if c.encoding != store::NONE {
         *strings.encodings.entry(c.encoding).or_default() += 1;
     }
-    if c.signing_key != store::NONE {
-        *fp.signing_keys
-            .entry(String::from_utf8_lossy(store.strings.get(c.signing_key)).into_owned())
-            .or_default() += 1;
+    // A signature belongs to the committer, and a forge's key to nobody: only
+    // commits this contributor committed themselves count as their keys.
+    if c.signing_key != store::NONE && !record.has(flags::COMMITTED_BY_OTHER) {
+        let key = String::from_utf8_lossy(store.strings.get(c.signing_key));
+        if !crate::signatures::is_forge_key(&key) {
+            *fp.signing_keys.entry(key.into_owned()).or_default() += 1;
+        }
     }
     if let Some((author, committer)) = parent_times {
         const DAY: i64 = 86_400;

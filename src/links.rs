@@ -171,7 +171,10 @@ pub fn build(history: &History) -> Links {
         }
     }
     for ((kind, value), members) in groups {
-        if members.len() < 2 {
+        // A name, machine or key that very many contributors share is a
+        // common one or a service's (a CI key, `localhost`), not one
+        // person's: it links nobody (and would link everyone to everyone).
+        if members.len() < 2 || members.len() > MAX_LINK_GROUP {
             continue;
         }
         for &a in &members {
@@ -243,6 +246,9 @@ mod tests {
 }
 
 /// The links of one kind, and the distinct contributors they lead to (sorted).
+/// Contributors sharing one value beyond which the value links nobody.
+pub const MAX_LINK_GROUP: usize = 12;
+
 pub fn of_kind(links: &[Link], kind: LinkKind) -> (Vec<&Link>, Vec<u32>) {
     let found: Vec<&Link> = links.iter().filter(|l| l.kind == kind).collect();
     let mut peers: Vec<u32> = found.iter().map(|l| l.other).collect();

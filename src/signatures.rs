@@ -31,6 +31,26 @@ pub fn signing_key(armor: &[u8]) -> Option<String> {
     }
 }
 
+/// Keys that forges sign web commits with (the OpenPGP key id, the last 16 hex
+/// digits of the fingerprint): such a signature is the forge's, nobody's
+/// personal key. GitHub's web-flow keys: `5DE3E0509C47EA3CF04A42D34AEE18F83AFDEB23`
+/// (until 2024) and `968479A1AFF927E37D1A566BB5690EEEBB952194` (since),
+/// published at https://github.com/web-flow.gpg.
+pub const FORGE_KEY_IDS: &[(&str, &str)] = &[
+    ("4AEE18F83AFDEB23", "GitHub web-flow"),
+    ("B5690EEEBB952194", "GitHub web-flow (2024)"),
+];
+
+/// Is this signing key (as [`signing_key`] writes it) a forge's?
+pub fn is_forge_key(key: &str) -> bool {
+    let Some(hex) = key.strip_prefix("openpgp:") else {
+        return false;
+    };
+    FORGE_KEY_IDS
+        .iter()
+        .any(|(id, _)| hex.len() >= 16 && hex[hex.len() - 16..].eq_ignore_ascii_case(id))
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
@@ -143,6 +163,17 @@ fn ssh_key_fingerprint(data: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forge_keys_by_fingerprint_or_key_id() {
+        assert!(is_forge_key(
+            "openpgp:5DE3E0509C47EA3CF04A42D34AEE18F83AFDEB23"
+        ));
+        assert!(is_forge_key("openpgp:4aee18f83afdeb23"));
+        assert!(is_forge_key("openpgp:B5690EEEBB952194"));
+        assert!(!is_forge_key("openpgp:0123456789ABCDEF"));
+        assert!(!is_forge_key("ssh:SHA256:4AEE18F83AFDEB23"));
+    }
 
     fn armor(kind: &str, bytes: &[u8]) -> Vec<u8> {
         let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);

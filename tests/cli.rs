@@ -2619,3 +2619,128 @@ fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence()
         "no set-aside note in HTML"
     );
 }
+
+/// An OpenPGP signature (armored, as in a `gpgsig` header) whose only issuer
+/// information is the key id subpacket.
+fn pgp_signature_with_key_id(key_id: [u8; 8]) -> String {
+    use base64::Engine;
+    let mut unhashed = vec![9u8, 16];
+    unhashed.extend(key_id);
+    let mut body = vec![4u8, 0, 1, 8, 0, 0];
+    body.extend((unhashed.len() as u16).to_be_bytes());
+    body.extend(&unhashed);
+    body.extend([0, 0]);
+    let mut packet = vec![0x88, body.len() as u8];
+    packet.extend(&body);
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&packet);
+    format!("-----BEGIN PGP SIGNATURE-----\n \n {b64}\n -----END PGP SIGNATURE-----")
+}
+
+#[test]
+fn forge_web_flow_signatures_link_nobody() {
+    let dir = tempfile::tempdir().unwrap().keep();
+    assert!(
+        git(&dir)
+            .args(["init", "-q", "-b", "main"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let tree = String::from_utf8(
+        git(&dir)
+            .args(["hash-object", "-t", "tree", "-w", "/dev/null"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_owned();
+    let web_flow = pgp_signature_with_key_id([0x4A, 0xEE, 0x18, 0xF8, 0x3A, 0xFD, 0xEB, 0x23]);
+    let personal = pgp_signature_with_key_id([0xAA, 0xBB, 0xCC, 0xDD, 1, 2, 3, 4]);
+    let mut parent: Option<String> = None;
+    let mut t = 1_600_000_000i64;
+    let mut add = |author: &str, committer: &str, signature: &str| {
+        t += 3_600 + 17;
+        let parent_line = parent
+            .as_ref()
+            .map(|p| format!("parent {p}\n"))
+            .unwrap_or_default();
+        let raw = format!(
+            "tree {tree}\n{parent_line}author {author} {t} +0200\ncommitter {committer} {t} +0200\ngpgsig {signature}\n\nchange\n"
+        );
+        let mut child = git(&dir)
+            .args([
+                "hash-object",
+                "-t",
+                "commit",
+                "-w",
+                "--literally",
+                "--stdin",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(raw.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        parent = Some(String::from_utf8(out.stdout).unwrap().trim().to_owned());
+    };
+    let github = "GitHub <noreply@github.com>";
+    for _ in 0..4 {
+        // Web commits: GitHub commits and signs them.
+        add("Ana One <ana@example.org>", github, &web_flow);
+        add("Ben Two <ben@example.org>", github, &web_flow);
+        // The same key id on a commit people made themselves is still GitHub's.
+        add(
+            "Ana One <ana@example.org>",
+            "Ana One <ana@example.org>",
+            &web_flow,
+        );
+        add(
+            "Ben Two <ben@example.org>",
+            "Ben Two <ben@example.org>",
+            &web_flow,
+        );
+        // Control: two identities signing with one personal key.
+        add(
+            "Cy Three <cy@example.org>",
+            "Cy Three <cy@example.org>",
+            &personal,
+        );
+        add(
+            "Di Four <di@example.org>",
+            "Di Four <di@example.org>",
+            &personal,
+        );
+    }
+    let head = parent.unwrap();
+    assert!(
+        git(&dir)
+            .args(["update-ref", "refs/heads/main", &head])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let run = alibi(&["scan", "--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = validated_json(&run);
+    for name in ["Ana One", "Ben Two"] {
+        assert!(
+            !rules(contributor(&v, name)).contains(&"shared-signing-key".to_owned()),
+            "{name} linked through GitHub's key"
+        );
+    }
+    for name in ["Cy Three", "Di Four"] {
+        assert!(
+            rules(contributor(&v, name)).contains(&"shared-signing-key".to_owned()),
+            "{name}: the shared personal key is not seen"
+        );
+    }
+}
