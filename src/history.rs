@@ -616,6 +616,8 @@ impl Builder {
                     p != store::MISSING
                         && provenance.order_is_meaningful()
                         && store.commits[p as usize].committer == c.committer
+                        && store::problem::has_date(store.commits[p as usize].author_problem)
+                        && store::problem::has_date(store.commits[p as usize].committer_problem)
                 })
                 .map(|&p| {
                     let pc = &store.commits[p as usize];
@@ -738,9 +740,14 @@ fn tally(
     }
     if let Some((author, committer)) = parent_times {
         const DAY: i64 = 86_400;
+        let author_known = store::problem::has_date(c.author_problem);
+        let committer_known = store::problem::has_date(c.committer_problem);
         for (before, kind) in [
-            (c.author_time < author - DAY, "author"),
-            (c.committer_time < committer - DAY, "committer"),
+            (author_known && c.author_time < author - DAY, "author"),
+            (
+                committer_known && c.committer_time < committer - DAY,
+                "committer",
+            ),
         ] {
             if !before {
                 continue;

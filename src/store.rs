@@ -35,9 +35,16 @@ pub mod problem {
     /// The header line is absent altogether.
     pub const ABSENT: u8 = 7;
 
+    /// Does an ident with this problem still carry a readable date? A
+    /// missing line or date is missing, never 1970-01-01.
+    pub fn has_date(code: u8) -> bool {
+        !matches!(code, ABSENT | NO_TIMESTAMP | BAD_TIMESTAMP)
+    }
+
     pub fn name(code: u8) -> Option<&'static str> {
         Some(match code {
-            NO_EMAIL | ABSENT => "no-email",
+            NO_EMAIL => "no-email",
+            ABSENT => "missing-line",
             NO_TIMESTAMP => "no-timestamp",
             BAD_TIMESTAMP => "bad-timestamp",
             BAD_OFFSET => "bad-offset",

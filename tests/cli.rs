@@ -376,6 +376,24 @@ fn forged_headers_are_reported_not_normalised() {
         tt["profile"]["fingerprint"]["unknown_headers"]["x-custom-header"],
         1
     );
+    // A missing committer line is reported as missing and dates nothing.
+    let none = contributor(&v, "No Committer");
+    assert_eq!(
+        none["profile"]["fingerprint"]["malformed_idents"]["missing-line"], 1,
+        "{:#}",
+        none["profile"]["fingerprint"]
+    );
+    assert!(
+        none["profile"]["fingerprint"]["malformed_idents"]
+            .get("no-email")
+            .is_none()
+    );
+    for name in ["No Committer", "After Gap"] {
+        assert!(
+            !rules(contributor(&v, name)).contains(&"timestamp-forgery".to_owned()),
+            "{name}: a missing date was read as 1970"
+        );
+    }
     let latin = v["contributors"]
         .as_array()
         .unwrap()

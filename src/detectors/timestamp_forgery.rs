@@ -127,7 +127,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     }
     let committed_first: Vec<_> = recs
         .iter()
-        .filter(|r| r.committer_time < r.author_time - DAY)
+        .filter(|r| !r.has(flags::COMMITTER_MALFORMED) && r.committer_time < r.author_time - DAY)
         .collect();
     if !committed_first.is_empty() {
         signals.push((
