@@ -380,6 +380,7 @@ fn hint(e: &Error) -> Option<String> {
             candidates.join("\n  ")
         )),
         Error::UnknownCountry { known, .. } => Some(format!("covered: {}", known.join(" "))),
+        Error::Usage { hint, .. } => Some(hint.clone()),
         Error::NoClaims => Some(
             "a roster is CSV with a header row: email,location (name optional)".into(),
         ),
@@ -804,11 +805,23 @@ fn identities(
     let links = crate::links::build(history);
     let clusters = crate::links::clusters(history, &links);
     let privacy = privacy_of(&job.common);
+    if a.mailmap && job.common.pseudonymize {
+        return Err(Error::Usage {
+            message: "--mailmap writes real names and emails (a .mailmap needs them); it cannot be pseudonymised".into(),
+            hint: "drop --pseudonymize, and keep the suggestion out of shared logs".into(),
+        });
+    }
+    if !a.cluster.is_empty() && !a.mailmap {
+        return Err(Error::Usage {
+            message: "--cluster chooses clusters for --mailmap".into(),
+            hint: "add --mailmap, or drop --cluster".into(),
+        });
+    }
     for &n in &a.cluster {
         if n == 0 || n > clusters.len() {
-            return Err(Error::BadRevision {
-                revision: format!("--cluster {n}"),
-                reason: format!("there are {} clusters", clusters.len()),
+            return Err(Error::Usage {
+                message: format!("--cluster {n}: there are {} clusters", clusters.len()),
+                hint: "the numbers are those of `git alibi identities` without --mailmap".into(),
             });
         }
     }

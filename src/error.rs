@@ -22,6 +22,9 @@ pub enum Error {
         /// A suggestion for the user, such as the closest zone name.
         hint: Option<String>,
     },
+    /// Options that do not go together.
+    #[error("{message}")]
+    Usage { message: String, hint: String },
     #[error(
         "audit needs claims: pass --roster FILE or add [[contributor]] entries to .git-alibi.toml"
     )]

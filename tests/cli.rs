@@ -2409,6 +2409,48 @@ fn identities_command_lists_clusters_and_suggests_a_mailmap() {
         alibi(&["identities", "--mailmap", "--cluster", "9", &fx("identity")]).code,
         2
     );
+    // Pseudonymised: no real name, machine name or email anywhere.
+    let real = [
+        "alex",
+        "Alex",
+        "Kim A",
+        "Lee B",
+        "desktop-ab12cd3",
+        "DESKTOP-AB12CD3",
+        "J Smith",
+        "@",
+    ];
+    for format in ["text", "json"] {
+        let run = alibi(&[
+            "identities",
+            "--pseudonymize",
+            "--format",
+            format,
+            &fx("identity"),
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        for r in real {
+            assert!(
+                !run.stdout.contains(r),
+                "{format}: `{r}` leaked:\n{}",
+                run.stdout
+            );
+        }
+    }
+    // A .mailmap is real names and emails: refused under --pseudonymize.
+    let refused = alibi(&["identities", "--mailmap", "--pseudonymize", &fx("identity")]);
+    assert_eq!(refused.code, 2);
+    assert!(refused.stdout.is_empty());
+    assert!(
+        refused.stderr.contains("--pseudonymize"),
+        "{}",
+        refused.stderr
+    );
+    // --cluster without --mailmap is refused, not ignored.
+    assert_eq!(
+        alibi(&["identities", "--cluster", "1", &fx("identity")]).code,
+        2
+    );
 }
 
 /// Run the binary under a pseudo-terminal (`script` from util-linux), so

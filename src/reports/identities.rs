@@ -10,6 +10,18 @@ use crate::history::History;
 use crate::links::Cluster;
 use crate::text::display_safe;
 
+/// A link's shared value as the privacy options allow: names and machine
+/// names (which often hold a person's name) are pseudonymised with the rest.
+fn link_value(privacy: &Privacy, kind: crate::links::LinkKind, value: &str) -> String {
+    use crate::links::LinkKind;
+    match kind {
+        LinkKind::SameName | LinkKind::SameHost if privacy.pseudonymize => {
+            privacy.pseudonym("value", value.as_bytes())
+        }
+        _ => value.to_owned(),
+    }
+}
+
 fn name(history: &History, privacy: &Privacy, i: u32) -> String {
     let c = &history.contributors[i as usize];
     if privacy.pseudonymize {
@@ -70,7 +82,7 @@ pub fn text(
                 name(history, privacy, *a),
                 name(history, privacy, *b),
                 kind.name(),
-                display_safe(value.as_bytes(), 80)
+                display_safe(link_value(privacy, *kind, value).as_bytes(), 80)
             )?;
         }
     }
@@ -85,7 +97,13 @@ pub fn text(
             let names: Vec<String> = c
                 .raw_identities
                 .keys()
-                .map(|(n, _)| display_safe(n, 60))
+                .map(|(n, _)| {
+                    if privacy.pseudonymize {
+                        privacy.pseudonym("person", n)
+                    } else {
+                        display_safe(n, 60)
+                    }
+                })
                 .collect();
             writeln!(
                 out,
@@ -122,7 +140,7 @@ pub fn json(
                 "a": privacy.pseudonym("c", &history.contributors[*a as usize].key),
                 "b": privacy.pseudonym("c", &history.contributors[*b as usize].key),
                 "kind": kind,
-                "value": value,
+                "value": link_value(privacy, *kind, value),
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "merged": merged(history).iter().map(|&i| json!({
@@ -154,9 +172,15 @@ pub fn mailmap(
         else {
             continue;
         };
+        // A line a terminal or .mailmap could misread (brackets, control
+        // characters, bidi overrides, invalid UTF-8) is left out, not escaped:
+        // escaping would change the identity it names.
         let ok = |b: &[u8]| {
-            !b.iter()
-                .any(|&c| c == b'<' || c == b'>' || c == b'\n' || c == 0)
+            std::str::from_utf8(b).is_ok_and(|t| {
+                !t.chars().any(|c| {
+                    c == '<' || c == '>' || c.is_control() || crate::text::is_bidi_control(c)
+                })
+            })
         };
         if !ok(cname) || !ok(cemail) {
             continue;
