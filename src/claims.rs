@@ -262,7 +262,10 @@ pub fn parse_roster(path: &Path, bytes: &[u8]) -> Result<Vec<Claim>, Error> {
         ));
     };
     let name_col = col("name");
-    let mut claims = Vec::new();
+    let mut claims: Vec<Claim> = Vec::new();
+    // Each email once: the same person at two places is a contradiction in
+    // the roster itself (emails compare without case, as git's do).
+    let mut seen: std::collections::HashMap<String, (usize, String)> = Default::default();
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line() as usize);
@@ -281,6 +284,27 @@ pub fn parse_roster(path: &Path, bytes: &[u8]) -> Result<Vec<Claim>, Error> {
                 Some("the email column needs an address such as ada@example.org".into()),
             ));
         }
+        if location_text.is_empty() {
+            return Err(err(
+                line,
+                format!("empty location for '{email}'"),
+                Some("use an IANA zone (America/Chicago), a country code (US) or an offset (UTC+05:30)".into()),
+            ));
+        }
+        let key = email.to_ascii_lowercase();
+        if let Some((first, first_location)) = seen.get(&key) {
+            if !first_location.eq_ignore_ascii_case(location_text) {
+                return Err(err(
+                    line,
+                    format!(
+                        "'{email}' is claimed again with another location: '{location_text}' here, '{first_location}' on line {first}"
+                    ),
+                    Some("keep one line per email".into()),
+                ));
+            }
+            continue;
+        }
+        seen.insert(key, (line, location_text.to_owned()));
         let location = Location::parse(location_text).map_err(|message| {
             let hint = closest_zone(location_text).map(|z| format!("did you mean '{z}'?")).or_else(|| {
                 Some("use an IANA zone (America/Chicago), a country code (US) or an offset (UTC+05:30)".into())
@@ -419,5 +443,32 @@ mod tests {
         }
         let ok = parse_roster(Path::new("r.csv"), b"location,email\nUS,A@x.org\n").unwrap();
         assert_eq!(ok[0].emails, vec!["a@x.org"]);
+        // The same email twice, even in another case, with another location.
+        let twice = b"email,location\nA@x.org,US\nb@x.org,JP\na@X.org,Europe/Berlin\n";
+        match parse_roster(Path::new("r.csv"), twice) {
+            Err(Error::Roster { line, message, .. }) => {
+                assert_eq!(line, 4);
+                assert!(message.contains("line 2"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // The same line twice is harmless.
+        assert_eq!(
+            parse_roster(
+                Path::new("r.csv"),
+                b"email,location\na@x.org,US\nA@x.org,us\n"
+            )
+            .unwrap()
+            .len(),
+            1
+        );
+        match parse_roster(Path::new("r.csv"), b"email,location\na@x.org,\n") {
+            Err(Error::Roster {
+                line: 2, message, ..
+            }) => {
+                assert!(message.contains("empty location"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -584,14 +584,33 @@ fn prepare(job: &Job, accepted: &Accepted, stderr: &mut dyn Write) -> Result<Pre
         let before = analysis::analyse_with(baseline, claims, thresholds, &accepted);
         analysis::mark_origins(&mut analysis, &before);
     }
-    for &i in &analysis.unmatched_claims {
+    // Claims that match nobody: the first few by line, then a count (a large
+    // roster against one repository would otherwise flood the terminal).
+    const SHOWN_UNMATCHED: usize = 10;
+    for &i in analysis.unmatched_claims.iter().take(SHOWN_UNMATCHED) {
         let _ = writeln!(
             stderr,
             "git-alibi: warning: {}: claim matches no contributor",
             crate::text::display_safe(analysis.claims[i].source.as_bytes(), 200)
         );
     }
+    if analysis.unmatched_claims.len() > SHOWN_UNMATCHED {
+        let _ = writeln!(
+            stderr,
+            "git-alibi: warning: {} more claims match no contributor ({} in all)",
+            analysis.unmatched_claims.len() - SHOWN_UNMATCHED,
+            analysis.unmatched_claims.len()
+        );
+    }
     Ok(Prepared { analysis, range })
+}
+
+/// The `--output` file, created; an error names it.
+fn create_output(path: &std::path::Path) -> Result<std::fs::File, Error> {
+    std::fs::File::create(path).map_err(|source| Error::Output {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 fn privacy_of(common: &CommonArgs) -> Privacy {
@@ -656,7 +675,7 @@ fn run_job(job: Job, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
     }
     let write_result = match &common.output {
         Some(path) => {
-            let file = std::fs::File::create(path)?;
+            let file = create_output(path)?;
             let mut w = std::io::BufWriter::new(file);
             reports::write(&report, common.format, &mut w, false).and_then(|_| w.flush())
         }
@@ -772,7 +791,7 @@ fn show(a: ShowArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
     let mut file;
     let out: &mut dyn Write = match &common.output {
         Some(path) => {
-            file = std::io::BufWriter::new(std::fs::File::create(path)?);
+            file = std::io::BufWriter::new(create_output(path)?);
             &mut file
         }
         None => stdout,
@@ -828,7 +847,7 @@ fn identities(
     let mut file;
     let out: &mut dyn Write = match &job.common.output {
         Some(path) => {
-            file = std::io::BufWriter::new(std::fs::File::create(path)?);
+            file = std::io::BufWriter::new(create_output(path)?);
             &mut file
         }
         None => stdout,

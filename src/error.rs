@@ -43,6 +43,11 @@ pub enum Error {
     },
     #[error("no calendar data for country '{country}'")]
     UnknownCountry { country: String, known: Vec<String> },
+    #[error("cannot write {path}: {source}")]
+    Output {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -2804,3 +2804,57 @@ fn forge_web_flow_signatures_link_nobody() {
         );
     }
 }
+
+#[test]
+fn clear_messages_for_empty_histories_outputs_and_large_rosters() {
+    let empty = alibi(&["scan", "--color", "never", &fx("empty")]);
+    assert_eq!(empty.code, 0);
+    assert!(
+        empty.stdout.contains("No commits to report"),
+        "{}",
+        empty.stdout
+    );
+    assert!(
+        !empty.stdout.contains('┌'),
+        "an empty table box: {}",
+        empty.stdout
+    );
+    let window = alibi(&["scan", "--since", "2090-01-01", &fx("basic")]);
+    assert!(
+        window.stdout.contains("--since/--until window"),
+        "{}",
+        window.stdout
+    );
+    let out = alibi(&["scan", "-o", "/nonexistent-dir/report.txt", &fx("basic")]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("/nonexistent-dir/report.txt"),
+        "{}",
+        out.stderr
+    );
+    // A roster of many people against one repository: a capped warning.
+    let mut body = String::from("email,location\n");
+    for i in 0..40 {
+        body.push_str(&format!("nobody{i}@example.org,US\n"));
+    }
+    let roster = write_roster(&body);
+    let run = alibi(&["audit", "--roster", roster.to_str().unwrap(), &fx("basic")]);
+    let warnings = run.stderr.lines().filter(|l| l.contains("warning")).count();
+    assert!(warnings <= 11, "{warnings} warning lines:\n{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("30 more claims match no contributor (40 in all)"),
+        "{}",
+        run.stderr
+    );
+    // The same email twice with different locations names both lines.
+    let twice =
+        write_roster("email,location\nalice@example.org,US\nALICE@example.org,Asia/Tokyo\n");
+    let run = alibi(&["audit", "--roster", twice.to_str().unwrap(), &fx("basic")]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(":3:") && run.stderr.contains("line 2"),
+        "{}",
+        run.stderr
+    );
+}

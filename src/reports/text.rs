@@ -90,6 +90,20 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
             writeln!(out, "incomplete: {}", display_safe(r.as_bytes(), 300))?;
         }
     }
+    if report.contributors.is_empty() {
+        // No table box with nothing in it: say why there is nothing.
+        return writeln!(
+            out,
+            "No commits to report{}.",
+            if report.options.since.is_some() || report.options.until.is_some() {
+                " in the --since/--until window (author dates)"
+            } else if report.check.is_some() {
+                " by authors of the range"
+            } else {
+                ": the history read is empty"
+            }
+        );
+    }
     let has_claims = report.contributors.iter().any(|c| c.claim.is_some());
     let mut table = Table::new();
     table
