@@ -384,8 +384,11 @@ fn hint(e: &Error) -> Option<String> {
         Error::NoClaims => Some(
             "a roster is CSV with a header row: email,location (name optional)".into(),
         ),
-        Error::IncompleteHistory { .. } => Some(
+        Error::IncompleteHistory { shallow: true, .. } => Some(
             "fetch the full history (git fetch --unshallow; in GitHub Actions set fetch-depth: 0 on actions/checkout)".into(),
+        ),
+        Error::IncompleteHistory { shallow: false, .. } => Some(
+            "objects are missing or damaged: run git fsck, then fetch or restore them (a fresh clone repairs most)".into(),
         ),
         _ => None,
     }
@@ -533,6 +536,7 @@ fn prepare(job: &Job, accepted: &Accepted, stderr: &mut dyn Write) -> Result<Pre
         if common.require_full_history {
             return Err(Error::IncompleteHistory {
                 reason: history.incomplete.join("; "),
+                shallow: history.repos.iter().any(|r| r.shallow),
             });
         }
         let shallow = history.repos.iter().any(|r| r.shallow);

@@ -34,7 +34,11 @@ pub enum Error {
     #[error("bad date '{value}' for {option}: expected YYYY-MM-DD or an RFC 3339 time")]
     BadDate { option: &'static str, value: String },
     #[error("history is incomplete ({reason}) and --require-full-history was given")]
-    IncompleteHistory { reason: String },
+    IncompleteHistory {
+        reason: String,
+        /// A shallow clone (fetch more), rather than damage (repair).
+        shallow: bool,
+    },
     #[error("no single contributor matches '{query}'")]
     NoSuchContributor {
         query: String,

@@ -406,11 +406,15 @@ pub fn read(
         }
         if stats.missing_objects + stats.unreadable_objects > 0 {
             builder.incomplete.push(format!(
-                "{}: {} missing and {} unreadable objects (for example {})",
+                "{}: {} missing and {} unreadable objects{}",
                 display_path(&opened.path),
                 stats.missing_objects,
                 stats.unreadable_objects,
-                stats.missing_examples.join(", ")
+                if stats.missing_examples.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (for example {})", stats.missing_examples.join(", "))
+                }
             ));
         }
         builder

@@ -67,9 +67,18 @@ pub fn open(path: &Path) -> Result<OpenedRepo, Error> {
             reason: "no such file or directory".into(),
         });
     }
-    let repo = gix::discover(path).map_err(|e| Error::NotARepository {
-        path: path.to_owned(),
-        reason: e.to_string(),
+    let repo = gix::discover(path).map_err(|e| {
+        if uses_sha256(path) {
+            Error::Repository {
+                path: path.to_owned(),
+                reason: "SHA-256 repositories are not supported yet".into(),
+            }
+        } else {
+            Error::NotARepository {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            }
+        }
     })?;
     let mut repo = repo;
     repo.object_cache_size_if_unset(16 * 1024 * 1024);
@@ -78,6 +87,25 @@ pub fn open(path: &Path) -> Result<OpenedRepo, Error> {
         .map(Path::to_owned)
         .unwrap_or_else(|| repo.git_dir().to_owned());
     Ok(OpenedRepo { repo, path: shown })
+}
+
+/// Does the repository at or above `path` declare SHA-256 object names
+/// (`extensions.objectFormat = sha256`)? Read from its config file by hand,
+/// because that is exactly what the library refuses to open.
+fn uses_sha256(path: &Path) -> bool {
+    let mut dir = path.canonicalize().ok();
+    while let Some(d) = dir {
+        for config in [d.join(".git").join("config"), d.join("config")] {
+            if let Ok(text) = std::fs::read_to_string(&config) {
+                let text = text.to_ascii_lowercase().replace([' ', '\t'], "");
+                if text.contains("objectformat=sha256") {
+                    return true;
+                }
+            }
+        }
+        dir = d.parent().map(Path::to_owned);
+    }
+    false
 }
 
 /// The shallow boundary of a clone (empty when the clone is complete).
@@ -276,8 +304,12 @@ fn read_commit<'b>(
 
 impl WalkStats {
     fn note_example(&mut self, id: &ObjectId) {
+        self.note_text(id.to_string());
+    }
+
+    fn note_text(&mut self, what: String) {
         if self.missing_examples.len() < 5 {
-            self.missing_examples.push(id.to_string());
+            self.missing_examples.push(what);
         }
     }
 }
@@ -309,7 +341,10 @@ fn ids_via_graph(
                 for p in graph.commit_at(pos).iter_parents() {
                     match p {
                         Ok(p) => parents.push(graph.id_at(p).to_owned()),
-                        Err(_) => stats.unreadable_objects += 1,
+                        Err(_) => {
+                            stats.unreadable_objects += 1;
+                            stats.note_text(format!("a parent of {id} in the commit-graph"));
+                        }
                     }
                 }
             }
@@ -455,6 +490,7 @@ fn ref_tips(
     for reference in iter {
         let Ok(mut reference) = reference else {
             stats.unreadable_objects += 1;
+            stats.note_text("an unreadable ref".into());
             continue;
         };
         let name = reference.name().as_bstr().to_string();
@@ -463,7 +499,10 @@ fn ref_tips(
         }
         match reference.peel_to_id() {
             Ok(id) => tips.push(id.detach()),
-            Err(_) => stats.unreadable_objects += 1,
+            Err(_) => {
+                stats.unreadable_objects += 1;
+                stats.note_text(format!("the tip of {name}"));
+            }
         }
     }
     // A detached HEAD is walked too, as `git log --all` does.

@@ -499,9 +499,15 @@ fn missing_objects_are_reported() {
     let v = validated_json(&run);
     assert_eq!(v["incomplete"], true);
     assert!(v["repositories"][0]["missing_objects"].as_u64().unwrap() >= 1);
-    assert_eq!(
-        alibi(&["scan", "--require-full-history", &fx("corrupt")]).code,
-        2
+    let strict = alibi(&["scan", "--require-full-history", &fx("corrupt")]);
+    assert_eq!(strict.code, 2);
+    // Damage, not a shallow clone: the hint is git fsck, not --unshallow.
+    assert!(strict.stderr.contains("git fsck"), "{}", strict.stderr);
+    assert!(!strict.stderr.contains("unshallow"), "{}", strict.stderr);
+    assert!(
+        !strict.stderr.contains("(for example )"),
+        "{}",
+        strict.stderr
     );
 }
 
@@ -2854,6 +2860,34 @@ fn clear_messages_for_empty_histories_outputs_and_large_rosters() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains(":3:") && run.stderr.contains("line 2"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn sha256_repositories_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap().keep();
+    assert!(
+        git(&dir)
+            .args(["init", "-q", "--object-format=sha256", "repo"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let repo = dir.join("repo");
+    commit_as(
+        &repo,
+        "Ada",
+        "ada@example.org",
+        "2024-01-02T10:00:00+01:00",
+        "one",
+    );
+    let run = alibi(&["scan", repo.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("SHA-256 repositories are not supported yet"),
         "{}",
         run.stderr
     );
