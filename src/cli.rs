@@ -609,6 +609,33 @@ fn prepare(job: &Job, accepted: &Accepted, stderr: &mut dyn Write) -> Result<Pre
     Ok(Prepared { analysis, range })
 }
 
+/// Refuse options a command would accept and ignore: a format it cannot
+/// write, `--fail-on` where nothing is judged, `--output` where nothing is
+/// written (only when `formats` is just text, i.e. the command prints no report).
+fn reject_unused(
+    command: &str,
+    common: &CommonArgs,
+    formats: &[Format],
+    what: &str,
+) -> Result<(), Error> {
+    let problem = if !formats.contains(&common.format) {
+        Some(format!("--format {:?}", common.format).to_lowercase())
+    } else if common.fail_on.is_some() {
+        Some("--fail-on".to_owned())
+    } else if formats == [Format::Text] && common.output.is_some() {
+        Some("--output".to_owned())
+    } else {
+        None
+    };
+    match problem {
+        Some(option) => Err(Error::Usage {
+            message: format!("{command} does not take {option}"),
+            hint: what.to_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// The `--output` file, created; an error names it.
 fn create_output(path: &std::path::Path) -> Result<std::fs::File, Error> {
     std::fs::File::create(path).map_err(|source| Error::Output {
@@ -819,6 +846,12 @@ fn identities(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<i32, Error> {
+    reject_unused(
+        "identities",
+        &a.common,
+        &[Format::Text, Format::Json],
+        "identities lists clusters as text or json (or a .mailmap) and never fails on findings",
+    )?;
     let job = Job {
         claims: false,
         ..Job::new("identities", a.targets, a.common, None)
@@ -879,6 +912,12 @@ fn identities(
 
 /// `calendar`: print the calendar data the rules assume for a country.
 fn calendar(a: CalendarArgs, stdout: &mut dyn Write) -> Result<i32, Error> {
+    if !matches!(a.format, Format::Text | Format::Json) {
+        return Err(Error::Usage {
+            message: format!("calendar prints text or json, not {:?}", a.format).to_lowercase(),
+            hint: "use --format text or --format json".into(),
+        });
+    }
     let all = crate::calendars::calendars();
     let Some(cal) = all.get(&a.country) else {
         return Err(Error::UnknownCountry {
@@ -953,6 +992,12 @@ fn calendar(a: CalendarArgs, stdout: &mut dyn Write) -> Result<i32, Error> {
 
 /// `accept`: write the current findings to the accepted-findings file.
 fn accept(a: AcceptArgs, stderr: &mut dyn Write) -> Result<i32, Error> {
+    reject_unused(
+        "accept",
+        &a.common,
+        &[Format::Text],
+        "accept writes the accepted-findings file (--file), no report",
+    )?;
     let job = Job::new("accept", a.targets, a.common, a.roster);
     let Prepared { analysis, .. } = prepare(&job, &Accepted::default(), stderr)?;
     let file = match a.file {

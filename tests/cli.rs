@@ -2892,3 +2892,24 @@ fn sha256_repositories_are_refused_clearly() {
         run.stderr
     );
 }
+
+#[test]
+fn options_a_command_would_ignore_are_refused() {
+    for args in [
+        vec!["calendar", "JP", "--format", "html"],
+        vec!["identities", "--fail-on", "high"],
+        vec!["identities", "--format", "sarif"],
+        vec!["accept", "--format", "json"],
+        vec!["accept", "--fail-on", "low"],
+        vec!["accept", "-o", "/tmp/x.txt"],
+    ] {
+        let mut full = args.clone();
+        let repo = fx("basic");
+        if args[0] != "calendar" {
+            full.push(&repo);
+        }
+        let run = alibi(&full);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("hint:"), "{args:?}: {}", run.stderr);
+    }
+}
