@@ -326,6 +326,28 @@ fn decode(data: &[u8]) -> Result<Store, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A damaged cache file is rejected, never a panic: random bytes, and
+        /// a real file with random bytes overwritten or cut short.
+        #[test]
+        fn damaged_files_are_rejected_without_panic(
+            noise in proptest::collection::vec(any::<u8>(), 0..400),
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..8),
+            cut in any::<usize>(),
+        ) {
+            let _ = decode(&noise);
+            let mut data = encode(&sample());
+            for (at, byte) in edits {
+                let at = at % data.len();
+                data[at] = byte;
+            }
+            let _ = decode(&data);
+            data.truncate(cut % (data.len() + 1));
+            let _ = decode(&data);
+        }
+    }
 
     fn sample() -> Store {
         let mut store = Store::default();

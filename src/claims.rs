@@ -410,6 +410,18 @@ pub fn parse_repo_config(file: &Path, bytes: &[u8]) -> Result<(RepoConfig, Vec<C
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Any roster or config bytes: claims or an error with a line, never a panic.
+        #[test]
+        fn rosters_and_configs_never_panic(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+            let _ = parse_roster(Path::new("r.csv"), &data);
+            let mut with_header = b"email,name,location\n".to_vec();
+            with_header.extend(&data);
+            let _ = parse_roster(Path::new("r.csv"), &with_header);
+            let _ = parse_repo_config(Path::new(".git-alibi.toml"), &data);
+        }
+    }
+
     #[test]
     fn locations() {
         let ny = Location::parse("America/New_York").unwrap();

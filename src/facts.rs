@@ -487,6 +487,65 @@ pub const KNOWN_TRAILERS: &[&[u8]] = &[
 ];
 
 #[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any bytes: parsed or reported as problems, never a panic.
+        #[test]
+        fn any_bytes_parse_without_panic(data in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let facts = CommitFacts::parse(&data);
+            let _ = facts.trailers();
+            let _ = facts.line_endings();
+            let _ = message_kind(facts.message);
+        }
+
+        /// Header-shaped noise: lines that start like real headers.
+        #[test]
+        fn header_shaped_noise(lines in proptest::collection::vec(
+            (prop_oneof![Just("tree "), Just("parent "), Just("author "), Just("committer "),
+                         Just("encoding "), Just("gpgsig "), Just(" "), Just("mergetag ")],
+             proptest::collection::vec(any::<u8>(), 0..80)),
+            0..12)) {
+            let mut data = Vec::new();
+            for (head, rest) in lines {
+                data.extend_from_slice(head.as_bytes());
+                data.extend(rest.into_iter().filter(|&b| b != b'\n'));
+                data.push(b'\n');
+            }
+            let _ = CommitFacts::parse(&data);
+        }
+
+        /// Well-formed identities come back exactly as written.
+        #[test]
+        fn well_formed_idents_round_trip(
+            name in "[A-Za-z][A-Za-z .'-]{0,30}[A-Za-z]",
+            email in "[a-z0-9.]{1,20}@[a-z0-9]{1,12}\\.[a-z]{2,4}",
+            seconds in 0i64..4_000_000_000,
+            hours in -12i16..=14,
+            quarter in 0i16..4,
+        ) {
+            // Real offsets stop at +14:00 (Kiribati); beyond is invalid by design.
+            let quarter = if hours == 14 { 0 } else { quarter };
+            let minutes = hours * 60 + if hours < 0 { -quarter * 15 } else { quarter * 15 };
+            let sign = if minutes < 0 { '-' } else { '+' };
+            let offset = format!("{sign}{:02}{:02}", minutes.abs() / 60, minutes.abs() % 60);
+            let raw = format!(
+                "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor {name} <{email}> {seconds} {offset}\ncommitter {name} <{email}> {seconds} {offset}\n\nsubject\n"
+            );
+            let facts = CommitFacts::parse(raw.as_bytes());
+            let author = facts.author.expect("author");
+            prop_assert_eq!(author.name, name.as_bytes());
+            prop_assert_eq!(author.email, email.as_bytes());
+            prop_assert_eq!(author.seconds, seconds);
+            prop_assert_eq!(author.offset_minutes(), Some(minutes));
+            prop_assert!(author.problem.is_none());
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
