@@ -59,8 +59,14 @@ pub enum Provenance {
     /// Edited in a forge's web UI: the instant is the click, the offset the
     /// browser's.
     ForgeWeb,
-    /// Squash- or rebase-merged by a forge or bot with the author date set to
-    /// the merge time: neither the instant nor the offset is the author's.
+    /// Squash-merged in a forge's web UI (`… (#N)`, committed by the forge at
+    /// the click): the date is the merge click. On the development corpus
+    /// these clicks carry the author's own zone (98 % of their offsets agree
+    /// with the author's) and rhythm: they are mostly the author's own, so
+    /// they are read as the author's, offsets from 2014 on.
+    ForgeSquash,
+    /// Merged by a bot with the author date set to the merge time: the
+    /// bot's clock, neither the instant nor the offset is the author's.
     MergedAtMergeTime,
     /// Rebased or applied by a forge or bot that kept the author date.
     RebasedByForge,
@@ -82,9 +88,10 @@ impl Provenance {
     pub fn offset_is_authors(self, author_time: i64) -> bool {
         match self {
             Provenance::ForgeMerge => false,
-            Provenance::ForgeWeb | Provenance::MergedAtMergeTime => {
+            Provenance::ForgeWeb | Provenance::ForgeSquash => {
                 author_time >= FORGE_BROWSER_ZONES_SINCE
             }
+            Provenance::MergedAtMergeTime => false,
             _ => true,
         }
     }
@@ -108,6 +115,7 @@ impl Provenance {
             Provenance::Ordinary => "ordinary",
             Provenance::ForgeMerge => "forge-merge",
             Provenance::ForgeWeb => "forge-web",
+            Provenance::ForgeSquash => "forge-squash",
             Provenance::MergedAtMergeTime => "merged-at-merge-time",
             Provenance::RebasedByForge => "rebased-by-forge",
             Provenance::AppliedByOther => "applied-by-other",
@@ -115,10 +123,11 @@ impl Provenance {
         }
     }
 
-    pub const ALL: [Provenance; 7] = [
+    pub const ALL: [Provenance; 8] = [
         Provenance::Ordinary,
         Provenance::ForgeMerge,
         Provenance::ForgeWeb,
+        Provenance::ForgeSquash,
         Provenance::MergedAtMergeTime,
         Provenance::RebasedByForge,
         Provenance::AppliedByOther,
@@ -144,8 +153,10 @@ impl Provenance {
         } else if automated && committed_by_other {
             if !one_instant {
                 Provenance::RebasedByForge
-            } else if summary.message_kind & PR_SUFFIX != 0 || !forge {
+            } else if !forge {
                 Provenance::MergedAtMergeTime
+            } else if summary.message_kind & PR_SUFFIX != 0 {
+                Provenance::ForgeSquash
             } else {
                 Provenance::ForgeWeb
             }

@@ -71,8 +71,11 @@ fn set_aside_reason(provenance: Provenance) -> Option<&'static str> {
         Provenance::ForgeWeb => {
             "made in a forge's web UI: the offset is the browser's (US Pacific before 2014, then read as the author's), the instant is the click"
         }
+        Provenance::ForgeSquash => {
+            "squash-merged in a forge's web UI: the date is the merge click (read as the author's: on real histories these clicks carry the author's own zone), the offset the browser's"
+        }
         Provenance::MergedAtMergeTime => {
-            "squash- or rebase-merged by a forge or bot with the author date set to the merge: the instant is the merger's, so it is kept out of the timing rules"
+            "merged by a bot with the author date set to the merge: the bot's clock, so it is kept out of the timing and offset rules"
         }
         Provenance::RebasedByForge => {
             "rebased or applied by a forge or bot that kept the author date: read as the author's, not ordered against its parents"

@@ -284,10 +284,15 @@ fn scan_basic_attributes_every_commit_and_merges_identities() {
     assert!(!run.stdout.contains("alice@example.org"));
     let bot = contributor(&v, "dependabot[bot]");
     assert_eq!(bot["kind"], "bot");
-    // The web-UI squash merge is counted but kept out of Ravi's timing.
+    // The web-UI squash merge is counted, read as Ravi's click (forge-squash),
+    // and listed as read in part.
     let ravi = contributor(&v, "Ravi Kumar");
     assert_eq!(ravi["commits"], 3);
-    assert_eq!(ravi["profile"]["timed_commits"], 2);
+    assert_eq!(ravi["profile"]["timed_commits"], 3);
+    assert_eq!(
+        ravi["profile"]["set_aside"][0]["provenance"],
+        "forge-squash"
+    );
     let sita = contributor(&v, "Sita Sharma");
     assert_eq!(sita["profile"]["dominant_offsets"][0][0], "+05:45");
     let kim = contributor(&v, "Kim Minsu");
