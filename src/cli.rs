@@ -309,6 +309,7 @@ fn split_targets(
     {
         return Err(Error::UnknownTarget {
             target: r.clone(),
+            reason: crate::walk::revision_problem(&repo_for_revisions),
             repo: repo_for_revisions.clone(),
         });
     }

@@ -10,8 +10,14 @@ pub enum Error {
     Repository { path: PathBuf, reason: String },
     #[error("'{target}' is both a path and a revision of {repo}")]
     AmbiguousTarget { target: String, repo: PathBuf },
-    #[error("'{target}': no such path (so not a repository), and not a revision of {repo}")]
-    UnknownTarget { target: String, repo: PathBuf },
+    #[error(
+        "'{target}': no such path (so not a repository), and not a revision of {repo} ({reason})"
+    )]
+    UnknownTarget {
+        target: String,
+        repo: PathBuf,
+        reason: String,
+    },
     #[error("bad revision '{revision}': {reason}")]
     BadRevision { revision: String, reason: String },
     #[error("{file}:{line}: {message}")]

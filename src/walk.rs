@@ -518,9 +518,9 @@ fn rev(repo: &gix::Repository, spec: &str) -> Result<ObjectId, Error> {
     let spec = if spec.is_empty() { "HEAD" } else { spec };
     let id = repo
         .rev_parse_single(spec)
-        .map_err(|e| Error::BadRevision {
+        .map_err(|_| Error::BadRevision {
             revision: spec.to_owned(),
-            reason: e.to_string(),
+            reason: why_not_a_revision(repo),
         })?;
     // Peel tags to the commit they point at.
     let object = id.object().map_err(|e| Error::BadRevision {
@@ -560,6 +560,24 @@ pub fn range_base_and_head(
         RangeSpec::Exclusive(a, b) | RangeSpec::Symmetric(a, b) => Some((a, b)),
         RangeSpec::Single(_) => None,
     })
+}
+
+/// Why a revision could not be found, in the user's words (the library's
+/// message names its own internals).
+fn why_not_a_revision(repo: &gix::Repository) -> String {
+    if repo.head_id().is_err() {
+        "the repository has no commits yet".into()
+    } else {
+        "no such branch, tag or commit here".into()
+    }
+}
+
+/// Why a revision is not one of the repository at or above `path`.
+pub fn revision_problem(path: &Path) -> String {
+    match gix::discover(path) {
+        Ok(repo) => why_not_a_revision(&repo),
+        Err(_) => "no repository there".into(),
+    }
 }
 
 /// Does `spec` name a revision (or a range of them) in the repository at or

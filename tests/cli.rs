@@ -2830,6 +2830,11 @@ fn clear_messages_for_empty_histories_outputs_and_large_rosters() {
         "an empty table box: {}",
         empty.stdout
     );
+    // A revision in an empty repository: said plainly, no library internals.
+    let run = alibi(&["scan", "--range", "HEAD~1..HEAD", &fx("empty")]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no commits yet"), "{}", run.stderr);
+    assert!(!run.stderr.contains("delegate"), "{}", run.stderr);
     let window = alibi(&["scan", "--since", "2090-01-01", &fx("basic")]);
     assert!(
         window.stdout.contains("--since/--until window"),
