@@ -52,6 +52,24 @@ pub enum Command {
     /// Identity clusters: contributors linked by name, machine or signing
     /// key, with the evidence; --mailmap suggests .mailmap entries.
     Identities(IdentitiesArgs),
+    /// Write the manual pages (git-alibi.1 and one per command) into DIR, so
+    /// that `git alibi --help` and `man git-alibi` find them.
+    Man(ManArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// Directory to write into, e.g. ~/.local/share/man/man1.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Args, Debug)]
@@ -467,6 +485,12 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         Command::Show(a) => show(a, stdout, stderr),
         Command::Calendar(a) => calendar(a, stdout),
         Command::Identities(a) => identities(a, stdout, stderr),
+        Command::Man(a) => man(a, stdout),
+        Command::Completions(a) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(a.shell, &mut cmd, "git-alibi", stdout);
+            Ok(EXIT_OK)
+        }
     }
 }
 
@@ -909,6 +933,39 @@ fn identities(
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_OK),
         Err(e) => Err(Error::Io(e)),
     }
+}
+
+/// `man`: the manual pages, one for the tool and one per command
+/// (`git-alibi-scan.1`, …), as clap_mangen renders them from the arguments.
+fn man(a: ManArgs, stdout: &mut dyn Write) -> Result<i32, Error> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    std::fs::create_dir_all(&a.dir).map_err(|source| Error::Output {
+        path: a.dir.clone(),
+        source,
+    })?;
+    let mut written = Vec::new();
+    let mut pages = vec![("git-alibi".to_owned(), cmd.clone())];
+    for sub in cmd.get_subcommands() {
+        let name = format!("git-alibi-{}", sub.get_name());
+        pages.push((name.clone(), sub.clone().name(name)));
+    }
+    for (name, page) in pages {
+        let path = a.dir.join(format!("{name}.1"));
+        let mut buffer = Vec::new();
+        clap_mangen::Man::new(page).render(&mut buffer)?;
+        std::fs::write(&path, buffer).map_err(|source| Error::Output {
+            path: path.clone(),
+            source,
+        })?;
+        written.push(path);
+    }
+    writeln!(
+        stdout,
+        "wrote {} manual pages to {}",
+        written.len(),
+        a.dir.display()
+    )?;
+    Ok(EXIT_OK)
 }
 
 /// `calendar`: print the calendar data the rules assume for a country.

@@ -2923,3 +2923,29 @@ fn options_a_command_would_ignore_are_refused() {
         assert!(run.stderr.contains("hint:"), "{args:?}: {}", run.stderr);
     }
 }
+
+#[test]
+fn man_pages_and_completions() {
+    let dir = tempfile::tempdir().unwrap();
+    let man_dir = dir.path().join("man1");
+    let run = alibi(&["man", man_dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for page in [
+        "git-alibi.1",
+        "git-alibi-scan.1",
+        "git-alibi-check.1",
+        "git-alibi-audit.1",
+    ] {
+        let text = std::fs::read_to_string(man_dir.join(page)).unwrap();
+        assert!(
+            text.starts_with(".ie") || text.contains(".TH"),
+            "{page}: {text}"
+        );
+    }
+    for shell in ["bash", "zsh", "fish"] {
+        let run = alibi(&["completions", shell]);
+        assert_eq!(run.code, 0);
+        assert!(run.stdout.contains("audit"), "{shell}");
+    }
+    assert_eq!(alibi(&["completions", "tcsh"]).code, 2);
+}
