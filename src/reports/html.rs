@@ -653,8 +653,8 @@ fn section(s: &mut String, c: &ContributorReport) {
     if c.accepted_findings > 0 {
         let _ = write!(
             s,
-            "<p class=\"muted\">{} accepted finding(s) not shown.</p>",
-            c.accepted_findings
+            "<p class=\"muted\">{} not shown.</p>",
+            super::count(c.accepted_findings, "accepted finding")
         );
     }
     if let Some(local) = &c.claimed_local_time {

@@ -39,8 +39,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     match (&report.check, failing) {
         (Some(check), true) => writeln!(
             out,
-            "## git-alibi check: {} finding(s) at or above {}\n",
-            counted(check.fail_on),
+            "## git-alibi check: {} at or above {}\n",
+            super::count(counted(check.fail_on), "finding"),
             check.fail_on.name()
         )?,
         (Some(check), false) => writeln!(
@@ -53,11 +53,11 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     if let Some(check) = &report.check {
         writeln!(
             out,
-            "Range `{}`: {} commit(s) by {} author(s); {} finding(s) raised by the range, {} already in the baseline.\n",
+            "Range `{}`: {} by {}; {} raised by the range, {} already in the baseline.\n",
             check.range.replace('`', "'"),
-            check.range_commits,
-            check.authors,
-            check.findings_from_range,
+            super::count(check.range_commits as usize, "commit"),
+            super::count(check.authors, "author"),
+            super::count(check.findings_from_range, "finding"),
             check.findings_from_baseline
         )?;
         for edit in &check.settings_edited {
@@ -72,15 +72,10 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     } else {
         writeln!(
             out,
-            "{} commits by {} contributors in {} repositor{}.\n",
-            report.summary.commits,
-            report.summary.contributors,
-            report.repositories.len(),
-            if report.repositories.len() == 1 {
-                "y"
-            } else {
-                "ies"
-            }
+            "{} by {} in {}.\n",
+            super::count(report.summary.commits as usize, "commit"),
+            super::count(report.summary.contributors, "contributor"),
+            super::count(report.repositories.len(), "repository")
         )?;
     }
     if report.incomplete {
@@ -185,8 +180,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     if report.summary.accepted_findings > 0 {
         writeln!(
             out,
-            "{} accepted finding(s) skipped (`.git-alibi-accepted.toml`).\n",
-            report.summary.accepted_findings
+            "{} skipped (`.git-alibi-accepted.toml`).\n",
+            super::count(report.summary.accepted_findings, "accepted finding")
         )?;
     }
     writeln!(

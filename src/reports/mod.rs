@@ -552,6 +552,18 @@ impl Report {
     }
 }
 
+/// "1 commit", "2 commits", "1 repository", "3 repositories": every format
+/// counts through this.
+pub fn count(n: usize, singular: &str) -> String {
+    if n == 1 {
+        format!("1 {singular}")
+    } else if let Some(stem) = singular.strip_suffix('y') {
+        format!("{n} {stem}ies")
+    } else {
+        format!("{n} {singular}s")
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Text,
@@ -582,5 +594,17 @@ pub fn write(
         Format::Gitlab => gitlab::write(report, out),
         Format::Html => html::write(report, out),
         Format::Csv => csv::write(report, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(super::count(1, "commit"), "1 commit");
+        assert_eq!(super::count(0, "commit"), "0 commits");
+        assert_eq!(super::count(1, "repository"), "1 repository");
+        assert_eq!(super::count(3, "repository"), "3 repositories");
+        assert_eq!(super::count(2, "accepted finding"), "2 accepted findings");
     }
 }

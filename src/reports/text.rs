@@ -39,10 +39,7 @@ fn verdict_cell(v: Verdict) -> Cell {
     Cell::new(v.name()).fg(color)
 }
 
-/// "1 commit", "2 commits".
-fn count(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-}
+use super::count;
 
 pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
     writeln!(
