@@ -74,8 +74,9 @@ pub fn likelihood_ratio(family: Family, severity: Severity) -> f64 {
         // medium 0 % of honest vs 4.0 % of positives; high 0 % vs 44 %.
         (Offsets, Medium) => 3.0,
         (Offsets, High) => 100.0,
-        // circadian-mismatch: high 1.0 % of honest vs 70 % of positives.
-        (Rhythm, Medium) => 10.0,
+        // circadian-mismatch: medium 0 % of honest vs 1.3 % of positives
+        // (measured ratio 35); high 1.0 % vs 70 %.
+        (Rhythm, Medium) => 20.0,
         (Rhythm, High) => 50.0,
         // shared-account, fingerprint-change: medium 0.2 % vs 9.4 %.
         (Sharing, Medium) => 20.0,
