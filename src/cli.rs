@@ -803,7 +803,24 @@ fn show(a: ShowArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         },
         &privacy,
     );
-    let ids: Vec<String> = matches
+    // An exact name, email or id wins over partial matches ("Ann" among "Anna").
+    let exact: Vec<u32> = matches
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let c = &analysis.history.contributors[i as usize];
+            privacy.pseudonym("c", &c.key) == a.contributor
+                || c.identities
+                    .keys()
+                    .chain(c.raw_identities.keys())
+                    .any(|(n, e)| {
+                        String::from_utf8_lossy(n).to_lowercase() == query
+                            || String::from_utf8_lossy(e).to_lowercase() == query
+                    })
+        })
+        .collect();
+    let chosen = if exact.len() == 1 { &exact } else { &matches };
+    let ids: Vec<String> = chosen
         .iter()
         .map(|&i| privacy.pseudonym("c", &analysis.history.contributors[i as usize].key))
         .collect();
@@ -817,20 +834,33 @@ fn show(a: ShowArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         }
         1 => {}
         _ => {
+            // Enough to tell people with the same name apart, and say so
+            // when the list is cut.
+            const SHOWN: usize = 20;
+            let mut candidates: Vec<String> = report
+                .contributors
+                .iter()
+                .take(SHOWN)
+                .map(|c| {
+                    format!(
+                        "{} ({}, {}, {} – {})",
+                        crate::text::display_safe(c.name.as_bytes(), 60),
+                        c.id,
+                        reports::count(c.commits as usize, "commit"),
+                        &c.first_commit[..10.min(c.first_commit.len())],
+                        &c.last_commit[..10.min(c.last_commit.len())]
+                    )
+                })
+                .collect();
+            if report.contributors.len() > SHOWN {
+                candidates.push(format!(
+                    "… and {} more: be more specific",
+                    report.contributors.len() - SHOWN
+                ));
+            }
             return Err(Error::NoSuchContributor {
                 query: a.contributor.clone(),
-                candidates: report
-                    .contributors
-                    .iter()
-                    .take(20)
-                    .map(|c| {
-                        format!(
-                            "{} ({})",
-                            crate::text::display_safe(c.name.as_bytes(), 60),
-                            c.id
-                        )
-                    })
-                    .collect(),
+                candidates,
             });
         }
     }

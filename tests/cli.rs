@@ -2949,3 +2949,55 @@ fn man_pages_and_completions() {
     }
     assert_eq!(alibi(&["completions", "tcsh"]).code, 2);
 }
+
+#[test]
+fn show_prefers_an_exact_match_and_tells_namesakes_apart() {
+    let dir = tempfile::tempdir().unwrap().keep();
+    assert!(
+        git(&dir)
+            .args(["init", "-q", "-b", "main"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    commit_as(
+        &dir,
+        "Ann",
+        "ann@example.org",
+        "2024-01-02T10:00:00+01:00",
+        "one",
+    );
+    commit_as(
+        &dir,
+        "Anna",
+        "anna@example.org",
+        "2024-01-03T10:00:00+01:00",
+        "two",
+    );
+    commit_as(
+        &dir,
+        "Sam Lee",
+        "sam@one.example",
+        "2024-01-04T10:00:00+01:00",
+        "three",
+    );
+    commit_as(
+        &dir,
+        "Sam Lee",
+        "sam@two.example",
+        "2024-02-05T10:00:00+01:00",
+        "four",
+    );
+    let r = dir.to_str().unwrap();
+    let run = alibi(&["show", "--color", "never", "ann", r]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("Ann\n"), "{}", run.stdout);
+    // Two people named Sam Lee (no shared email): the candidates differ by id and dates.
+    let run = alibi(&["show", "sam lee", r]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("2024-01-04") && run.stderr.contains("2024-02-05"),
+        "{}",
+        run.stderr
+    );
+}
