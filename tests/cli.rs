@@ -3000,4 +3000,15 @@ fn show_prefers_an_exact_match_and_tells_namesakes_apart() {
         "{}",
         run.stderr
     );
+    // In the report table too, namesakes carry their ids.
+    let table = alibi(&["scan", "--color", "never", r]);
+    assert!(
+        table.stdout.matches("Sam Lee (c-").count() >= 2,
+        "{}",
+        table.stdout
+    );
+    for line in table.stdout.lines().filter(|l| l.contains("┆ Sam Lee")) {
+        assert!(line.contains("Sam Lee (c-"), "{line}");
+    }
+    assert!(!table.stdout.contains("Ann (c-"), "{}", table.stdout);
 }

@@ -129,10 +129,22 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
     }
     header.extend(["verdict", "risk"]);
     table.set_header(header);
+    // People who share a name are told apart by their report id.
+    let mut name_counts: std::collections::HashMap<&str, usize> = Default::default();
+    for c in &report.contributors {
+        *name_counts.entry(c.name.as_str()).or_default() += 1;
+    }
+    let shown_name = |c: &super::ContributorReport, max: usize| {
+        if name_counts.get(c.name.as_str()).copied().unwrap_or(0) > 1 {
+            format!("{} ({})", display_safe(c.name.as_bytes(), max), c.id)
+        } else {
+            display_safe(c.name.as_bytes(), max)
+        }
+    };
     for (i, c) in report.contributors.iter().enumerate() {
         let mut row: Vec<Cell> = [
             (i + 1).to_string(),
-            display_safe(c.name.as_bytes(), 40),
+            shown_name(c, 40),
             c.kind.name().to_owned(),
             c.commits.to_string(),
             span(c),
@@ -174,7 +186,7 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
         writeln!(
             out,
             "\n{} — {} (risk {:.2})",
-            display_safe(c.name.as_bytes(), 60),
+            shown_name(c, 60),
             c.verdict.name(),
             c.risk
         )?;
