@@ -196,8 +196,16 @@ struct Run {
 }
 
 fn alibi(args: &[&str]) -> Run {
-    let out = Command::cargo_bin("git-alibi")
-        .unwrap()
+    alibi_in(None, args)
+}
+
+/// The binary run from `cwd` (default: the test's own directory).
+fn alibi_in(cwd: Option<&Path>, args: &[&str]) -> Run {
+    let mut cmd = Command::cargo_bin("git-alibi").unwrap();
+    if let Some(dir) = cwd {
+        cmd.current_dir(dir);
+    }
+    let out = cmd
         .args(args)
         .env("TZ", "UTC")
         .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -2550,19 +2558,8 @@ fn paths_and_revisions_follow_gits_rule() {
     std::fs::create_dir(repo.join("feature")).unwrap();
     let other = private_clone("basic");
     let run_in = |cwd: &Path, args: &[&str]| {
-        let out = Command::cargo_bin("git-alibi")
-            .unwrap()
-            .args(args)
-            .current_dir(cwd)
-            .env("TZ", "UTC")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        let run = alibi_in(Some(cwd), args);
+        (run.code, run.stderr)
     };
     // A relative path with `..` in it is a path, not a range.
     let up = pathdiff(&other, &repo);
