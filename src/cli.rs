@@ -505,11 +505,11 @@ fn prepare(job: &Job, accepted: &Accepted, stderr: &mut dyn Write) -> Result<Pre
     let (paths, range) = split_targets(&job.targets, common.range.clone())?;
     if job.check {
         match &range {
-            Some(r) if r.contains("..") => {}
+            Some(r) if r.contains("..") || r.ends_with("^!") => {}
             other => {
                 return Err(Error::BadRevision {
                     revision: other.clone().unwrap_or_default(),
-                    reason: "check needs a range BASE..HEAD (or BASE...HEAD)".into(),
+                    reason: "check needs a range BASE..HEAD (or BASE...HEAD, or COMMIT^! for one commit)".into(),
                 });
             }
         }
@@ -545,9 +545,10 @@ fn prepare(job: &Job, accepted: &Accepted, stderr: &mut dyn Write) -> Result<Pre
         cache: !common.no_cache,
         only_range_authors: job.check,
     };
-    let bar = progress_bar();
-    let history = history::read(&paths, &options, &|n| bar.set_position(n))?;
-    bar.finish_and_clear();
+    let progress = Progress::new(&mut *stderr);
+    let history = history::read(&paths, &options, &|at| progress.update(at));
+    progress.finish();
+    let history = history?;
     for note in &history.cache_notes {
         let _ = writeln!(stderr, "git-alibi: warning: {note}");
     }
@@ -1128,17 +1129,88 @@ fn accept(a: AcceptArgs, stderr: &mut dyn Write) -> Result<i32, Error> {
     Ok(EXIT_OK)
 }
 
-fn progress_bar() -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
+/// How far reading has come. On a terminal, a bar on stderr. Elsewhere (a CI
+/// log) a plain line every `GIT_ALIBI_PROGRESS_SECONDS` (default 10; `off`
+/// for none), so a long run is not silent and a short one prints nothing.
+enum Progress<'w> {
+    Bar(indicatif::ProgressBar),
+    Lines {
+        stderr: std::cell::RefCell<&'w mut dyn Write>,
+        every: std::time::Duration,
+        clock: crate::clock::Stopwatch,
+        next: std::cell::Cell<std::time::Duration>,
+    },
+    Silent,
+}
+
+impl<'w> Progress<'w> {
+    fn new(stderr: &'w mut dyn Write) -> Progress<'w> {
+        if std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} reading history: {human_pos} commits{msg} ({elapsed})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            return Progress::Bar(bar);
+        }
+        let seconds = match std::env::var("GIT_ALIBI_PROGRESS_SECONDS") {
+            Ok(v) if v.trim() == "off" => return Progress::Silent,
+            Ok(v) => v.trim().parse::<u64>().unwrap_or(10),
+            Err(_) => 10,
+        };
+        let every = std::time::Duration::from_secs(seconds);
+        Progress::Lines {
+            stderr: std::cell::RefCell::new(stderr),
+            every,
+            clock: crate::clock::Stopwatch::start(),
+            next: std::cell::Cell::new(every),
+        }
     }
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} reading history: {pos} commits ({per_sec})",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-    );
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    bar
+
+    fn update(&self, at: history::ReadProgress) {
+        let repos = if at.repos_total > 1 {
+            format!(
+                ", {} of {} repositories done",
+                at.repos_done, at.repos_total
+            )
+        } else {
+            String::new()
+        };
+        match self {
+            Progress::Bar(bar) => {
+                bar.set_position(at.commits);
+                bar.set_message(repos);
+            }
+            Progress::Lines {
+                stderr,
+                every,
+                clock,
+                next,
+            } => {
+                let elapsed = clock.elapsed();
+                if elapsed < next.get() {
+                    return;
+                }
+                next.set(elapsed + *every);
+                if let Ok(mut w) = stderr.try_borrow_mut() {
+                    let _ = writeln!(
+                        w,
+                        "git-alibi: reading history: {}{repos} ({} s)",
+                        reports::count(at.commits as usize, "commit"),
+                        elapsed.as_secs()
+                    );
+                }
+            }
+            Progress::Silent => {}
+        }
+    }
+
+    fn finish(self) {
+        if let Progress::Bar(bar) = self {
+            bar.finish_and_clear();
+        }
+    }
 }

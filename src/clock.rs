@@ -9,3 +9,18 @@ use chrono::Datelike;
 pub fn current_year() -> i32 {
     chrono::Utc::now().year()
 }
+
+/// Time elapsed since it was started: for progress displays only, never for
+/// anything a report says.
+#[derive(Clone, Copy, Debug)]
+pub struct Stopwatch(std::time::Instant);
+
+impl Stopwatch {
+    pub fn start() -> Stopwatch {
+        Stopwatch(std::time::Instant::now())
+    }
+
+    pub fn elapsed(&self) -> std::time::Duration {
+        self.0.elapsed()
+    }
+}

@@ -356,12 +356,23 @@ pub struct ReadOptions {
     pub only_range_authors: bool,
 }
 
+/// How far [`read`] has come, for a progress display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadProgress {
+    /// Commits decoded so far, over all repositories.
+    pub commits: u64,
+    /// Repositories read completely.
+    pub repos_done: usize,
+    /// Repositories to read.
+    pub repos_total: usize,
+}
+
 /// Read every repository and merge contributors across them. `progress` is
-/// called with the running count of decoded commits every few thousand.
+/// called every few thousand decoded commits and after each repository.
 pub fn read(
     paths: &[PathBuf],
     options: &ReadOptions,
-    progress: &dyn Fn(u64),
+    progress: &dyn Fn(ReadProgress),
 ) -> Result<History, Error> {
     let mut builder = Builder {
         baseline_fingerprints: options.walk.with_baseline.then(Vec::new),
@@ -369,8 +380,18 @@ pub fn read(
     };
     let mut total = 0u64;
     let mut walked_repos = Vec::with_capacity(paths.len());
-    for path in paths {
+    let repos_total = paths.len();
+    for (repos_done, path) in paths.iter().enumerate() {
         let opened = walk::open(path)?;
+        // git still honours a grafts file (deprecated since 2.18, with a
+        // warning); the walk here follows the parents the commits record, so
+        // say that the file is there and not read.
+        if opened.repo.common_dir().join("info/grafts").is_file() {
+            builder.cache_notes.push(format!(
+                "{}: .git/info/grafts is not read (deprecated by git); convert it with `git replace --convert-graft-file`",
+                display_path(&opened.path)
+            ));
+        }
         let shallow = !walk::shallow_commits(&opened.repo)?.is_empty();
         let cache_path = if options.cache && !shallow {
             match cache::unsafe_reason(&opened.repo) {
@@ -400,9 +421,18 @@ pub fn read(
         let loaded = store.len();
         let base = total;
         let walked = walk::walk(&opened.repo, &options.walk, &mut store, &|n| {
-            progress(base + n)
+            progress(ReadProgress {
+                commits: base + n,
+                repos_done,
+                repos_total,
+            })
         })?;
         total += walked.stats.decoded;
+        progress(ReadProgress {
+            commits: total,
+            repos_done: repos_done + 1,
+            repos_total,
+        });
         builder.decoded += walked.stats.decoded;
         let stats = &walked.stats;
         let complete = !stats.shallow && stats.missing_objects + stats.unreadable_objects == 0;
@@ -450,7 +480,6 @@ pub fn read(
         let mailmap = options.use_mailmap.then(|| opened.repo.open_mailmap());
         walked_repos.push((store, walked, mailmap, save_to));
     }
-    progress(total);
     // Identities first (every repository), so that `only_range_authors` knows
     // the range's authors before any record is built.
     let mut author_maps = Vec::with_capacity(walked_repos.len());
