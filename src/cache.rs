@@ -181,7 +181,9 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn decode(data: &[u8]) -> Result<Store, String> {
+/// Decodes a cache file's bytes; anything damaged, cut short or of another
+/// format is an error, never a panic (public for the fuzz target).
+pub fn decode(data: &[u8]) -> Result<Store, String> {
     let mut r = Reader { data, pos: 0 };
     if r.take(8)? != MAGIC {
         return Err("not a git-alibi cache file".into());

@@ -128,6 +128,11 @@ enum RangeSpec {
     Symmetric(ObjectId, ObjectId),
     /// One revision and its ancestors.
     Single(ObjectId),
+    /// What `include` reaches and `exclude` does not (`A^!`, `A^@`).
+    Reach {
+        include: Vec<ObjectId>,
+        exclude: Vec<ObjectId>,
+    },
 }
 
 impl RangeSpec {
@@ -135,6 +140,9 @@ impl RangeSpec {
         match self {
             RangeSpec::Exclusive(a, b) | RangeSpec::Symmetric(a, b) => vec![*a, *b],
             RangeSpec::Single(b) => vec![*b],
+            RangeSpec::Reach { include, exclude } => {
+                include.iter().chain(exclude).copied().collect()
+            }
         }
     }
 }
@@ -190,6 +198,11 @@ pub fn walk(
             set
         }
         RangeSpec::Single(b) => store.reach(&index(&[*b])),
+        RangeSpec::Reach { include, exclude } => {
+            let mut set = store.reach(&index(include));
+            set.and_not(&store.reach(&index(exclude)));
+            set
+        }
     });
     let (selected, range) = match (range_set, options.with_baseline) {
         (Some(range_set), true) => {
@@ -514,26 +527,41 @@ fn ref_tips(
     Ok(tips)
 }
 
-fn rev(repo: &gix::Repository, spec: &str) -> Result<ObjectId, Error> {
-    let spec = if spec.is_empty() { "HEAD" } else { spec };
-    let id = repo
-        .rev_parse_single(spec)
-        .map_err(|_| Error::BadRevision {
-            revision: spec.to_owned(),
-            reason: why_not_a_revision(repo),
-        })?;
-    // Peel tags to the commit they point at.
-    let object = id.object().map_err(|e| Error::BadRevision {
+/// The commit an object id names (a tag is peeled to its commit).
+fn peel_to_commit(repo: &gix::Repository, spec: &str, id: ObjectId) -> Result<ObjectId, Error> {
+    let bad = |reason: String| Error::BadRevision {
         revision: spec.to_owned(),
-        reason: e.to_string(),
-    })?;
-    let commit = object.peel_to_commit().map_err(|e| Error::BadRevision {
-        revision: spec.to_owned(),
-        reason: e.to_string(),
-    })?;
+        reason,
+    };
+    let object = repo.find_object(id).map_err(|e| bad(e.to_string()))?;
+    let commit = object
+        .peel_to_commit()
+        .map_err(|_| bad("it names no commit".into()))?;
     Ok(commit.id)
 }
 
+/// The parents of a commit, as the object database records them.
+fn parents_of(repo: &gix::Repository, spec: &str, id: ObjectId) -> Result<Vec<ObjectId>, Error> {
+    let commit = repo.find_commit(id).map_err(|e| Error::BadRevision {
+        revision: spec.to_owned(),
+        reason: e.to_string(),
+    })?;
+    Ok(commit.parent_ids().map(|p| p.detach()).collect())
+}
+
+/// Revision syntax git reads one way and this tool could read another. `:/TEXT`
+/// (the youngest commit whose message matches) is resolved by git and by the
+/// git library used here with different search orders, so they can name
+/// different commits; a range that silently judges other commits than git
+/// would is worse than a refusal.
+fn unsupported_syntax(spec: &str) -> Option<&'static str> {
+    if spec.starts_with(":/") || spec.contains("..:/") {
+        return Some(
+            "`:/TEXT` message searches are not supported (git and this tool may pick different commits); name the commit instead, e.g. $(git rev-parse ':/TEXT')",
+        );
+    }
+    None
+}
 /// The file at `path` in the tree of `commit`: its blob id and bytes, or
 /// `None` when the commit has no such file.
 pub fn file_in_commit(
@@ -558,6 +586,11 @@ pub fn range_base_and_head(
 ) -> Result<Option<(ObjectId, ObjectId)>, Error> {
     Ok(match parse_range(repo, spec)? {
         RangeSpec::Exclusive(a, b) | RangeSpec::Symmetric(a, b) => Some((a, b)),
+        // `A^!`: the base is A's first parent.
+        RangeSpec::Reach { include, exclude } => match (include.as_slice(), exclude.first()) {
+            ([head], Some(base)) => Some((*base, *head)),
+            _ => None,
+        },
         RangeSpec::Single(_) => None,
     })
 }
@@ -592,13 +625,55 @@ pub fn is_revision(path: &Path, spec: &str) -> bool {
     }
 }
 
-/// Parse `A..B`, `A...B` or a single revision.
+/// Parse a revision or a range with git's rev-spec syntax (`A..B`, `A...B`,
+/// `A^!`, `A^@`, `A~3`, `main@{2}`, `v1.0^{commit}`, …): a range the walk
+/// can express, or exit 2 naming what is not supported.
 fn parse_range(repo: &gix::Repository, spec: &str) -> Result<RangeSpec, Error> {
-    if let Some((a, b)) = spec.split_once("...") {
-        Ok(RangeSpec::Symmetric(rev(repo, a)?, rev(repo, b)?))
-    } else if let Some((a, b)) = spec.split_once("..") {
-        Ok(RangeSpec::Exclusive(rev(repo, a)?, rev(repo, b)?))
-    } else {
-        Ok(RangeSpec::Single(rev(repo, spec)?))
+    let unsupported = |reason: &str| Error::BadRevision {
+        revision: spec.to_owned(),
+        reason: reason.to_owned(),
+    };
+    if let Some(reason) = unsupported_syntax(spec) {
+        return Err(unsupported(reason));
     }
+    let target = if spec.is_empty() { "HEAD" } else { spec };
+    let parsed = repo
+        .rev_parse(target)
+        .map_err(|_| Error::BadRevision {
+            revision: target.to_owned(),
+            reason: why_not_a_revision(repo),
+        })?
+        .detach();
+    let commit = |id| peel_to_commit(repo, target, id);
+    use gix::revision::plumbing::Spec;
+    Ok(match parsed {
+        Spec::Include(id) => RangeSpec::Single(commit(id)?),
+        Spec::Range { from, to } => RangeSpec::Exclusive(commit(from)?, commit(to)?),
+        Spec::Merge { theirs, ours } => RangeSpec::Symmetric(commit(theirs)?, commit(ours)?),
+        // `A^!`: A without its parents' history.
+        Spec::ExcludeParents(id) => {
+            let id = commit(id)?;
+            RangeSpec::Reach {
+                include: vec![id],
+                exclude: parents_of(repo, target, id)?,
+            }
+        }
+        // `A^@`: the parents' history without A.
+        Spec::IncludeOnlyParents(id) => {
+            let id = commit(id)?;
+            let parents = parents_of(repo, target, id)?;
+            if parents.is_empty() {
+                return Err(unsupported("`A^@` of a root commit selects nothing"));
+            }
+            RangeSpec::Reach {
+                include: parents,
+                exclude: Vec::new(),
+            }
+        }
+        Spec::Exclude(_) => {
+            return Err(unsupported(
+                "a negative revision `^A` on its own selects nothing; write a range A..B",
+            ));
+        }
+    })
 }

@@ -211,6 +211,7 @@ fn alibi_in(cwd: Option<&Path>, args: &[&str]) -> Run {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env_remove("GIT_ALIBI_SALT")
+        .env_remove("GIT_ALIBI_PROGRESS_SECONDS")
         .output()
         .unwrap();
     Run {
@@ -3008,4 +3009,127 @@ fn show_prefers_an_exact_match_and_tells_namesakes_apart() {
         assert!(line.contains("Sam Lee (c-"), "{line}");
     }
     assert!(!table.stdout.contains("Ann (c-"), "{}", table.stdout);
+}
+
+/// Without a terminal (a CI log), progress is a plain line now and then: none
+/// for a short run by default, one per update when asked for every 0 s, with
+/// repositories done when there are several; `off` silences it.
+#[test]
+fn progress_without_a_terminal_is_plain_lines() {
+    let quiet = alibi(&["scan", "--format", "json", &fx("basic"), &fx("forged")]);
+    assert_eq!(quiet.code, 0, "{}", quiet.stderr);
+    assert!(
+        !quiet.stderr.contains("reading history"),
+        "{}",
+        quiet.stderr
+    );
+
+    let run = |seconds: &str| {
+        let out = Command::cargo_bin("git-alibi")
+            .unwrap()
+            .args([
+                "scan",
+                "--format",
+                "json",
+                "--no-cache",
+                &fx("basic"),
+                &fx("forged"),
+            ])
+            .env("TZ", "UTC")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_ALIBI_PROGRESS_SECONDS", seconds)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(
+            out.stdout,
+            quiet.stdout.as_bytes(),
+            "progress never reaches stdout"
+        );
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let every = run("0");
+    let lines: Vec<&str> = every
+        .lines()
+        .filter(|l| l.contains("reading history"))
+        .collect();
+    assert!(
+        lines.iter().any(|l| l.contains("1 of 2 repositories done")),
+        "{every}"
+    );
+    let last = lines.last().unwrap();
+    assert!(last.contains("2 of 2 repositories done"), "{every}");
+    assert!(
+        !last.contains("\u{1b}"),
+        "no terminal codes in a log: {last:?}"
+    );
+    assert!(!run("off").contains("reading history"));
+}
+
+/// Revision syntax: what the walk selects is what `git rev-list` selects, for
+/// every form it accepts; message searches (`:/TEXT`, which git and gix
+/// resolve in different orders) and a lone `^A` are refused with exit 2.
+#[test]
+fn revision_syntax_selects_what_git_selects() {
+    let repo = fx("basic");
+    for spec in [
+        "HEAD~5..HEAD",
+        "HEAD~5...feature",
+        "..HEAD",
+        "HEAD~4..",
+        "v1.0",
+        "v1.0^{commit}",
+        "HEAD~2^!",
+        "HEAD~2^@",
+        "HEAD~3^!",
+        "main@{0}~1",
+        "HEAD~2^2",
+        "fa42f88..HEAD~2^1",
+    ] {
+        let git = Command::new("git")
+            .args(["-C", &repo, "rev-list", "--count", spec])
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(git.status.success(), "git refused {spec}");
+        let expected: u64 = String::from_utf8_lossy(&git.stdout).trim().parse().unwrap();
+        let run = alibi(&["scan", "--format", "json", "--range", spec, &repo]);
+        assert_eq!(run.code, 0, "{spec}: {}", run.stderr);
+        let json = validated_json(&run);
+        assert_eq!(json["summary"]["commits"], expected, "{spec}");
+    }
+    for spec in [":/Feature", "HEAD~3..:/Feature", "^HEAD"] {
+        let run = alibi(&["scan", "--range", spec, &repo]);
+        assert_eq!(run.code, 2, "{spec}: {}", run.stdout);
+        assert!(run.stderr.contains("error: bad revision"), "{}", run.stderr);
+    }
+    // One commit checked against its parent.
+    let run = alibi(&["check", "--format", "json", "HEAD~1^!", &repo]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(validated_json(&run)["check"]["range_commits"], 1);
+}
+
+/// A grafts file changes what git thinks a commit's parents are; it is not
+/// read here, and the run says so instead of quietly judging another history.
+#[test]
+fn a_grafts_file_is_named_as_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("basic");
+    let status = Command::new("cp")
+        .args(["-r", &fx("basic"), copy.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let plain = alibi(&["scan", "--no-cache", copy.to_str().unwrap()]);
+    assert!(!plain.stderr.contains("grafts"), "{}", plain.stderr);
+    std::fs::write(copy.join(".git/info/grafts"), "").unwrap();
+    let run = alibi(&["scan", "--no-cache", copy.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(".git/info/grafts is not read"),
+        "{}",
+        run.stderr
+    );
 }
