@@ -182,6 +182,13 @@ impl Location {
 
 /// Closest IANA zone name to a misspelled one (for the error hint).
 pub fn closest_zone(text: &str) -> Option<&'static str> {
+    // The longest zone name has 32 characters; a longer text is no misspelling,
+    // and comparing it with ~600 names costs time quadratic in its length (a
+    // location read from a repository's .git-alibi.toml can be megabytes).
+    const LONGEST_GUESS: usize = 48;
+    if text.len() > LONGEST_GUESS {
+        return None;
+    }
     let needle = text.to_ascii_lowercase();
     chrono_tz::TZ_VARIANTS
         .iter()
@@ -438,6 +445,8 @@ mod tests {
         assert_eq!(Location::parse("UTC-3").unwrap().fixed_minutes, Some(-180));
         assert!(Location::parse("Mars/Olympus").is_err());
         assert_eq!(closest_zone("America/Chicgo"), Some("America/Chicago"));
+        assert_eq!(closest_zone("Europe/Berln"), Some("Europe/Berlin"));
+        assert_eq!(closest_zone(&"Europe/Berlin".repeat(100_000)), None);
         let pyongyang = Location::parse("Asia/Pyongyang").unwrap();
         // 2016-06-01: UTC+8:30.
         assert_eq!(pyongyang.offsets_at(1_464_739_200), vec![510]);

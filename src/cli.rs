@@ -1035,9 +1035,7 @@ fn calendar(a: CalendarArgs, stdout: &mut dyn Write) -> Result<i32, Error> {
                 "data_years": [cal.years.0, cal.years.1],
                 "source": "data/calendars.tsv, generated from the holidays package 0.108 (PyPI)",
             });
-            serde_json::to_writer_pretty(&mut *stdout, &v)
-                .map_err(std::io::Error::from)
-                .and_then(|_| writeln!(stdout))
+            reports::json::write_value(&v, &mut *stdout).and_then(|_| writeln!(stdout))
         }
         _ => (|| {
             writeln!(

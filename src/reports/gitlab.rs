@@ -56,6 +56,6 @@ pub fn to_value(report: &Report) -> Value {
 }
 
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &to_value(report))?;
+    super::json::write_value(&to_value(report), &mut *out)?;
     writeln!(out)
 }

@@ -149,7 +149,7 @@ pub fn json(
             "identities": history.contributors[i as usize].raw_identities.len(),
         })).collect::<Vec<_>>(),
     });
-    serde_json::to_writer_pretty(&mut *out, &v)?;
+    super::json::write_value(&v, &mut *out)?;
     writeln!(out)
 }
 
