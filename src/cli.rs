@@ -1120,8 +1120,9 @@ fn accept(a: AcceptArgs, stderr: &mut dyn Write) -> Result<i32, Error> {
     })?;
     let _ = writeln!(
         stderr,
-        "git-alibi: accepted {added} finding(s); {} entries in {}",
-        accepted.accepted.len(),
+        "git-alibi: accepted {}; {} in {}",
+        reports::count(added, "finding"),
+        reports::count(accepted.accepted.len(), "entry"),
         file.display()
     );
     Ok(EXIT_OK)

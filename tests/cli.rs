@@ -2401,6 +2401,17 @@ fn identities_command_lists_clusters_and_suggests_a_mailmap() {
     );
     assert!(run.stdout.contains("same name `alexdoe`"));
     assert!(run.stdout.contains("J Smith: 3 identities"));
+    // Namesakes are told apart by id; counts of one are singular.
+    assert!(
+        run.stdout.contains("Alex Doe (c-") && run.stdout.contains(") — Alex Doe (c-"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("(1 commit, 1 identity)"),
+        "{}",
+        run.stdout
+    );
     assert!(!run.stdout.contains("@"), "no email without --mailmap");
     let json: Value =
         serde_json::from_str(&alibi(&["identities", "--format", "json", &fx("identity")]).stdout)

@@ -60,27 +60,43 @@ pub fn text(
     for (k, cluster) in clusters.iter().enumerate() {
         writeln!(
             out,
-            "cluster {}: {} contributors",
+            "cluster {}: {}",
             k + 1,
-            cluster.members.len()
+            super::count(cluster.members.len(), "contributor")
         )?;
         for &m in &cluster.members {
             let c = &history.contributors[m as usize];
             writeln!(
                 out,
-                "  {}  {}  ({} commits, {} identities)",
+                "  {}  {}  ({}, {})",
                 privacy.pseudonym("c", &c.key),
                 name(history, privacy, m),
-                commits(history, m),
-                c.raw_identities.len()
+                super::count(commits(history, m), "commit"),
+                super::count(c.raw_identities.len(), "identity")
             )?;
         }
+        // Namesakes (a same-name link joins two of them) carry their id, or
+        // the line would read "Ann Lee — Ann Lee".
+        let label = |m: u32| {
+            let own = name(history, privacy, m);
+            let namesakes = cluster
+                .members
+                .iter()
+                .filter(|&&o| name(history, privacy, o) == own)
+                .count();
+            if namesakes > 1 {
+                let c = &history.contributors[m as usize];
+                format!("{own} ({})", privacy.pseudonym("c", &c.key))
+            } else {
+                own
+            }
+        };
         for (a, b, kind, value) in &cluster.links {
             writeln!(
                 out,
                 "    {} — {}: {} `{}`",
-                name(history, privacy, *a),
-                name(history, privacy, *b),
+                label(*a),
+                label(*b),
                 kind.name(),
                 display_safe(link_value(privacy, *kind, value).as_bytes(), 80)
             )?;
@@ -107,10 +123,10 @@ pub fn text(
                 .collect();
             writeln!(
                 out,
-                "  {}  {}: {} identities, names {}",
+                "  {}  {}: {}, names {}",
                 privacy.pseudonym("c", &c.key),
                 name(history, privacy, i),
-                c.raw_identities.len(),
+                super::count(c.raw_identities.len(), "identity"),
                 names.join(", ")
             )?;
         }
