@@ -52,6 +52,46 @@ pub const TEMPER: f64 = 0.5;
 
 const REGIONS: [&str; 3] = ["Americas", "Europe-Africa", "Asia-Pacific"];
 
+/// Offsets (minutes) that clocks somewhere show, standard or summer time, other
+/// than whole hours: people live at these, not at arbitrary quarter hours.
+const PART_HOUR_OFFSETS: [i32; 13] = [
+    -570, -210, -150, 210, 270, 330, 345, 390, 525, 570, 630, 765, 825,
+];
+
+/// Prior weight of a candidate offset that no clock uses, against 1 for one
+/// that some zone's clocks show.
+const OFF_ZONE_WEIGHT: f64 = 0.3;
+
+/// Share of the regional curves' prior that goes to the region an offset lies
+/// in (the rest is split between the other two): people at +09:00 mostly keep
+/// Asia-Pacific hours, but not all do.
+const HOME_REGION_SHARE: f64 = 0.8;
+
+/// Log prior weight of each regional curve (in `REGIONS` order) at an offset,
+/// relative to the uniform 1/3 of the variant table.
+fn region_log_weights(minutes: i32) -> [f64; 3] {
+    let home = if minutes <= -150 {
+        0
+    } else if minutes <= 270 {
+        1
+    } else {
+        2
+    };
+    let mut w = [((1.0 - HOME_REGION_SHARE) / 2.0 * 3.0).ln(); 3];
+    w[home] = (HOME_REGION_SHARE * 3.0).ln();
+    w
+}
+
+/// Log prior of each candidate offset (not normalised: the posterior is).
+fn candidate_log_prior(i: usize) -> f64 {
+    let m = candidate_minutes(i);
+    if m % 60 == 0 || PART_HOUR_OFFSETS.contains(&m) {
+        0.0
+    } else {
+        OFF_ZONE_WEIGHT.ln()
+    }
+}
+
 pub fn candidate_minutes(i: usize) -> i32 {
     MIN_OFFSET_MINUTES + 15 * i as i32
 }
@@ -306,8 +346,9 @@ fn score(obs: &[u32; 168]) -> (Vec<f64>, Vec<i32>) {
             }
         }
         let mut best = f64::NEG_INFINITY;
+        let region_weights = region_log_weights(candidate_minutes(ci));
         for (vi, a) in acc.iter_mut().enumerate() {
-            *a = TEMPER * *a + variants.log_priors[vi];
+            *a = TEMPER * *a + variants.log_priors[vi] + region_weights[vi / per_region];
             if *a > best {
                 best = *a;
                 best_shift[ci] =
@@ -327,7 +368,10 @@ pub fn infer(obs: &[u32; 168]) -> Option<Inference> {
     if n == 0 {
         return None;
     }
-    let (log_marginal, best_shift) = score(obs);
+    let (mut log_marginal, best_shift) = score(obs);
+    for (i, l) in log_marginal.iter_mut().enumerate() {
+        *l += candidate_log_prior(i);
+    }
     let max = log_marginal
         .iter()
         .cloned()
@@ -486,9 +530,16 @@ pub fn by_local_hour<'a>(
 mod tests {
     use super::*;
 
-    /// Observations drawn deterministically from the prior at a given offset.
+    /// Observations drawn deterministically from the prior at a given offset:
+    /// a person keeping the hours of the region that offset lies in.
     fn synthetic(offset_h: i32, weeks: u32) -> [u32; 168] {
-        let table = prior().region("all").unwrap();
+        let home = region_log_weights(offset_h * 60)
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(i, _)| i)
+            .unwrap();
+        let table = prior().region(REGIONS[home]).unwrap();
         let mut obs = [0u32; 168];
         for (w, day) in table.iter().enumerate() {
             for (h, f) in day.iter().enumerate() {
