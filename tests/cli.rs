@@ -2360,15 +2360,28 @@ fn identity_and_tooling_forensics_fire_with_evidence() {
         "{handover:#}"
     );
     assert_eq!(handover["evidence"]["commits_before"], 40);
-    // The control: nothing at medium or above.
-    let normal = contributor(&v, "Normal Dev");
+    // Controls: nothing at medium or above for a normal developer, for one
+    // who took up signing when moving to New York, and for one who moved from
+    // Tokyo to New York (two zones over the whole history, one per half-year,
+    // the clock moving with them: said at low).
+    for name in ["Normal Dev", "Starts Signing", "Moved Away"] {
+        let c = contributor(&v, name);
+        assert!(
+            c["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["severity"] == "low" || f["severity"] == "info"),
+            "{c:#}"
+        );
+    }
+    let moved = finding("Moved Away", "shared-account");
     assert!(
-        normal["findings"]
-            .as_array()
+        moved["summary"]
+            .as_str()
             .unwrap()
-            .iter()
-            .all(|f| f["severity"] == "low" || f["severity"] == "info"),
-        "{normal:#}"
+            .contains("each half-year on its own shows a sleep trough"),
+        "{moved:#}"
     );
     // Text and markdown name the linked contributors.
     let text = alibi(&["scan", "--color", "never", &fx("identity")]).stdout;

@@ -1,5 +1,5 @@
 //! Fingerprint change-point: an identity whose habits change abruptly at one
-//! point — its tooling (signing on or off, an encoding header, the script of
+//! point — its tooling (signing stopped, an encoding header, the script of
 //! its messages) and its timing (recorded offset, or hours of the day)
 //! together. Someone else may have taken the account over. A change of
 //! timing alone is a move or a trip (other rules read those); a change of
@@ -19,7 +19,9 @@ pub const MIN_SIDE: usize = 30;
 
 fn tooling(r: &CommitRecord) -> [bool; 3] {
     [
-        r.has(flags::SIGNED),
+        // Only signatures the author made: a forge signs web, squash and
+        // merge-button commits with its own key.
+        r.has(flags::SIGNED) && !r.has(flags::VIA_FORGE) && !r.has(flags::COMMITTED_BY_OTHER),
         r.has(flags::ENCODING_HEADER),
         r.has(flags::HANGUL) || r.has(flags::HAN) || r.has(flags::CYRILLIC),
     ]
@@ -74,7 +76,12 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             .map(|i| {
                 let b = tool[i] as f64 / before;
                 let a = (total_tool[i] - tool[i]) as f64 / after;
-                (i, (b - a).abs())
+                // Starting to sign is a habit honest people take up all the
+                // time (a new git, a forge's "verified" badge, a company
+                // rule); an account whose signing stops is what someone
+                // without the owner's key looks like.
+                let change = if i == 0 { b - a } else { (b - a).abs() };
+                (i, change)
             })
             .fold((0, 0.0), |acc, x| if x.1 > acc.1 { x } else { acc });
         if tool_change < 0.8 {

@@ -19,6 +19,69 @@ const MIN_GAIN_PER_OBS: f64 = 0.08;
 /// development corpus honest people's quietest five hours hold at most 6 % of
 /// their commits (one heavy maintainer 14 %), shared accounts 0.6–15 %.
 const NO_TROUGH_SHARE: f64 = 0.08;
+/// Length of the periods that are checked one by one for a sleep trough.
+const PERIOD_DAYS: i64 = 182;
+/// Observations a period needs to say whether it has a trough of its own.
+const MIN_PERIOD_OBS: u64 = 40;
+
+/// Did the recorded offsets move with the person: two offsets at least 2 h
+/// apart (more than a daylight-saving step), each on at least 5 % of the
+/// commits whose offset is the author's own? A move shows in the machine's
+/// clock; offsets rewritten to one claimed zone (or `+0000` everywhere) show
+/// nothing, and then the periods alone clear no one.
+fn clock_moved(s: &Subject<'_>) -> bool {
+    let mut counts: std::collections::BTreeMap<i16, u64> = Default::default();
+    for r in s.own_offsets() {
+        if let Some(o) = r.author_offset() {
+            *counts.entry(o).or_default() += 1;
+        }
+    }
+    let total: u64 = counts.values().sum();
+    let common: Vec<i16> = counts
+        .iter()
+        .filter(|(_, c)| **c * 20 >= total)
+        .map(|(o, _)| *o)
+        .collect();
+    match (common.iter().min(), common.iter().max()) {
+        (Some(lo), Some(hi)) => hi - lo >= 120,
+        _ => false,
+    }
+}
+
+/// Of the observations in periods (half-years) with enough of them, the share
+/// in periods that show a sleep trough of their own, and the share of all
+/// observations those periods hold. A person who moved (or spent a long stint
+/// elsewhere) sleeps in every period, at different UTC hours; two people on
+/// one account leave no trough in the periods they share.
+fn sleeping_periods(s: &Subject<'_>) -> (f64, f64) {
+    let mut cells: Vec<i64> = s.timed().map(|r| r.author_time.div_euclid(3600)).collect();
+    cells.sort_unstable();
+    cells.dedup();
+    let total = cells.len() as u64;
+    let mut by_period: std::collections::BTreeMap<i64, [u64; 24]> = Default::default();
+    for c in &cells {
+        let period = (c * 3600).div_euclid(PERIOD_DAYS * 86_400);
+        by_period.entry(period).or_insert([0; 24])[c.rem_euclid(24) as usize] += 1;
+    }
+    let (mut eligible, mut sleeping) = (0u64, 0u64);
+    for hours in by_period.values() {
+        let n: u64 = hours.iter().sum();
+        if n < MIN_PERIOD_OBS {
+            continue;
+        }
+        eligible += n;
+        if quietest_window(hours, 5).1 < NO_TROUGH_SHARE {
+            sleeping += n;
+        }
+    }
+    if eligible == 0 {
+        return (0.0, 0.0);
+    }
+    (
+        sleeping as f64 / eligible as f64,
+        eligible as f64 / total.max(1) as f64,
+    )
+}
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
     if !s.enough_for_rhythm() {
@@ -65,7 +128,14 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         (Some(x), Some(y)) => x != y && x != 0 && y != 0,
         _ => false,
     };
-    let severity = if two_days && (no_trough || offsets_split) {
+    // Each half-year on its own shows one sleeping person, and the recorded
+    // offsets moved too: the whole history looks like two zones because the
+    // person moved, not because two people work at once. Still said, at low.
+    let (sleeping_share, judged_share) = sleeping_periods(s);
+    let moved = judged_share >= 0.5 && sleeping_share >= 0.8 && clock_moved(s);
+    let severity = if moved {
+        Severity::Low
+    } else if two_days && (no_trough || offsets_split) {
         Severity::High
     } else {
         Severity::Medium
@@ -89,6 +159,14 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             trough_share * 100.0
         )
     };
+    let summary = if moved {
+        format!(
+            "{summary}; but each half-year on its own shows a sleep trough ({:.0}% of activity in such half-years) and the recorded offsets moved with it: one person at different places over time",
+            sleeping_share * 100.0
+        )
+    } else {
+        summary
+    };
     Some(Finding::new(
         ID,
         Family::Sharing,
@@ -102,6 +180,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "quietest_5h_utc_start": trough_start,
             "quietest_5h_share": round3(trough_share),
             "observations": n,
+            "half_years_with_own_trough_share": round3(sleeping_share),
+            "half_years_judged_share": round3(judged_share),
             "recorded_offsets_in_zone_a_hours": offsets_a.iter().map(|(o, c)| (format_offset(Some(*o)), *c)).collect::<std::collections::BTreeMap<_, _>>(),
             "recorded_offsets_in_zone_b_hours": offsets_b.iter().map(|(o, c)| (format_offset(Some(*o)), *c)).collect::<std::collections::BTreeMap<_, _>>(),
         }),
