@@ -234,6 +234,17 @@ pub struct CommonArgs {
     /// Revision range to read (same as giving `A..B` as an argument).
     #[arg(long, value_name = "RANGE")]
     pub range: Option<String>,
+    /// Read the repositories listed in FILE, one path per line (`-`: standard
+    /// input; blank lines and lines starting with `#` are skipped). A
+    /// repository that cannot be read is reported as incomplete and the rest
+    /// are read.
+    #[arg(long, value_name = "FILE")]
+    pub repos_from: Option<PathBuf>,
+    /// Read every repository below DIR (work trees and bare repositories; a
+    /// repository's own subdirectories are not searched). As with
+    /// --repos-from, one that cannot be read is reported and the rest are read.
+    #[arg(long, value_name = "DIR")]
+    pub discover: Vec<PathBuf>,
     /// Colour in text output: auto (on a terminal), always, never.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
@@ -494,6 +505,60 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
     }
 }
 
+/// Repositories named by `--repos-from` and `--discover`, in that order.
+fn listed_repositories(common: &CommonArgs) -> Result<Vec<PathBuf>, Error> {
+    let mut out = Vec::new();
+    if let Some(file) = &common.repos_from {
+        let text = if file.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
+                Error::Usage {
+                    message: format!("cannot read --repos-from from standard input: {e}"),
+                    hint: "pipe one repository path per line into it".into(),
+                }
+            })?;
+            text
+        } else {
+            std::fs::read_to_string(file).map_err(|e| Error::Usage {
+                message: format!("cannot read --repos-from {}: {e}", file.display()),
+                hint: "give a file with one repository path per line, or - for standard input"
+                    .into(),
+            })?
+        };
+        for line in text.lines() {
+            let line = line.trim();
+            if !line.is_empty() && !line.starts_with('#') {
+                out.push(PathBuf::from(line));
+            }
+        }
+        if out.is_empty() {
+            return Err(Error::Usage {
+                message: format!("--repos-from {} names no repository", file.display()),
+                hint: "one path per line; lines starting with # are skipped".into(),
+            });
+        }
+    }
+    for dir in &common.discover {
+        if !dir.is_dir() {
+            return Err(Error::Usage {
+                message: format!("--discover {}: not a directory", dir.display()),
+                hint: "give the directory that holds the repositories".into(),
+            });
+        }
+        let found = crate::walk::discover_repositories(dir);
+        if found.is_empty() {
+            return Err(Error::Usage {
+                message: format!("--discover {}: no repository below it", dir.display()),
+                hint:
+                    "repositories are directories with a .git, or bare ones (HEAD, objects/, refs/)"
+                        .into(),
+            });
+        }
+        out.extend(found);
+    }
+    Ok(out)
+}
+
 /// History, claims and accepted findings of a job, analysed.
 struct Prepared {
     analysis: analysis::Analysis,
@@ -502,7 +567,26 @@ struct Prepared {
 
 fn prepare(job: &Job, accepted: &Accepted, stderr: &mut dyn Write) -> Result<Prepared, Error> {
     let common = &job.common;
-    let (paths, range) = split_targets(&job.targets, common.range.clone())?;
+    let (mut paths, range) = split_targets(&job.targets, common.range.clone())?;
+    let listed = listed_repositories(common)?;
+    let keep_going = !listed.is_empty();
+    if keep_going {
+        // The default `.` stands only when nothing else names a repository.
+        let explicit = !job.targets.paths.is_empty()
+            || job
+                .targets
+                .targets
+                .iter()
+                .any(|t| std::path::Path::new(t).exists());
+        if !explicit {
+            paths.clear();
+        }
+        for p in listed {
+            if !paths.contains(&p) {
+                paths.push(p);
+            }
+        }
+    }
     if job.check {
         match &range {
             Some(r) if r.contains("..") || r.ends_with("^!") => {}
@@ -544,6 +628,7 @@ fn prepare(job: &Job, accepted: &Accepted, stderr: &mut dyn Write) -> Result<Pre
         use_mailmap: !common.no_mailmap,
         cache: !common.no_cache,
         only_range_authors: job.check,
+        keep_going,
     };
     let progress = Progress::new(&mut *stderr);
     let history = history::read(&paths, &options, &|at| progress.update(at));

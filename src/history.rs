@@ -354,6 +354,9 @@ pub struct ReadOptions {
     /// With `walk.with_baseline`: keep only the commits of contributors who
     /// authored a commit in the range (the others are not judged by `check`).
     pub only_range_authors: bool,
+    /// A repository that cannot be opened or walked is reported as incomplete
+    /// and the others are read (an audit of many repositories goes on).
+    pub keep_going: bool,
 }
 
 /// How far [`read`] has come, for a progress display.
@@ -382,7 +385,16 @@ pub fn read(
     let mut walked_repos = Vec::with_capacity(paths.len());
     let repos_total = paths.len();
     for (repos_done, path) in paths.iter().enumerate() {
-        let opened = walk::open(path)?;
+        let opened = match walk::open(path) {
+            Ok(opened) => opened,
+            Err(e) if options.keep_going => {
+                builder
+                    .incomplete
+                    .push(format!("{}: not read: {e}", display_path(path)));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         // git still honours a grafts file (deprecated since 2.18, with a
         // warning); the walk here follows the parents the commits record, so
         // say that the file is there and not read.
@@ -420,13 +432,22 @@ pub fn read(
         };
         let loaded = store.len();
         let base = total;
-        let walked = walk::walk(&opened.repo, &options.walk, &mut store, &|n| {
+        let walked = match walk::walk(&opened.repo, &options.walk, &mut store, &|n| {
             progress(ReadProgress {
                 commits: base + n,
                 repos_done,
                 repos_total,
             })
-        })?;
+        }) {
+            Ok(walked) => walked,
+            Err(e) if options.keep_going => {
+                builder
+                    .incomplete
+                    .push(format!("{}: not read: {e}", display_path(&opened.path)));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         total += walked.stats.decoded;
         progress(ReadProgress {
             commits: total,

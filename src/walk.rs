@@ -677,3 +677,31 @@ fn parse_range(repo: &gix::Repository, spec: &str) -> Result<RangeSpec, Error> {
         }
     })
 }
+
+/// Every repository below `dir`, sorted: a directory holding `.git` (a
+/// directory or a worktree's file) or a bare repository (`HEAD`, `objects/`,
+/// `refs/`). A repository's own subdirectories are not searched, symbolic
+/// links are not followed, and unreadable directories are skipped.
+pub fn discover_repositories(dir: &Path) -> Vec<std::path::PathBuf> {
+    fn is_bare(d: &Path) -> bool {
+        d.join("HEAD").is_file() && d.join("objects").is_dir() && d.join("refs").is_dir()
+    }
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        if d.join(".git").exists() || is_bare(&d) {
+            found.push(d);
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(entry.path());
+            }
+        }
+    }
+    found.sort();
+    found
+}

@@ -3157,3 +3157,106 @@ fn a_grafts_file_is_named_as_not_read() {
         run.stderr
     );
 }
+
+/// Many repositories in one run: `--discover DIR` finds work trees and bare
+/// repositories (not inside one another); `--repos-from FILE` reads a list;
+/// both give the same report, a repository that cannot be read is reported as
+/// incomplete while the rest are read, and `--require-full-history` makes
+/// that exit 2.
+#[test]
+fn many_repositories_from_discover_and_repos_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = dir.path().join("org");
+    std::fs::create_dir_all(org.join("team")).unwrap();
+    for (from, to) in [
+        ("basic", "org/a"),
+        ("forged", "org/team/b"),
+        ("bare.git", "org/c.git"),
+    ] {
+        let status = Command::new("cp")
+            .args(["-r", &fx(from), dir.path().join(to).to_str().unwrap()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    // A directory that looks like a repository and is not one.
+    std::fs::create_dir_all(org.join("broken/.git")).unwrap();
+    let org_s = org.to_str().unwrap();
+
+    let discovered = alibi(&[
+        "scan",
+        "--format",
+        "json",
+        "--no-cache",
+        "--discover",
+        org_s,
+    ]);
+    assert_eq!(discovered.code, 0, "{}", discovered.stderr);
+    let v = validated_json(&discovered);
+    let repos: Vec<&str> = v["repositories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(repos.len(), 3, "{repos:?}");
+    assert!(
+        repos[0].ends_with("org/a") && repos[2].ends_with("org/team/b"),
+        "{repos:?}"
+    );
+    assert_eq!(v["incomplete"], true);
+    let reasons = v["incomplete_reasons"].to_string();
+    assert!(reasons.contains("broken: not read"), "{reasons}");
+    assert!(
+        discovered.stderr.contains("broken: not read"),
+        "{}",
+        discovered.stderr
+    );
+
+    let list = dir.path().join("repos.txt");
+    let lines: Vec<String> = ["a", "broken", "c.git", "team/b"]
+        .iter()
+        .map(|p| org.join(p).to_string_lossy().into_owned())
+        .collect();
+    std::fs::write(&list, format!("# the fleet\n{}\n\n", lines.join("\n"))).unwrap();
+    let listed = alibi(&[
+        "scan",
+        "--format",
+        "json",
+        "--no-cache",
+        "--repos-from",
+        list.to_str().unwrap(),
+    ]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert_eq!(
+        listed.stdout, discovered.stdout,
+        "same repositories, same report"
+    );
+
+    let strict = alibi(&[
+        "scan",
+        "--no-cache",
+        "--require-full-history",
+        "--discover",
+        org_s,
+    ]);
+    assert_eq!(strict.code, 2, "{}", strict.stderr);
+    let nothing = alibi(&[
+        "scan",
+        "--discover",
+        dir.path().join("org/team/b/.git").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        nothing.code, 0,
+        "a bare git directory is a repository: {}",
+        nothing.stderr
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let none = alibi(&["scan", "--discover", empty.path().to_str().unwrap()]);
+    assert_eq!(none.code, 2);
+    assert!(
+        none.stderr.contains("no repository below it"),
+        "{}",
+        none.stderr
+    );
+}
