@@ -282,7 +282,8 @@ fn parse_date(option: &'static str, value: &str, end_of_day: bool) -> Result<i64
 /// by git's rule: after `--` everything is a path and everything before it a
 /// revision; without `--`, an argument that names an existing path is a path
 /// (refused as ambiguous when it is also a revision of the repository read),
-/// and anything else must be a revision.
+/// and anything else must be a revision. No path given: an empty list (the
+/// caller adds `--repos-from`/`--discover` and then the current directory).
 fn split_targets(
     targets: &Targets,
     range: Option<String>,
@@ -341,9 +342,6 @@ fn split_targets(
             reason: crate::walk::revision_problem(&repo_for_revisions),
             repo: repo_for_revisions.clone(),
         });
-    }
-    if paths.is_empty() {
-        paths.push(PathBuf::from("."));
     }
     Ok((paths, range))
 }
@@ -570,22 +568,14 @@ fn prepare(job: &Job, accepted: &Accepted, stderr: &mut dyn Write) -> Result<Pre
     let (mut paths, range) = split_targets(&job.targets, common.range.clone())?;
     let listed = listed_repositories(common)?;
     let keep_going = !listed.is_empty();
-    if keep_going {
-        // The default `.` stands only when nothing else names a repository.
-        let explicit = !job.targets.paths.is_empty()
-            || job
-                .targets
-                .targets
-                .iter()
-                .any(|t| std::path::Path::new(t).exists());
-        if !explicit {
-            paths.clear();
+    for p in listed {
+        if !paths.contains(&p) {
+            paths.push(p);
         }
-        for p in listed {
-            if !paths.contains(&p) {
-                paths.push(p);
-            }
-        }
+    }
+    // The current directory when nothing names a repository.
+    if paths.is_empty() {
+        paths.push(PathBuf::from("."));
     }
     if job.check {
         match &range {

@@ -387,13 +387,10 @@ pub fn read(
     for (repos_done, path) in paths.iter().enumerate() {
         let opened = match walk::open(path) {
             Ok(opened) => opened,
-            Err(e) if options.keep_going => {
-                builder
-                    .incomplete
-                    .push(format!("{}: not read: {e}", display_path(path)));
+            Err(e) => {
+                builder.not_read(options.keep_going, path, e)?;
                 continue;
             }
-            Err(e) => return Err(e),
         };
         // git still honours a grafts file (deprecated since 2.18, with a
         // warning); the walk here follows the parents the commits record, so
@@ -440,13 +437,10 @@ pub fn read(
             })
         }) {
             Ok(walked) => walked,
-            Err(e) if options.keep_going => {
-                builder
-                    .incomplete
-                    .push(format!("{}: not read: {e}", display_path(&opened.path)));
+            Err(e) => {
+                builder.not_read(options.keep_going, &opened.path, e)?;
                 continue;
             }
-            Err(e) => return Err(e),
         };
         total += walked.stats.decoded;
         progress(ReadProgress {
@@ -592,6 +586,17 @@ struct StringCounts {
 }
 
 impl Builder {
+    /// A repository that could not be opened or walked: with `keep_going`
+    /// noted as incomplete (the others are read), else the error.
+    fn not_read(&mut self, keep_going: bool, path: &Path, error: Error) -> Result<(), Error> {
+        if !keep_going {
+            return Err(error);
+        }
+        self.incomplete
+            .push(format!("{}: not read: {error}", display_path(path)));
+        Ok(())
+    }
+
     /// Resolve the identities of a store's selected commits, in the order of
     /// their bytes, so that contributor numbering depends neither on the walk
     /// order nor on what the cache held.

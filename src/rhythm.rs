@@ -171,6 +171,10 @@ struct Variant {
 struct VariantTable {
     by_position: Vec<f64>,
     log_priors: Vec<f64>,
+    /// Per candidate offset: the regional curves' log weights there, and the
+    /// offset's own log prior (computed once, read for every contributor).
+    region_weights: Vec<[f64; 3]>,
+    candidate_priors: Vec<f64>,
 }
 
 static VARIANTS: OnceLock<VariantTable> = OnceLock::new();
@@ -188,6 +192,10 @@ fn variants() -> &'static VariantTable {
         VariantTable {
             by_position,
             log_priors: list.iter().map(|v| v.log_prior).collect(),
+            region_weights: (0..CANDIDATES)
+                .map(|ci| region_log_weights(candidate_minutes(ci)))
+                .collect(),
+            candidate_priors: (0..CANDIDATES).map(candidate_log_prior).collect(),
         }
     })
 }
@@ -253,16 +261,22 @@ fn build_variants() -> Vec<Variant> {
     out
 }
 
-/// UTC hour-of-week observations: distinct (UTC day, hour) cells with activity.
-pub fn observations<'a>(records: impl IntoIterator<Item = &'a CommitRecord>) -> [u32; 168] {
+/// Distinct UTC hours with activity (hours since the epoch, sorted): a burst
+/// of commits in one hour counts once.
+pub fn active_hours<'a>(records: impl IntoIterator<Item = &'a CommitRecord>) -> Vec<i64> {
     let mut cells: Vec<i64> = records
         .into_iter()
         .map(|r| r.author_time.div_euclid(3600))
         .collect();
     cells.sort_unstable();
     cells.dedup();
+    cells
+}
+
+/// UTC hour-of-week observations: distinct (UTC day, hour) cells with activity.
+pub fn observations<'a>(records: impl IntoIterator<Item = &'a CommitRecord>) -> [u32; 168] {
     let mut obs = [0u32; 168];
-    for cell in cells {
+    for cell in active_hours(records) {
         let (w, h) = weekday_hour(cell * 3600, 0);
         obs[w * 24 + h] += 1;
     }
@@ -346,7 +360,7 @@ fn score(obs: &[u32; 168]) -> (Vec<f64>, Vec<i32>) {
             }
         }
         let mut best = f64::NEG_INFINITY;
-        let region_weights = region_log_weights(candidate_minutes(ci));
+        let region_weights = &variants.region_weights[ci];
         for (vi, a) in acc.iter_mut().enumerate() {
             *a = TEMPER * *a + variants.log_priors[vi] + region_weights[vi / per_region];
             if *a > best {
@@ -369,8 +383,8 @@ pub fn infer(obs: &[u32; 168]) -> Option<Inference> {
         return None;
     }
     let (mut log_marginal, best_shift) = score(obs);
-    for (i, l) in log_marginal.iter_mut().enumerate() {
-        *l += candidate_log_prior(i);
+    for (l, prior) in log_marginal.iter_mut().zip(&variants().candidate_priors) {
+        *l += prior;
     }
     let max = log_marginal
         .iter()

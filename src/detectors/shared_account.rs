@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::{Family, Finding, Severity, Subject};
 use crate::profiles::{format_offset, weekday_hour};
-use crate::rhythm::{TEMPER, quietest_window, round3, two_zone_gain};
+use crate::rhythm::{TEMPER, active_hours, quietest_window, round3, two_zone_gain};
 
 pub const ID: &str = "shared-account";
 
@@ -54,9 +54,7 @@ fn clock_moved(s: &Subject<'_>) -> bool {
 /// elsewhere) sleeps in every period, at different UTC hours; two people on
 /// one account leave no trough in the periods they share.
 fn sleeping_periods(s: &Subject<'_>) -> (f64, f64) {
-    let mut cells: Vec<i64> = s.timed().map(|r| r.author_time.div_euclid(3600)).collect();
-    cells.sort_unstable();
-    cells.dedup();
+    let cells = active_hours(s.timed());
     let total = cells.len() as u64;
     let mut by_period: std::collections::BTreeMap<i64, [u64; 24]> = Default::default();
     for c in &cells {

@@ -77,14 +77,14 @@ pub fn text(
         }
         // Namesakes (a same-name link joins two of them) carry their id, or
         // the line would read "Ann Lee — Ann Lee".
+        let names: Vec<String> = cluster
+            .members
+            .iter()
+            .map(|&m| name(history, privacy, m))
+            .collect();
         let label = |m: u32| {
             let own = name(history, privacy, m);
-            let namesakes = cluster
-                .members
-                .iter()
-                .filter(|&&o| name(history, privacy, o) == own)
-                .count();
-            if namesakes > 1 {
+            if names.iter().filter(|n| **n == own).count() > 1 {
                 let c = &history.contributors[m as usize];
                 format!("{own} ({})", privacy.pseudonym("c", &c.key))
             } else {
