@@ -2648,6 +2648,7 @@ fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence()
         "Lee Author",
         "Pat Patcher",
         "Ravi Contributor",
+        "Nia Nightmerger",
     ] {
         let c = contributor(&v, name);
         let strong: Vec<_> = c["findings"]

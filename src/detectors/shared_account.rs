@@ -7,8 +7,9 @@
 use serde_json::json;
 
 use super::{Family, Finding, Severity, Subject};
+use crate::history::CommitRecord;
 use crate::profiles::{format_offset, weekday_hour};
-use crate::rhythm::{TEMPER, active_hours, quietest_window, round3, two_zone_gain};
+use crate::rhythm::{TEMPER, active_hours, observations, quietest_window, round3, two_zone_gain};
 
 pub const ID: &str = "shared-account";
 
@@ -23,6 +24,14 @@ const NO_TROUGH_SHARE: f64 = 0.08;
 const PERIOD_DAYS: i64 = 182;
 /// Observations a period needs to say whether it has a trough of its own.
 const MIN_PERIOD_OBS: u64 = 40;
+
+/// The commits this rule reads: timed ones that were working sessions. A
+/// merge-button click is a moment (often from a phone, late at night), not a
+/// second working day.
+fn working_sessions<'a>(s: &'a Subject<'_>) -> impl Iterator<Item = &'a CommitRecord> + 'a {
+    s.timed()
+        .filter(|r| r.provenance != crate::history::Provenance::ForgeMerge)
+}
 
 /// Did the recorded offsets move with the person: two offsets at least 2 h
 /// apart (more than a daylight-saving step), each on at least 5 % of the
@@ -54,6 +63,8 @@ fn clock_moved(s: &Subject<'_>) -> bool {
 /// elsewhere) sleeps in every period, at different UTC hours; two people on
 /// one account leave no trough in the periods they share.
 fn sleeping_periods(s: &Subject<'_>) -> (f64, f64) {
+    // Every timed commit, merge clicks included: they still show where the
+    // person was awake, and half-years need enough hours to be judged.
     let cells = active_hours(s.timed());
     let total = cells.len() as u64;
     let mut by_period: std::collections::BTreeMap<i64, [u64; 24]> = Default::default();
@@ -85,16 +96,17 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     if !s.enough_for_rhythm() {
         return None;
     }
-    let n: u32 = s.observations.iter().sum();
+    let worked = observations(working_sessions(s));
+    let n: u32 = worked.iter().sum();
     if n < 60 {
         return None;
     }
     let mut by_hour = [0u64; 24];
-    for (u, c) in s.observations.iter().enumerate() {
+    for (u, c) in worked.iter().enumerate() {
         by_hour[u % 24] += *c as u64;
     }
     let (trough_start, trough_share) = quietest_window(&by_hour, 5);
-    let (gain, a, b, w) = two_zone_gain(s.observations)?;
+    let (gain, a, b, w) = two_zone_gain(&worked)?;
     let gain = gain * TEMPER;
     let two_days =
         gain >= MIN_GAIN_TOTAL && gain / n as f64 >= MIN_GAIN_PER_OBS && (0.25..=0.75).contains(&w);
