@@ -298,6 +298,7 @@ pub fn judge(cases: &[Case]) -> Analysis {
         .collect();
     let history = History {
         repos: vec![RepoSummary {
+            anchor_file: crate::reports::anchor_file(None),
             path: "generated".into(),
             range: None,
             commits: records.len() as u64,

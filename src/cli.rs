@@ -52,6 +52,11 @@ pub enum Command {
     /// Identity clusters: contributors linked by name, machine or signing
     /// key, with the evidence; --mailmap suggests .mailmap entries.
     Identities(IdentitiesArgs),
+    /// Write the per-commit facts the analysis reads to an Apache Parquet
+    /// file, for `--facts` (audit many extracts at once, without the
+    /// repositories) and for data engines (DuckDB, Spark SQL); columns in
+    /// docs/schema/facts.md.
+    Extract(ExtractArgs),
     /// Write the manual pages (git-alibi.1 and one per command) into DIR, so
     /// that `git alibi --help` and `man git-alibi` find them.
     Man(ManArgs),
@@ -70,6 +75,33 @@ pub struct ManArgs {
 pub struct CompletionsArgs {
     #[arg(value_name = "SHELL")]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    #[command(flatten)]
+    pub targets: Targets,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// The Parquet file to write (written under a temporary name, then renamed).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+    /// Replace the names and emails of people by stable salted pseudonyms
+    /// (bots and forges keep theirs).
+    #[arg(long)]
+    pub pseudonymize: bool,
+    /// Secret salt for pseudonyms (or GIT_ALIBI_SALT).
+    #[arg(
+        long,
+        env = "GIT_ALIBI_SALT",
+        value_name = "SALT",
+        hide_env_values = true
+    )]
+    pub pseudonym_salt: Option<String>,
+    /// Exit 2, writing nothing, when a history is incomplete (shallow clone,
+    /// missing objects, a repository that cannot be read).
+    #[arg(long)]
+    pub require_full_history: bool,
 }
 
 #[derive(Args, Debug)]
@@ -188,8 +220,41 @@ pub struct Targets {
     pub paths: Vec<String>,
 }
 
+/// Which repositories and commits to read (every command that reads history).
+#[derive(Args, Debug, Clone, Default)]
+pub struct SourceArgs {
+    /// Do not apply .mailmap.
+    #[arg(long)]
+    pub no_mailmap: bool,
+    /// Neither read nor write the commit cache (.git/git-alibi/).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Walk every ref (including refs/pull/*), not only branches, tags and remotes.
+    #[arg(long)]
+    pub all_refs: bool,
+    /// Revision range to read (same as giving `A..B` as an argument).
+    #[arg(long, value_name = "RANGE")]
+    pub range: Option<String>,
+    /// Read the repositories listed in FILE, one path per line (`-`: standard
+    /// input; blank lines and lines starting with `#` are skipped). A
+    /// repository that cannot be read is reported as incomplete and the rest
+    /// are read.
+    #[arg(long, value_name = "FILE")]
+    pub repos_from: Option<PathBuf>,
+    /// Read every repository below DIR (work trees and bare repositories; a
+    /// repository's own subdirectories are not searched). As with
+    /// --repos-from, one that cannot be read is reported and the rest are read.
+    #[arg(long, value_name = "DIR")]
+    pub discover: Vec<PathBuf>,
+    /// Repositories read at once (default: one per CPU).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
 #[derive(Args, Debug)]
 pub struct CommonArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Write the report to FILE instead of standard output.
@@ -219,32 +284,14 @@ pub struct CommonArgs {
         hide_env_values = true
     )]
     pub pseudonym_salt: Option<String>,
-    /// Do not apply .mailmap.
-    #[arg(long)]
-    pub no_mailmap: bool,
     /// Exit 2 when the history is incomplete (shallow clone, missing objects).
     #[arg(long)]
     pub require_full_history: bool,
-    /// Neither read nor write the commit cache (.git/git-alibi/).
-    #[arg(long)]
-    pub no_cache: bool,
-    /// Walk every ref (including refs/pull/*), not only branches, tags and remotes.
-    #[arg(long)]
-    pub all_refs: bool,
-    /// Revision range to read (same as giving `A..B` as an argument).
-    #[arg(long, value_name = "RANGE")]
-    pub range: Option<String>,
-    /// Read the repositories listed in FILE, one path per line (`-`: standard
-    /// input; blank lines and lines starting with `#` are skipped). A
-    /// repository that cannot be read is reported as incomplete and the rest
-    /// are read.
-    #[arg(long, value_name = "FILE")]
-    pub repos_from: Option<PathBuf>,
-    /// Read every repository below DIR (work trees and bare repositories; a
-    /// repository's own subdirectories are not searched). As with
-    /// --repos-from, one that cannot be read is reported and the rest are read.
-    #[arg(long, value_name = "DIR")]
-    pub discover: Vec<PathBuf>,
+    /// Analyse facts written by `git alibi extract` (Parquet files, or
+    /// directories whose *.parquet files are read in name order) instead of
+    /// repositories.
+    #[arg(long, value_name = "FILE_OR_DIR")]
+    pub facts: Vec<PathBuf>,
     /// Colour in text output: auto (on a terminal), always, never.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
@@ -494,6 +541,7 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         Command::Show(a) => show(a, stdout, stderr),
         Command::Calendar(a) => calendar(a, stdout),
         Command::Identities(a) => identities(a, stdout, stderr),
+        Command::Extract(a) => extract(a, stderr),
         Command::Man(a) => man(a, stdout),
         Command::Completions(a) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -504,9 +552,182 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
 }
 
 /// Repositories named by `--repos-from` and `--discover`, in that order.
-fn listed_repositories(common: &CommonArgs) -> Result<Vec<PathBuf>, Error> {
+/// The repositories and range a command reads.
+struct Repositories {
+    paths: Vec<PathBuf>,
+    range: Option<String>,
+    /// Repositories were listed (`--repos-from`, `--discover`): one that
+    /// cannot be read is reported and the others are read.
+    keep_going: bool,
+}
+
+fn repositories(targets: &Targets, source: &SourceArgs) -> Result<Repositories, Error> {
+    let (mut paths, range) = split_targets(targets, source.range.clone())?;
+    let listed = listed_repositories(source)?;
+    let keep_going = !listed.is_empty();
+    for p in listed {
+        if !paths.contains(&p) {
+            paths.push(p);
+        }
+    }
+    // The current directory when nothing names a repository.
+    if paths.is_empty() {
+        paths.push(PathBuf::from("."));
+    }
+    Ok(Repositories {
+        paths,
+        range,
+        keep_going,
+    })
+}
+
+/// `extract`: the facts of every repository, to one Parquet file.
+fn extract(a: ExtractArgs, stderr: &mut dyn Write) -> Result<i32, Error> {
+    let Repositories {
+        paths,
+        range,
+        keep_going,
+    } = repositories(&a.targets, &a.source)?;
+    let options = ReadOptions {
+        walk: WalkOptions {
+            range,
+            all_refs: a.source.all_refs,
+            with_baseline: false,
+        },
+        use_mailmap: !a.source.no_mailmap,
+        cache: !a.source.no_cache,
+        keep_going,
+        jobs: jobs(a.source.jobs),
+        ..ReadOptions::default()
+    };
+    let dir = match a.output.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        a.output
+            .file_name()
+            .map_or_else(|| "facts".into(), |n| n.to_string_lossy()),
+        std::process::id()
+    ));
+    let written = (|| {
+        let file = create_output(&tmp)?;
+        let facts_error = |e: parquet::errors::ParquetError| Error::Facts {
+            path: a.output.clone(),
+            message: e.to_string(),
+        };
+        let writer = crate::extract::FactsWriter::new(
+            std::io::BufWriter::new(file),
+            crate::extract::ExtractOptions {
+                pseudonymize: a.pseudonymize.then(|| Privacy {
+                    show_emails: false,
+                    pseudonymize: true,
+                    salt: a.pseudonym_salt.clone().unwrap_or_default(),
+                }),
+            },
+        )
+        .map_err(facts_error)?;
+        let mut incomplete: Vec<String> = Vec::new();
+        let progress = Progress::new(&mut *stderr);
+        let read = history::for_each_read(
+            &paths,
+            &options,
+            !a.source.no_mailmap,
+            &|at| progress.update(at),
+            writer,
+            |writer, read| match read {
+                Ok(read) => {
+                    incomplete.extend(read.incomplete.iter().cloned());
+                    writer.write_repository(read).map_err(facts_error)
+                }
+                Err((path, error)) if keep_going => {
+                    let reason = history::not_read_reason(path, &error);
+                    incomplete.push(reason.clone());
+                    writer.write_not_read(reason);
+                    Ok(())
+                }
+                Err((_, error)) => Err(error),
+            },
+        );
+        progress.finish();
+        let (writer, notes) = read?;
+        for note in notes {
+            let _ = writeln!(stderr, "git-alibi: warning: {note}");
+        }
+        for reason in &incomplete {
+            let _ = writeln!(
+                stderr,
+                "git-alibi: warning: history is incomplete: {reason}"
+            );
+        }
+        if a.require_full_history && !incomplete.is_empty() {
+            return Err(Error::IncompleteHistory {
+                reason: incomplete.join("; "),
+                shallow: incomplete.iter().any(|r| r.contains("shallow clone")),
+            });
+        }
+        writer.finish().map_err(facts_error)
+    })();
+    let rows = match written {
+        Ok(rows) => rows,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    std::fs::rename(&tmp, &a.output).map_err(|source| Error::Output {
+        path: a.output.clone(),
+        source,
+    })?;
+    let _ = writeln!(
+        stderr,
+        "git-alibi: wrote {} of {} to {}",
+        reports::count(rows as usize, "commit"),
+        reports::count(paths.len(), "repository"),
+        a.output.display()
+    );
+    Ok(EXIT_OK)
+}
+
+/// `--facts` replaces the repositories: options that choose repositories or
+/// commits to walk have nothing to act on.
+fn refuse_with_facts(job: &Job) -> Result<(), Error> {
+    let source = &job.common.source;
+    let conflict = if !job.targets.targets.is_empty() || !job.targets.paths.is_empty() {
+        Some("repository paths or a range")
+    } else if source.repos_from.is_some() || !source.discover.is_empty() {
+        Some("--repos-from or --discover")
+    } else if source.range.is_some() || source.all_refs {
+        Some("--range or --all-refs")
+    } else if job.check {
+        Some("check")
+    } else {
+        None
+    };
+    match conflict {
+        Some(what) => Err(Error::Usage {
+            message: format!("--facts does not go with {what}"),
+            hint: if job.check {
+                "check resolves its range in the repository; run it on the repository".into()
+            } else {
+                "the facts were selected when they were extracted: give the range, refs and repositories to `git alibi extract`".into()
+            },
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Repositories read at once: the option, else one per CPU.
+fn jobs(option: Option<usize>) -> usize {
+    option
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+fn listed_repositories(source: &SourceArgs) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
-    if let Some(file) = &common.repos_from {
+    if let Some(file) = &source.repos_from {
         let text = if file.as_os_str() == "-" {
             let mut text = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
@@ -536,7 +757,7 @@ fn listed_repositories(common: &CommonArgs) -> Result<Vec<PathBuf>, Error> {
             });
         }
     }
-    for dir in &common.discover {
+    for dir in &source.discover {
         if !dir.is_dir() {
             return Err(Error::Usage {
                 message: format!("--discover {}: not a directory", dir.display()),
@@ -565,18 +786,14 @@ struct Prepared {
 
 fn prepare(job: &Job, accepted: &Accepted, stderr: &mut dyn Write) -> Result<Prepared, Error> {
     let common = &job.common;
-    let (mut paths, range) = split_targets(&job.targets, common.range.clone())?;
-    let listed = listed_repositories(common)?;
-    let keep_going = !listed.is_empty();
-    for p in listed {
-        if !paths.contains(&p) {
-            paths.push(p);
-        }
+    if !common.facts.is_empty() {
+        refuse_with_facts(job)?;
     }
-    // The current directory when nothing names a repository.
-    if paths.is_empty() {
-        paths.push(PathBuf::from("."));
-    }
+    let Repositories {
+        paths,
+        range,
+        keep_going,
+    } = repositories(&job.targets, &common.source)?;
     if job.check {
         match &range {
             Some(r) if r.contains("..") || r.ends_with("^!") => {}
@@ -610,20 +827,34 @@ fn prepare(job: &Job, accepted: &Accepted, stderr: &mut dyn Write) -> Result<Pre
     let options = ReadOptions {
         walk: WalkOptions {
             range: range.clone(),
-            all_refs: common.all_refs,
+            all_refs: common.source.all_refs,
             with_baseline: job.check,
         },
         since,
         until,
-        use_mailmap: !common.no_mailmap,
-        cache: !common.no_cache,
+        use_mailmap: !common.source.no_mailmap,
+        cache: !common.source.no_cache,
         only_range_authors: job.check,
         keep_going,
+        jobs: jobs(common.source.jobs),
     };
-    let progress = Progress::new(&mut *stderr);
-    let history = history::read(&paths, &options, &|at| progress.update(at));
-    progress.finish();
-    let history = history?;
+    let history = if common.facts.is_empty() {
+        let progress = Progress::new(&mut *stderr);
+        let history = history::read(&paths, &options, &|at| progress.update(at));
+        progress.finish();
+        history?
+    } else {
+        let mut builder = history::HistoryBuilder::new(&options);
+        for file in crate::extract::facts_files(&common.facts)? {
+            for read in crate::extract::read_file(&file)? {
+                match read {
+                    Ok(mut read) => builder.add(Ok(&mut read))?,
+                    Err(reason) => builder.add_not_read(reason),
+                }
+            }
+        }
+        builder.finish()
+    };
     for note in &history.cache_notes {
         let _ = writeln!(stderr, "git-alibi: warning: {note}");
     }
@@ -764,7 +995,7 @@ fn run_job(job: Job, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
             range: range.clone(),
             since: common.since.clone(),
             until: common.until.clone(),
-            mailmap: !common.no_mailmap,
+            mailmap: !common.source.no_mailmap,
             range_judged: job.check,
             ..Default::default()
         },
@@ -874,7 +1105,7 @@ fn show(a: ShowArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
             range,
             since: common.since.clone(),
             until: common.until.clone(),
-            mailmap: !common.no_mailmap,
+            mailmap: !common.source.no_mailmap,
             ..Default::default()
         },
         &privacy,

@@ -58,6 +58,11 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("more than {limit} repositories in one run")]
+    TooManyRepositories { limit: usize },
+    /// A facts file (`git alibi extract`) that cannot be read or used.
+    #[error("{path}: {message}")]
+    Facts { path: PathBuf, message: String },
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -8,10 +8,10 @@ use serde::Serialize;
 
 use crate::cache;
 use crate::error::Error;
-use crate::identities::{Contributor, ContributorKind, IdentityResolver};
+use crate::identities::{Contributor, ContributorKind, IdentityMap, IdentityResolver};
 use crate::store::{self, CommitSummary, Store};
 use crate::text::{SCRIPT_COUNT, scripts_in};
-use crate::walk::{self, WalkOptions, Walked};
+use crate::walk::{self, WalkOptions, WalkStats, Walked};
 
 /// Marker for an offset that could not be read.
 pub const OFFSET_INVALID: i16 = i16::MIN;
@@ -260,6 +260,10 @@ pub struct Fingerprint {
 #[derive(Debug, Clone, Serialize)]
 pub struct RepoSummary {
     pub path: String,
+    /// A file of the repository that SARIF results without a line point at
+    /// (`crate::reports::anchor_file`), chosen when it was read.
+    #[serde(skip)]
+    pub anchor_file: String,
     pub range: Option<String>,
     pub commits: u64,
     pub shallow: bool,
@@ -357,6 +361,8 @@ pub struct ReadOptions {
     /// A repository that cannot be opened or walked is reported as incomplete
     /// and the others are read (an audit of many repositories goes on).
     pub keep_going: bool,
+    /// Repositories read at once (0 or 1: one at a time).
+    pub jobs: usize,
 }
 
 /// How far [`read`] has come, for a progress display.
@@ -370,169 +376,208 @@ pub struct ReadProgress {
     pub repos_total: usize,
 }
 
-/// Read every repository and merge contributors across them. `progress` is
-/// called every few thousand decoded commits and after each repository.
+/// One repository as read: its commit store, what the walk selected from it,
+/// and what the history needs of it besides commits. Made by
+/// [`read_repository`] from a repository or by `crate::extract` from facts.
+pub struct RepoRead {
+    pub summary: RepoSummary,
+    pub store: Store,
+    pub walked: Walked,
+    /// How identities map to their canonical form (`.mailmap`), when kept.
+    pub identity_map: Option<IdentityMap>,
+    pub settings: crate::settings::RepoSettings,
+    pub workdir: Option<PathBuf>,
+    /// Why the history of this repository is incomplete.
+    pub incomplete: Vec<String>,
+    /// Warnings about caches and deprecated files.
+    pub notes: Vec<String>,
+    /// Where to save the store's cache once its records are built.
+    pub save_to: Option<PathBuf>,
+}
+
+/// Read one repository (from its cache where it has one). `keep_mailmap`
+/// keeps its `.mailmap` even without `use_mailmap` (an extract records it).
+/// `progress` is given the commits decoded so far.
+pub fn read_repository(
+    path: &Path,
+    options: &ReadOptions,
+    keep_mailmap: bool,
+    progress: &dyn Fn(u64),
+) -> Result<RepoRead, Error> {
+    let opened = walk::open(path)?;
+    let shown = display_path(&opened.path);
+    let mut notes = Vec::new();
+    let mut incomplete = Vec::new();
+    // git still honours a grafts file (deprecated since 2.18, with a
+    // warning); the walk here follows the parents the commits record, so
+    // say that the file is there and not read.
+    if opened.repo.common_dir().join("info/grafts").is_file() {
+        notes.push(format!(
+            "{shown}: .git/info/grafts is not read (deprecated by git); convert it with `git replace --convert-graft-file`"
+        ));
+    }
+    let shallow = !walk::shallow_commits(&opened.repo)?.is_empty();
+    let cache_path = if options.cache && !shallow {
+        match cache::unsafe_reason(&opened.repo) {
+            None => Some(cache::path_for(&opened.repo)),
+            Some(reason) => {
+                notes.push(format!("{shown}: not cached: {reason}"));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let mut store = match cache_path.as_deref().map(cache::load) {
+        Some(Ok(Some(store))) => store,
+        Some(Err(reason)) => {
+            notes.push(format!("{shown}: cache ignored and rebuilt: {reason}"));
+            Store::default()
+        }
+        _ => Store::default(),
+    };
+    let loaded = store.len();
+    let walked = walk::walk(&opened.repo, &options.walk, &mut store, progress)?;
+    let stats = &walked.stats;
+    let complete = !stats.shallow && stats.missing_objects + stats.unreadable_objects == 0;
+    // Saved after the records are built: saving reorders the store, and
+    // the walk's selections are indexed by the current order.
+    let save_to = cache_path.filter(|_| complete && cache::worth_saving(&store, loaded));
+    if stats.shallow {
+        incomplete.push(format!(
+            "{shown}: shallow clone (history before the shallow boundary is missing)"
+        ));
+    }
+    if stats.missing_objects + stats.unreadable_objects > 0 {
+        incomplete.push(format!(
+            "{shown}: {} missing and {} unreadable objects{}",
+            stats.missing_objects,
+            stats.unreadable_objects,
+            if stats.missing_examples.is_empty() {
+                String::new()
+            } else {
+                format!(" (for example {})", stats.missing_examples.join(", "))
+            }
+        ));
+    }
+    let settings_from = options
+        .walk
+        .with_baseline
+        .then_some(options.walk.range.as_deref())
+        .flatten();
+    let settings = crate::settings::read(&opened.repo, settings_from)?;
+    let workdir = opened.repo.workdir().map(Path::to_owned);
+    let summary = RepoSummary {
+        path: shown,
+        range: options.walk.range.clone(),
+        commits: stats.commits,
+        shallow: stats.shallow,
+        missing_objects: stats.missing_objects,
+        unreadable_objects: stats.unreadable_objects,
+        anchor_file: crate::reports::anchor_file(workdir.as_deref()),
+    };
+    let identity_map = (options.use_mailmap || keep_mailmap)
+        .then(|| IdentityMap::Mailmap(opened.repo.open_mailmap()));
+    Ok(RepoRead {
+        summary,
+        store,
+        walked,
+        identity_map,
+        settings,
+        workdir,
+        incomplete,
+        notes,
+        save_to,
+    })
+}
+
+/// Read every repository (`options.jobs` at a time) and merge contributors
+/// across them. `progress` is called on this thread as commits are decoded
+/// and after each repository.
 pub fn read(
     paths: &[PathBuf],
     options: &ReadOptions,
     progress: &dyn Fn(ReadProgress),
 ) -> Result<History, Error> {
-    let mut builder = Builder {
-        baseline_fingerprints: options.walk.with_baseline.then(Vec::new),
-        ..Builder::default()
-    };
-    let mut total = 0u64;
-    let mut walked_repos = Vec::with_capacity(paths.len());
-    let repos_total = paths.len();
-    for (repos_done, path) in paths.iter().enumerate() {
-        let opened = match walk::open(path) {
-            Ok(opened) => opened,
-            Err(e) => {
-                builder.not_read(options.keep_going, path, e)?;
-                continue;
-            }
-        };
-        // git still honours a grafts file (deprecated since 2.18, with a
-        // warning); the walk here follows the parents the commits record, so
-        // say that the file is there and not read.
-        if opened.repo.common_dir().join("info/grafts").is_file() {
-            builder.cache_notes.push(format!(
-                "{}: .git/info/grafts is not read (deprecated by git); convert it with `git replace --convert-graft-file`",
-                display_path(&opened.path)
-            ));
-        }
-        let shallow = !walk::shallow_commits(&opened.repo)?.is_empty();
-        let cache_path = if options.cache && !shallow {
-            match cache::unsafe_reason(&opened.repo) {
-                None => Some(cache::path_for(&opened.repo)),
-                Some(reason) => {
-                    builder.cache_notes.push(format!(
-                        "{}: not cached: {reason}",
-                        display_path(&opened.path)
-                    ));
-                    None
-                }
-            }
-        } else {
-            None
-        };
-        let mut store = match cache_path.as_deref().map(cache::load) {
-            Some(Ok(Some(store))) => store,
-            Some(Err(reason)) => {
-                builder.cache_notes.push(format!(
-                    "{}: cache ignored and rebuilt: {reason}",
-                    display_path(&opened.path)
-                ));
-                Store::default()
-            }
-            _ => Store::default(),
-        };
-        let loaded = store.len();
-        let base = total;
-        let walked = match walk::walk(&opened.repo, &options.walk, &mut store, &|n| {
-            progress(ReadProgress {
-                commits: base + n,
-                repos_done,
-                repos_total,
-            })
-        }) {
-            Ok(walked) => walked,
-            Err(e) => {
-                builder.not_read(options.keep_going, &opened.path, e)?;
-                continue;
-            }
-        };
-        total += walked.stats.decoded;
-        progress(ReadProgress {
-            commits: total,
-            repos_done: repos_done + 1,
-            repos_total,
-        });
-        builder.decoded += walked.stats.decoded;
-        let stats = &walked.stats;
-        let complete = !stats.shallow && stats.missing_objects + stats.unreadable_objects == 0;
-        // Saved after the records are built: saving reorders the store, and
-        // the walk's selections are indexed by the current order.
-        let save_to = cache_path.filter(|_| complete && cache::worth_saving(&store, loaded));
-        if stats.shallow {
-            builder.incomplete.push(format!(
-                "{}: shallow clone (history before the shallow boundary is missing)",
-                display_path(&opened.path)
-            ));
-        }
-        if stats.missing_objects + stats.unreadable_objects > 0 {
-            builder.incomplete.push(format!(
-                "{}: {} missing and {} unreadable objects{}",
-                display_path(&opened.path),
-                stats.missing_objects,
-                stats.unreadable_objects,
-                if stats.missing_examples.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (for example {})", stats.missing_examples.join(", "))
-                }
-            ));
-        }
-        builder
-            .workdirs
-            .push(opened.repo.workdir().map(Path::to_owned));
-        let settings_from = options
-            .walk
-            .with_baseline
-            .then_some(options.walk.range.as_deref())
-            .flatten();
-        builder
-            .settings
-            .push(crate::settings::read(&opened.repo, settings_from)?);
-        builder.repos.push(RepoSummary {
-            path: display_path(&opened.path),
-            range: options.walk.range.clone(),
-            commits: stats.commits,
-            shallow: stats.shallow,
-            missing_objects: stats.missing_objects,
-            unreadable_objects: stats.unreadable_objects,
-        });
-        let mailmap = options.use_mailmap.then(|| opened.repo.open_mailmap());
-        walked_repos.push((store, walked, mailmap, save_to));
-    }
-    // Identities first (every repository), so that `only_range_authors` knows
-    // the range's authors before any record is built.
-    let mut author_maps = Vec::with_capacity(walked_repos.len());
-    for (store, walked, mailmap, _) in &mut walked_repos {
-        builder.resolver.set_mailmap(mailmap.take());
-        author_maps.push(builder.resolve(store, walked, options));
-    }
-    let wanted: Option<Vec<bool>> = options.only_range_authors.then(|| {
-        let mut wanted = vec![false; builder.resolver.contributors.len()];
-        for ((store, walked, _, _), maps) in walked_repos.iter().zip(&author_maps) {
-            if let Some(range) = &walked.range {
-                for (i, c) in kept(store, walked, options) {
-                    // A merge made by a forge (GitHub's pull-request test
-                    // merge) is nobody's work: it does not make its author judged.
-                    let forge_merge =
-                        c.flags & flags::VIA_FORGE != 0 && c.flags & flags::MERGE != 0;
-                    if range.contains(i) && !forge_merge {
-                        wanted[maps.author[c.author as usize] as usize] = true;
-                    }
-                }
-            }
-        }
-        wanted
-    });
-    for (repo, ((store, walked, _, _), maps)) in walked_repos.iter().zip(&author_maps).enumerate() {
-        builder.add_repo(repo as u16, store, walked, maps, wanted.as_deref(), options);
-    }
-    drop(author_maps);
-    for (mut store, _, _, save_to) in walked_repos {
-        if let Some(path) = save_to
-            && let Err(e) = cache::save(&path, &mut store)
-        {
-            builder
-                .cache_notes
-                .push(format!("{}: cannot write the cache: {e}", path.display()));
-        }
-    }
+    let (mut builder, notes) = for_each_read(
+        paths,
+        options,
+        false,
+        progress,
+        HistoryBuilder::new(options),
+        |builder, read| builder.add(read),
+    )?;
+    builder.notes(notes);
     Ok(builder.finish())
+}
+
+/// Read repositories in parallel and hand each, in the order given, to
+/// `consume` (a repository that could not be read comes as its path and
+/// error). The repository's cache is saved after `consume` has used it;
+/// caches that could not be written are returned as notes.
+pub fn for_each_read<S>(
+    paths: &[PathBuf],
+    options: &ReadOptions,
+    keep_mailmap: bool,
+    progress: &dyn Fn(ReadProgress),
+    mut state: S,
+    mut consume: impl FnMut(&mut S, Result<&mut RepoRead, (&Path, Error)>) -> Result<(), Error>,
+) -> Result<(S, Vec<String>), Error> {
+    use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+    let mut cache_notes = Vec::new();
+    let decoded = AtomicU64::new(0);
+    let done = AtomicUsize::new(0);
+    let report = || {
+        progress(ReadProgress {
+            commits: decoded.load(Ordering::Relaxed),
+            repos_done: done.load(Ordering::Relaxed),
+            repos_total: paths.len(),
+        })
+    };
+    crate::parallel::ordered(
+        paths.len(),
+        options.jobs.max(1),
+        |i| {
+            let last = std::cell::Cell::new(0u64);
+            let result = read_repository(&paths[i], options, keep_mailmap, &|n| {
+                decoded.fetch_add(n.saturating_sub(last.get()), Ordering::Relaxed);
+                last.set(n);
+            });
+            if let Ok(read) = &result {
+                decoded.fetch_add(
+                    read.walked.stats.decoded.saturating_sub(last.get()),
+                    Ordering::Relaxed,
+                );
+            }
+            result
+        },
+        report,
+        |i, result| {
+            let outcome = match result {
+                Ok(mut read) => {
+                    consume(&mut state, Ok(&mut read))?;
+                    if let Some(path) = read.save_to.take()
+                        && let Err(e) = cache::save(&path, &mut read.store)
+                    {
+                        cache_notes
+                            .push(format!("{}: cannot write the cache: {e}", path.display()));
+                    }
+                    Ok(())
+                }
+                Err(e) => consume(&mut state, Err((&paths[i], e))),
+            };
+            done.fetch_add(1, Ordering::Relaxed);
+            report();
+            outcome
+        },
+    )?;
+    Ok((state, cache_notes))
+}
+
+/// How a repository that could not be read is listed among the reasons the
+/// history is incomplete.
+pub fn not_read_reason(path: &Path, error: &Error) -> String {
+    format!("{}: not read: {error}", display_path(path))
 }
 
 fn display_path(p: &Path) -> String {
@@ -553,6 +598,135 @@ fn kept<'a>(
             !(options.since.is_some_and(|s| c.author_time < s)
                 || options.until.is_some_and(|u| c.author_time > u))
         })
+}
+
+/// Folds repositories, one at a time and in a fixed order, into a
+/// [`History`]. Each repository's store can be dropped once added, so memory
+/// holds one store per reading thread plus the compact records; only
+/// `only_range_authors` (`check`) keeps every store until the end, since the
+/// range's authors must be known before any record is built.
+pub struct HistoryBuilder {
+    builder: Builder,
+    options: ReadOptions,
+    deferred: Vec<Deferred>,
+}
+
+struct Deferred {
+    repo: u16,
+    store: Store,
+    walked: Walked,
+    identity_map: Option<IdentityMap>,
+    save_to: Option<PathBuf>,
+}
+
+impl HistoryBuilder {
+    pub fn new(options: &ReadOptions) -> HistoryBuilder {
+        HistoryBuilder {
+            builder: Builder {
+                baseline_fingerprints: options.walk.with_baseline.then(Vec::new),
+                ..Builder::default()
+            },
+            options: options.clone(),
+            deferred: Vec::new(),
+        }
+    }
+
+    /// Add one repository, or the reason it could not be read (with
+    /// `keep_going` noted as incomplete, else the error).
+    pub fn add(&mut self, read: Result<&mut RepoRead, (&Path, Error)>) -> Result<(), Error> {
+        let read = match read {
+            Ok(read) => read,
+            Err((path, error)) => {
+                return self.builder.not_read(self.options.keep_going, path, error);
+            }
+        };
+        let b = &mut self.builder;
+        let repo = u16::try_from(b.repos.len()).map_err(|_| Error::TooManyRepositories {
+            limit: u16::MAX as usize,
+        })?;
+        b.cache_notes.append(&mut read.notes);
+        b.incomplete.append(&mut read.incomplete);
+        b.decoded += read.walked.stats.decoded;
+        b.workdirs.push(read.workdir.clone());
+        b.settings.push(std::mem::take(&mut read.settings));
+        b.repos.push(read.summary.clone());
+        let identity_map = if self.options.use_mailmap {
+            read.identity_map.take()
+        } else {
+            None
+        };
+        if self.options.only_range_authors {
+            self.deferred.push(Deferred {
+                repo,
+                store: std::mem::take(&mut read.store),
+                walked: std::mem::replace(
+                    &mut read.walked,
+                    Walked {
+                        stats: WalkStats::default(),
+                        selected: store::BitSet::new(0),
+                        range: None,
+                    },
+                ),
+                identity_map,
+                save_to: read.save_to.take(),
+            });
+            return Ok(());
+        }
+        b.resolver.set_identity_map(identity_map);
+        let maps = b.resolve(&read.store, &read.walked, &self.options);
+        b.add_repo(repo, &read.store, &read.walked, &maps, None, &self.options);
+        Ok(())
+    }
+
+    /// A repository that an extract could not read, with its reason as
+    /// [`not_read_reason`] wrote it.
+    pub fn add_not_read(&mut self, reason: String) {
+        self.builder.incomplete.push(reason);
+    }
+
+    /// Warnings to show with the report.
+    pub fn notes(&mut self, mut notes: Vec<String>) {
+        self.builder.cache_notes.append(&mut notes);
+    }
+
+    pub fn finish(mut self) -> History {
+        let options = &self.options;
+        let b = &mut self.builder;
+        // Identities first (every repository), so that `only_range_authors`
+        // knows the range's authors before any record is built.
+        let mut author_maps = Vec::with_capacity(self.deferred.len());
+        for d in &mut self.deferred {
+            b.resolver.set_identity_map(d.identity_map.take());
+            author_maps.push(b.resolve(&d.store, &d.walked, options));
+        }
+        let mut wanted = vec![false; b.resolver.contributors.len()];
+        for (d, maps) in self.deferred.iter().zip(&author_maps) {
+            if let Some(range) = &d.walked.range {
+                for (i, c) in kept(&d.store, &d.walked, options) {
+                    // A merge made by a forge (GitHub's pull-request test
+                    // merge) is nobody's work: it does not make its author judged.
+                    let forge_merge =
+                        c.flags & flags::VIA_FORGE != 0 && c.flags & flags::MERGE != 0;
+                    if range.contains(i) && !forge_merge {
+                        wanted[maps.author[c.author as usize] as usize] = true;
+                    }
+                }
+            }
+        }
+        for (d, maps) in self.deferred.iter().zip(&author_maps) {
+            b.add_repo(d.repo, &d.store, &d.walked, maps, Some(&wanted), options);
+        }
+        drop(author_maps);
+        for mut d in self.deferred {
+            if let Some(path) = d.save_to
+                && let Err(e) = cache::save(&path, &mut d.store)
+            {
+                b.cache_notes
+                    .push(format!("{}: cannot write the cache: {e}", path.display()));
+            }
+        }
+        self.builder.finish()
+    }
 }
 
 /// Contributor of each identity of one store (`u32::MAX`: not seen).
@@ -592,8 +766,7 @@ impl Builder {
         if !keep_going {
             return Err(error);
         }
-        self.incomplete
-            .push(format!("{}: not read: {error}", display_path(path)));
+        self.incomplete.push(not_read_reason(path, &error));
         Ok(())
     }
 

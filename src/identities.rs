@@ -143,11 +143,60 @@ struct IdentitySlot {
     commits: u64,
 }
 
+/// What makes identities one contributor: the lower-cased (mapped) email, or
+/// `name:` and the lower-cased name when the email is empty.
+pub fn contributor_key(name: &[u8], email: &[u8]) -> Vec<u8> {
+    let trimmed = trim(email);
+    if trimmed.is_empty() {
+        let mut k = b"name:".to_vec();
+        k.extend(name.to_ascii_lowercase());
+        k
+    } else {
+        trimmed.to_ascii_lowercase()
+    }
+}
+
+/// How one repository's identities map to their canonical form: its
+/// `.mailmap` (git's semantics, via gix), or the mapping an extract recorded
+/// (raw [`crate::store::identity_key`] to mapped name and email).
+pub enum IdentityMap {
+    Mailmap(gix::mailmap::Snapshot),
+    Table(HashMap<Vec<u8>, (Vec<u8>, Vec<u8>)>),
+}
+
+impl IdentityMap {
+    /// The mapped (name, email), or `None` where the identity stays as written.
+    pub fn map(&self, name: &[u8], email: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+        match self {
+            IdentityMap::Mailmap(mm) => {
+                let sig = gix::actor::SignatureRef {
+                    name: name.into(),
+                    email: email.into(),
+                    time: "",
+                };
+                mm.try_resolve_ref(sig).map(|resolved| {
+                    (
+                        resolved.name.map_or_else(|| name.to_vec(), |n| n.to_vec()),
+                        resolved
+                            .email
+                            .map_or_else(|| email.to_vec(), |e| e.to_vec()),
+                    )
+                })
+            }
+            IdentityMap::Table(table) => {
+                let mut key = Vec::with_capacity(4 + name.len() + email.len());
+                crate::store::identity_key(&mut key, name, email);
+                table.get(&key).cloned()
+            }
+        }
+    }
+}
+
 /// Resolves raw (name, email) pairs to contributor indices, caching per raw pair
 /// so `.mailmap` is consulted once per distinct identity, not once per commit.
 #[derive(Default)]
 pub struct IdentityResolver {
-    mailmap: Option<gix::mailmap::Snapshot>,
+    mailmap: Option<IdentityMap>,
     cache: HashMap<Vec<u8>, u32>,
     slots: Vec<IdentitySlot>,
     by_key: HashMap<Vec<u8>, u32>,
@@ -156,9 +205,9 @@ pub struct IdentityResolver {
 }
 
 impl IdentityResolver {
-    /// Use this repository's mailmap for the next commits (None: `--no-mailmap`).
-    pub fn set_mailmap(&mut self, mailmap: Option<gix::mailmap::Snapshot>) {
-        self.mailmap = mailmap;
+    /// Use this repository's identity map for the next commits (None: `--no-mailmap`).
+    pub fn set_identity_map(&mut self, map: Option<IdentityMap>) {
+        self.mailmap = map;
         self.cache.clear();
     }
 
@@ -203,34 +252,15 @@ impl IdentityResolver {
     }
 
     fn map(&self, name: &[u8], email: &[u8]) -> (Vec<u8>, Vec<u8>) {
-        if let Some(mm) = &self.mailmap {
-            let sig = gix::actor::SignatureRef {
-                name: name.into(),
-                email: email.into(),
-                time: "",
-            };
-            if let Some(resolved) = mm.try_resolve_ref(sig) {
-                return (
-                    resolved.name.map_or_else(|| name.to_vec(), |n| n.to_vec()),
-                    resolved
-                        .email
-                        .map_or_else(|| email.to_vec(), |e| e.to_vec()),
-                );
-            }
-        }
-        (name.to_vec(), email.to_vec())
+        self.mailmap
+            .as_ref()
+            .and_then(|m| m.map(name, email))
+            .unwrap_or_else(|| (name.to_vec(), email.to_vec()))
     }
 
     fn new_slot(&mut self, name: &[u8], email: &[u8]) -> u32 {
         let (mapped_name, mapped_email) = self.map(name, email);
-        let trimmed = trim(&mapped_email);
-        let key: Vec<u8> = if trimmed.is_empty() {
-            let mut k = b"name:".to_vec();
-            k.extend(mapped_name.to_ascii_lowercase());
-            k
-        } else {
-            trimmed.to_ascii_lowercase()
-        };
+        let key = contributor_key(&mapped_name, &mapped_email);
         let contributor = match self.by_key.get(&key) {
             Some(&i) => i,
             None => {
@@ -319,7 +349,7 @@ mod tests {
         let mm = gix::mailmap::Snapshot::from_bytes(
             b"Ada Lovelace <ada@example.org> <ada@old.example>\n",
         );
-        r.set_mailmap(Some(mm));
+        r.set_identity_map(Some(IdentityMap::Mailmap(mm)));
         let a = r.resolve(b"ada", b"ada@old.example", true);
         let b = r.resolve(b"Ada Lovelace", b"ada@example.org", true);
         assert_eq!(a, b);

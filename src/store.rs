@@ -384,6 +384,29 @@ impl Store {
         }
     }
 
+    /// Add a commit whose summary was made elsewhere (a facts file), with
+    /// indices already interned into this store. `None`: the id is already
+    /// here (a duplicate row).
+    pub fn add_summary(
+        &mut self,
+        id: ObjectId,
+        summary: CommitSummary,
+        parents: impl IntoIterator<Item = ObjectId>,
+    ) -> Option<u32> {
+        if self.contains(&id) {
+            return None;
+        }
+        let index = self.ids.len() as u32;
+        let before = self.pending_parents.len();
+        self.pending_parents.extend(parents);
+        self.pending_counts
+            .push((self.pending_parents.len() - before) as u32);
+        self.ids.push(id);
+        self.commits.push(summary);
+        self.recent.insert(id, index);
+        Some(index)
+    }
+
     /// Turn the parent ids of newly added commits into indices (`MISSING`
     /// for parents that are not in the store).
     pub fn resolve_parents(&mut self) {

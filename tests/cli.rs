@@ -3234,6 +3234,94 @@ fn many_repositories_from_discover_and_repos_from() {
         "same repositories, same report"
     );
 
+    // The same reports from Parquet extracts: one file for the whole fleet,
+    // and a directory of one file per repository (as a batch system would
+    // write them), with a repository that cannot be read kept in its place.
+    let all = dir.path().join("all.parquet");
+    let all_s = all.to_str().unwrap();
+    let extracted = alibi(&[
+        "extract",
+        "--no-cache",
+        "-j",
+        "2",
+        "--discover",
+        org_s,
+        "-o",
+        all_s,
+    ]);
+    assert_eq!(extracted.code, 0, "{}", extracted.stderr);
+    assert!(
+        extracted.stderr.contains("of 4 repositories"),
+        "{}",
+        extracted.stderr
+    );
+    let from_facts = alibi(&["scan", "--format", "json", "--facts", all_s]);
+    assert_eq!(from_facts.code, 0, "{}", from_facts.stderr);
+    assert_eq!(
+        from_facts.stdout, discovered.stdout,
+        "facts give the report the repositories give"
+    );
+    let facts_dir = dir.path().join("facts");
+    std::fs::create_dir_all(&facts_dir).unwrap();
+    for (k, line) in lines.iter().enumerate() {
+        let one = dir.path().join(format!("one-{k}.txt"));
+        std::fs::write(&one, line).unwrap();
+        let out = facts_dir.join(format!("{k:02}.parquet"));
+        let run = alibi(&[
+            "extract",
+            "--repos-from",
+            one.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let from_dir = alibi(&[
+        "scan",
+        "--format",
+        "json",
+        "--facts",
+        facts_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(from_dir.stdout, listed.stdout);
+    // An audit with claims, and the mailmap left out, agree too.
+    let roster = write_roster("email,location\nalice@example.org,America/New_York\n");
+    for extra in [&[][..], &["--no-mailmap"][..]] {
+        let run = |source: &[&str]| {
+            let mut args = vec![
+                "audit",
+                "--format",
+                "json",
+                "--roster",
+                roster.to_str().unwrap(),
+            ];
+            args.extend_from_slice(extra);
+            args.extend_from_slice(source);
+            let run = alibi(&args);
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            validated_json(&run);
+            run.stdout
+        };
+        assert_eq!(run(&["--facts", all_s]), run(&["--discover", org_s]));
+    }
+    // Facts replace the repositories: no paths, ranges or checks with them.
+    for bad in [
+        &["scan", "--facts", all_s, org_s][..],
+        &["scan", "--facts", all_s, "--all-refs"][..],
+        &["check", "--facts", all_s, "HEAD~1..HEAD"][..],
+    ] {
+        let run = alibi(bad);
+        assert_eq!(run.code, 2, "{bad:?}: {}", run.stderr);
+        assert!(run.stderr.contains("--facts"), "{}", run.stderr);
+    }
+    let not_facts = alibi(&["scan", "--facts", list.to_str().unwrap()]);
+    assert_eq!(not_facts.code, 2);
+    assert!(
+        not_facts.stderr.contains("not a Parquet file"),
+        "{}",
+        not_facts.stderr
+    );
+
     let strict = alibi(&[
         "scan",
         "--no-cache",

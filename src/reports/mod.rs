@@ -492,7 +492,10 @@ pub fn build(
             .map(|&i| claim_report(i))
             .collect(),
         check: None,
-        anchor_file: anchor_file(history.workdirs.first().and_then(|w| w.as_deref())),
+        anchor_file: history
+            .repos
+            .first()
+            .map_or_else(|| anchor_file(None), |r| r.anchor_file.clone()),
     }
 }
 
