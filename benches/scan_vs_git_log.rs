@@ -9,9 +9,11 @@
 //! the repetitions (medians are reported). Histories are generated once into
 //! target/bench-repos/ by the synthetic population model and reused.
 
+mod common;
+
+use common::measure;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
 
 fn generate(dir: &Path, commits: u64) {
     if dir.join("done").exists() {
@@ -48,42 +50,6 @@ fn generate(dir: &Path, commits: u64) {
     git(&["repack", "-a", "-d", "-q"]);
     git(&["commit-graph", "write", "--reachable"]);
     std::fs::write(dir.join("done"), n.to_string()).unwrap();
-}
-
-/// Wall seconds and peak RSS (KiB, from GNU time when present) of one command.
-fn measure(cmd: &[&str], cwd: &Path) -> (f64, Option<u64>) {
-    let time = Path::new("/usr/bin/time");
-    let start = Instant::now();
-    let out = if time.exists() {
-        Command::new(time)
-            .arg("-f")
-            .arg("%M")
-            .args(cmd)
-            .current_dir(cwd)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .output()
-            .unwrap()
-    } else {
-        Command::new(cmd[0])
-            .args(&cmd[1..])
-            .current_dir(cwd)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .output()
-            .unwrap()
-    };
-    let secs = start.elapsed().as_secs_f64();
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let rss = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .last()
-        .and_then(|l| l.trim().parse().ok());
-    (secs, rss)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
