@@ -40,9 +40,9 @@ fn assign(ids: &[SimIdentity], repos: usize) -> Vec<Vec<SimIdentity>> {
         let mut away: Vec<SimCommit> = Vec::new();
         for c in &id.commits {
             if second.is_some() && rng.f64() < 0.2 {
-                away.push(c.clone());
+                away.push(*c);
             } else {
-                at_home.push(c.clone());
+                at_home.push(*c);
             }
         }
         for (repo, commits) in [(Some(home), at_home), (second, away)] {
@@ -110,8 +110,9 @@ fn main() {
     let repos = env_or("FLEET_REPOS", 1000) as usize;
     let commits = env_or("FLEET_COMMITS", 10_000_000);
     let people = env_or("FLEET_PEOPLE", 100_000) as usize;
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join(format!("target/bench-repos/fleet-{repos}-{commits}-{people}"));
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!(
+        "target/bench-repos/fleet-{repos}-{commits}-{people}"
+    ));
     generate(&root, repos, commits, people);
     let written = std::fs::read_to_string(root.join("done")).unwrap_or_default();
     let alibi = env!("CARGO_BIN_EXE_git-alibi");

@@ -308,6 +308,7 @@ pub fn judge(cases: &[Case]) -> Analysis {
         }],
         workdirs: vec![None],
         settings: vec![Default::default()],
+        commit_count: records.len() as u64,
         records,
         fingerprints: vec![Fingerprint::default(); contributors.len()],
         contributors,

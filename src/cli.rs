@@ -846,12 +846,13 @@ fn prepare(job: &Job, accepted: &Accepted, stderr: &mut dyn Write) -> Result<Pre
     } else {
         let mut builder = history::HistoryBuilder::new(&options);
         for file in crate::extract::facts_files(&common.facts)? {
-            for read in crate::extract::read_file(&file)? {
+            crate::extract::read_file(&file, &mut |read| {
                 match read {
                     Ok(mut read) => builder.add(Ok(&mut read))?,
                     Err(reason) => builder.add_not_read(reason),
                 }
-            }
+                Ok(())
+            })?;
         }
         builder.finish()
     };
@@ -985,7 +986,14 @@ fn privacy_of(common: &CommonArgs) -> Privacy {
 }
 
 fn run_job(job: Job, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, Error> {
-    let Prepared { analysis, range } = prepare(&job, &Accepted::default(), stderr)?;
+    let Prepared {
+        mut analysis,
+        range,
+    } = prepare(&job, &Accepted::default(), stderr)?;
+    if !job.check {
+        // The report reads per-contributor results; only check's range counts read commits.
+        analysis.history.release_records();
+    }
     let common = &job.common;
     let privacy = privacy_of(common);
     let mut report = reports::build(

@@ -24,7 +24,6 @@ use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::file::writer::SerializedFileWriter;
-use parquet::record::Field;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -694,10 +693,14 @@ pub fn facts_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     Ok(out)
 }
 
-/// Read one facts file into a repository read per repository, in the order
-/// of the file's repository list; a repository the extract could not read
-/// comes as its reason.
-pub fn read_file(path: &Path) -> Result<Vec<Result<RepoRead, String>>, Error> {
+/// Read one facts file and hand each repository to `consume`, in the order
+/// of the file's repository list (a repository the extract could not read
+/// comes as its reason). One repository is in memory at a time, so the rows
+/// of a repository must be contiguous, as `extract` writes them.
+pub fn read_file(
+    path: &Path,
+    consume: &mut dyn FnMut(Result<RepoRead, String>) -> Result<(), Error>,
+) -> Result<(), Error> {
     let bad = |message: String| Error::Facts {
         path: path.to_owned(),
         message,
@@ -730,13 +733,12 @@ pub fn read_file(path: &Path) -> Result<Vec<Result<RepoRead, String>>, Error> {
         .and_then(|v| {
             serde_json::from_str(&v).map_err(|e| bad(format!("bad repository list: {e}")))
         })?;
-    let columns: HashMap<String, usize> = metadata
-        .schema_descr()
-        .root_schema()
-        .get_fields()
+    // Leaf columns by their top-level name (each field here has one leaf).
+    let leaves = metadata.schema_descr().columns();
+    let columns: HashMap<String, usize> = leaves
         .iter()
         .enumerate()
-        .map(|(i, f)| (f.name().to_owned(), i))
+        .filter_map(|(i, c)| c.path().parts().first().map(|name| (name.clone(), i)))
         .collect();
     let column = |name: &str| -> Result<usize, Error> {
         columns
@@ -745,38 +747,90 @@ pub fn read_file(path: &Path) -> Result<Vec<Result<RepoRead, String>>, Error> {
             .ok_or_else(|| bad(format!("no column '{name}'")))
     };
     let at = Columns::find(&column)?;
-    let mut repos: Vec<Loading> = metas.iter().map(|_| Loading::default()).collect();
     let index: HashMap<&str, usize> = metas
         .iter()
         .enumerate()
         .filter(|(_, m)| m.not_read.is_none())
         .map(|(i, m)| (m.path.as_str(), i))
         .collect();
-    let rows = reader
-        .get_row_iter(None)
-        .map_err(|e| bad(format!("cannot read rows: {e}")))?;
-    for (n, row) in rows.enumerate() {
-        let row = row.map_err(|e| bad(format!("row {n}: {e}")))?;
-        let fields: Vec<&Field> = row.get_column_iter().map(|(_, f)| f).collect();
-        let repository = text(fields[at.repository]).unwrap_or_default();
-        let Some(&r) = index.get(String::from_utf8_lossy(&repository).as_ref()) else {
-            return Err(bad(format!(
-                "row {n}: repository '{}' is not in the file's repository list",
-                String::from_utf8_lossy(&repository)
-            )));
-        };
-        repos[r]
-            .add(&fields, &at)
-            .map_err(|message| bad(format!("row {n}: {message}")))?;
+    // Hand over every repository of the list before `until`, the one being
+    // loaded included (with its rows), the others empty or unread.
+    let mut next = 0usize;
+    let mut current: Option<(usize, Loading)> = None;
+    let mut hand_over = |until: usize,
+                         current: &mut Option<(usize, Loading)>,
+                         next: &mut usize|
+     -> Result<(), Error> {
+        while *next < until {
+            let mut meta = metas[*next].clone();
+            let loading = match current.take() {
+                Some((r, loading)) if r == *next => loading,
+                other => {
+                    *current = other;
+                    Loading::default()
+                }
+            };
+            let read = match meta.not_read.take() {
+                Some(reason) => Err(reason),
+                None => Ok(loading.finish(meta).map_err(&bad)?),
+            };
+            consume(read)?;
+            *next += 1;
+        }
+        Ok(())
+    };
+    let needed = at.all();
+    let mut n = 0usize;
+    let mut values: Vec<Value> = vec![Value::Null; leaves.len()];
+    for g in 0..reader.num_row_groups() {
+        let group = reader
+            .get_row_group(g)
+            .map_err(|e| bad(format!("row group {g}: {e}")))?;
+        let rows = usize::try_from(group.metadata().num_rows()).unwrap_or(0);
+        let mut cursors = Vec::with_capacity(needed.len());
+        for &leaf in &needed {
+            let column = read_leaf(&*group, leaf, &leaves[leaf]).map_err(|e| {
+                bad(format!(
+                    "row group {g}, column {}: {e}",
+                    leaves[leaf].name()
+                ))
+            })?;
+            cursors.push((leaf, LeafCursor::new(column)));
+        }
+        for _ in 0..rows {
+            for (leaf, cursor) in &mut cursors {
+                values[*leaf] = cursor.next_value();
+            }
+            let repository = text(&values[at.repository]).unwrap_or_default();
+            let Some(&r) = index.get(String::from_utf8_lossy(&repository).as_ref()) else {
+                return Err(bad(format!(
+                    "row {n}: repository '{}' is not in the file's repository list",
+                    String::from_utf8_lossy(&repository)
+                )));
+            };
+            if current.as_ref().is_none_or(|(c, _)| *c != r) {
+                if r < next {
+                    return Err(bad(format!(
+                        "row {n}: the rows of repository '{}' are not together in the order of the file's repository list (as extract writes them); sort a rewritten file by the list's order",
+                        metas[r].path
+                    )));
+                }
+                if let Some((c, _)) = &current {
+                    let c = *c;
+                    hand_over(c + 1, &mut current, &mut next)?;
+                }
+                hand_over(r, &mut current, &mut next)?;
+                current = Some((r, Loading::default()));
+            }
+            if let Some((_, loading)) = &mut current {
+                loading
+                    .add(&values, &at)
+                    .map_err(|message| bad(format!("row {n}: {message}")))?;
+            }
+            n += 1;
+        }
     }
-    metas
-        .into_iter()
-        .zip(repos)
-        .map(|(mut meta, loading)| match meta.not_read.take() {
-            Some(reason) => Ok(Err(reason)),
-            None => loading.finish(meta).map(Ok).map_err(bad),
-        })
-        .collect()
+    hand_over(metas.len(), &mut current, &mut next)
 }
 
 /// Column positions, by name (a file rewritten by another engine may order them differently).
@@ -799,6 +853,32 @@ struct Columns {
 }
 
 impl Columns {
+    /// Every leaf the reader needs.
+    fn all(&self) -> Vec<usize> {
+        let mut out = vec![
+            self.repository,
+            self.commit,
+            self.selected,
+            self.parents,
+            self.flags,
+            self.signature,
+            self.signing_key,
+            self.encoding,
+            self.trailers,
+            self.unknown_headers,
+            self.message_scripts,
+            self.message_kind,
+            self.line_endings,
+        ];
+        for who in 0..2 {
+            out.extend_from_slice(&self.idents[who]);
+            out.extend_from_slice(&self.dates[who]);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     fn find(column: &dyn Fn(&str) -> Result<usize, Error>) -> Result<Columns, Error> {
         let ident = |who: &str| -> Result<[usize; 8], Error> {
             let mut out = [0; 8];
@@ -847,32 +927,169 @@ impl Columns {
     }
 }
 
-fn text(f: &Field) -> Option<Vec<u8>> {
-    match f {
-        Field::Str(s) => Some(s.as_bytes().to_vec()),
-        Field::Bytes(b) => Some(b.data().to_vec()),
+/// One cell of a row, as the columnar reader assembled it.
+#[derive(Clone, Debug)]
+enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Bytes(ByteArray),
+    List(Vec<ByteArray>),
+}
+
+fn text(v: &Value) -> Option<Vec<u8>> {
+    match v {
+        Value::Bytes(b) => Some(b.data().to_vec()),
         _ => None,
     }
 }
 
-fn integer(f: &Field) -> Option<i64> {
-    match f {
-        Field::Byte(v) => Some(i64::from(*v)),
-        Field::Short(v) => Some(i64::from(*v)),
-        Field::Int(v) => Some(i64::from(*v)),
-        Field::Long(v) => Some(*v),
-        Field::UByte(v) => Some(i64::from(*v)),
-        Field::UShort(v) => Some(i64::from(*v)),
-        Field::UInt(v) => Some(i64::from(*v)),
-        Field::ULong(v) => i64::try_from(*v).ok(),
+fn integer(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) => Some(*i),
         _ => None,
     }
 }
 
-fn texts(f: &Field) -> Vec<Vec<u8>> {
-    match f {
-        Field::ListInternal(list) => list.elements().iter().filter_map(text).collect(),
+fn texts(v: &Value) -> Vec<Vec<u8>> {
+    match v {
+        Value::List(items) => items.iter().map(|b| b.data().to_vec()).collect(),
         _ => Vec::new(),
+    }
+}
+
+/// One leaf column of a row group, read whole.
+struct Leaf {
+    values: LeafValues,
+    defined: Vec<i16>,
+    repeated: Vec<i16>,
+    max_def: i16,
+    max_rep: i16,
+}
+
+enum LeafValues {
+    Bool(Vec<bool>),
+    Int32(Vec<i32>),
+    Int64(Vec<i64>),
+    Bytes(Vec<ByteArray>),
+}
+
+fn read_leaf(
+    group: &dyn parquet::file::reader::RowGroupReader,
+    leaf: usize,
+    descr: &parquet::schema::types::ColumnDescriptor,
+) -> Result<Leaf, String> {
+    use parquet::basic::Type as Physical;
+    use parquet::column::reader::get_typed_column_reader;
+    let reader = group.get_column_reader(leaf).map_err(|e| e.to_string())?;
+    let rows = usize::try_from(group.metadata().num_rows()).unwrap_or(0);
+    let mut defined = Vec::new();
+    let mut repeated = Vec::new();
+    fn all<T: parquet::data_type::DataType>(
+        reader: parquet::column::reader::ColumnReader,
+        rows: usize,
+        defined: &mut Vec<i16>,
+        repeated: &mut Vec<i16>,
+    ) -> Result<Vec<T::T>, String> {
+        let mut typed = get_typed_column_reader::<T>(reader);
+        let mut values = Vec::new();
+        let mut read = 0;
+        while read < rows {
+            let (records, _, _) = typed
+                .read_records(rows - read, Some(defined), Some(repeated), &mut values)
+                .map_err(|e| e.to_string())?;
+            if records == 0 {
+                return Err(format!("{read} of {rows} rows"));
+            }
+            read += records;
+        }
+        Ok(values)
+    }
+    let values = match descr.physical_type() {
+        Physical::BOOLEAN => {
+            LeafValues::Bool(all::<BoolType>(reader, rows, &mut defined, &mut repeated)?)
+        }
+        Physical::INT32 => {
+            LeafValues::Int32(all::<Int32Type>(reader, rows, &mut defined, &mut repeated)?)
+        }
+        Physical::INT64 => {
+            LeafValues::Int64(all::<Int64Type>(reader, rows, &mut defined, &mut repeated)?)
+        }
+        Physical::BYTE_ARRAY => LeafValues::Bytes(all::<ByteArrayType>(
+            reader,
+            rows,
+            &mut defined,
+            &mut repeated,
+        )?),
+        other => return Err(format!("unexpected physical type {other}")),
+    };
+    Ok(Leaf {
+        values,
+        defined,
+        repeated,
+        max_def: descr.max_def_level(),
+        max_rep: descr.max_rep_level(),
+    })
+}
+
+/// Walks a leaf row by row: levels give, per row, a value, a null, or a
+/// list of values (a repetition level of 0 starts a row).
+struct LeafCursor {
+    leaf: Leaf,
+    level: usize,
+    value: usize,
+}
+
+impl LeafCursor {
+    fn new(leaf: Leaf) -> LeafCursor {
+        LeafCursor {
+            leaf,
+            level: 0,
+            value: 0,
+        }
+    }
+
+    fn take(&mut self) -> Value {
+        let i = self.value;
+        self.value += 1;
+        match &self.leaf.values {
+            LeafValues::Bool(v) => v.get(i).map_or(Value::Null, |b| Value::Bool(*b)),
+            LeafValues::Int32(v) => v.get(i).map_or(Value::Null, |x| Value::Int(i64::from(*x))),
+            LeafValues::Int64(v) => v.get(i).map_or(Value::Null, |x| Value::Int(*x)),
+            LeafValues::Bytes(v) => v.get(i).map_or(Value::Null, |b| Value::Bytes(b.clone())),
+        }
+    }
+
+    fn next_value(&mut self) -> Value {
+        let leaf = &self.leaf;
+        if leaf.max_rep == 0 {
+            if leaf.max_def == 0 {
+                return self.take();
+            }
+            let defined = leaf.defined.get(self.level).copied().unwrap_or(0);
+            self.level += 1;
+            return if defined == leaf.max_def {
+                self.take()
+            } else {
+                Value::Null
+            };
+        }
+        let mut items = Vec::new();
+        loop {
+            let defined = self.leaf.defined.get(self.level).copied().unwrap_or(0);
+            self.level += 1;
+            // Only a fully defined level carries a value (shorter ones are an
+            // empty or null list, or a null element, which is skipped).
+            if defined == self.leaf.max_def
+                && let Value::Bytes(b) = self.take()
+            {
+                items.push(b);
+            }
+            if self.leaf.repeated.get(self.level).is_none_or(|&r| r == 0) {
+                break;
+            }
+        }
+        Value::List(items)
     }
 }
 
@@ -889,9 +1106,9 @@ struct Loading {
 }
 
 impl Loading {
-    fn add(&mut self, f: &[&Field], at: &Columns) -> Result<(), String> {
-        let id = object_id(&text(f[at.commit]).ok_or("no commit id")?)?;
-        let parents = texts(f[at.parents])
+    fn add(&mut self, f: &[Value], at: &Columns) -> Result<(), String> {
+        let id = object_id(&text(&f[at.commit]).ok_or("no commit id")?)?;
+        let parents = texts(&f[at.parents])
             .iter()
             .map(|p| object_id(p))
             .collect::<Result<Vec<_>, _>>()?;
@@ -899,7 +1116,7 @@ impl Loading {
         let mut key = Vec::new();
         let mut identity = |cols: &[usize; 8]| -> Result<u32, String> {
             let exact = |text_col: usize, bytes_col: usize| -> Option<Vec<u8>> {
-                text(f[bytes_col]).or_else(|| text(f[text_col]))
+                text(&f[bytes_col]).or_else(|| text(&f[text_col]))
             };
             let name = exact(cols[0], cols[2]).ok_or("no name")?;
             let email = exact(cols[1], cols[3]).ok_or("no email")?;
@@ -912,12 +1129,12 @@ impl Loading {
         let author = identity(&at.idents[0])?;
         let committer = identity(&at.idents[1])?;
         let mut date = |cols: &[usize; 4]| -> Result<(i64, i16, u8, u32), String> {
-            let time = integer(f[cols[0]]).ok_or("no time")?;
-            let offset = match integer(f[cols[1]]) {
+            let time = integer(&f[cols[0]]).ok_or("no time")?;
+            let offset = match integer(&f[cols[1]]) {
                 Some(v) => i16::try_from(v).map_err(|_| format!("offset {v} out of range"))?,
                 None => crate::history::OFFSET_INVALID,
             };
-            let problem = match text(f[cols[2]]) {
+            let problem = match text(&f[cols[2]]) {
                 None => store::problem::NONE,
                 Some(name) => *PROBLEMS
                     .iter()
@@ -926,7 +1143,7 @@ impl Loading {
                         format!("unknown problem '{}'", String::from_utf8_lossy(&name))
                     })?,
             };
-            let raw = match text(f[cols[3]]) {
+            let raw = match text(&f[cols[3]]) {
                 Some(t) => store.strings.intern(&t),
                 None => NONE,
             };
@@ -936,14 +1153,14 @@ impl Loading {
         let (committer_time, committer_offset, committer_problem, committer_raw_offset) =
             date(&at.dates[1])?;
         let small = |col: usize, what: &str| -> Result<i64, String> {
-            integer(f[col]).ok_or_else(|| format!("no {what}"))
+            integer(&f[col]).ok_or_else(|| format!("no {what}"))
         };
         let flags = u16::try_from(small(at.flags, "flags")?).map_err(|_| "bad flags")?;
         let message_scripts = u16::try_from(small(at.message_scripts, "message_scripts")?)
             .map_err(|_| "bad message_scripts")?;
         let message_kind = u8::try_from(small(at.message_kind, "message_kind")?)
             .map_err(|_| "bad message_kind")?;
-        let signature = match text(f[at.signature]) {
+        let signature = match text(&f[at.signature]) {
             None => 0,
             Some(name) => store::signature::NAMES
                 .iter()
@@ -952,14 +1169,14 @@ impl Loading {
                 .ok_or_else(|| format!("unknown signature '{}'", String::from_utf8_lossy(&name)))?
                 as u8,
         };
-        let optional_string = |store: &mut Store, col: usize| match text(f[col]) {
+        let optional_string = |store: &mut Store, col: usize| match text(&f[col]) {
             Some(t) => store.strings.intern(&t),
             None => NONE,
         };
         let signing_key = optional_string(store, at.signing_key);
         let encoding = optional_string(store, at.encoding);
         let line_endings = {
-            let name = text(f[at.line_endings]).unwrap_or_default();
+            let name = text(&f[at.line_endings]).unwrap_or_default();
             LINE_ENDINGS
                 .iter()
                 .position(|n| n.as_bytes() == name.as_slice())
@@ -968,11 +1185,11 @@ impl Loading {
                 })? as u8
         };
         let extras_start = store.extras.len() as u32;
-        for t in texts(f[at.trailers]) {
+        for t in texts(&f[at.trailers]) {
             let i = store.strings.intern(&t);
             store.extras.push(i & !store::EXTRA_UNKNOWN_HEADER);
         }
-        for h in texts(f[at.unknown_headers]) {
+        for h in texts(&f[at.unknown_headers]) {
             let i = store.strings.intern(&h);
             store.extras.push(i | store::EXTRA_UNKNOWN_HEADER);
         }
@@ -980,7 +1197,7 @@ impl Loading {
         store
             .extras
             .truncate(extras_start as usize + extras_len as usize);
-        let selected = matches!(f[at.selected], Field::Bool(true));
+        let selected = matches!(&f[at.selected], Value::Bool(true));
         let summary = CommitSummary {
             author_time,
             committer_time,

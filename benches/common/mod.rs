@@ -39,4 +39,3 @@ pub fn measure(cmd: &[&str], cwd: &Path) -> (f64, Option<u64>) {
         .and_then(|l| l.trim().parse().ok());
     (secs, rss)
 }
-

@@ -479,7 +479,7 @@ pub fn build(
         incomplete: !history.incomplete.is_empty(),
         incomplete_reasons: history.incomplete.clone(),
         summary: Summary {
-            commits: history.records.len() as u64,
+            commits: history.commit_count,
             contributors: contributors.len(),
             by_verdict,
             by_kind,

@@ -41,6 +41,9 @@ fn verdict_cell(v: Verdict) -> Cell {
 
 use super::count;
 
+/// Rows of the contributor table beyond the flagged ones.
+const TABLE_ROWS: usize = 200;
+
 pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
     writeln!(
         out,
@@ -141,7 +144,15 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
             display_safe(c.name.as_bytes(), max)
         }
     };
-    for (i, c) in report.contributors.iter().enumerate() {
+    // Contributors are ranked by risk: every flagged one is listed, the rest
+    // up to a screenful of rows; JSON, CSV and HTML hold everyone.
+    let listed = report
+        .contributors
+        .iter()
+        .rposition(|c| matches!(c.verdict, Verdict::Suspicious | Verdict::Contradiction))
+        .map_or(0, |last| last + 1)
+        .max(TABLE_ROWS.min(report.contributors.len()));
+    for (i, c) in report.contributors.iter().enumerate().take(listed) {
         let mut row: Vec<Cell> = [
             (i + 1).to_string(),
             shown_name(c, 40),
@@ -174,6 +185,13 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
         table.add_row(row);
     }
     writeln!(out, "{table}")?;
+    if listed < report.contributors.len() {
+        writeln!(
+            out,
+            "{} not listed (none flagged): --format json, csv or html lists everyone.",
+            count(report.contributors.len() - listed, "contributor")
+        )?;
+    }
     for c in &report.contributors {
         let shown: Vec<_> = c
             .findings
