@@ -259,6 +259,15 @@ fn discover(
         return;
     }
 
+    // Cold, without a commit-graph: parents are only known by inflating each
+    // commit, so the walk is sequential; parsing moves to this thread while
+    // another inflates (a store with cached commits keeps the one-thread walk,
+    // whose stop at cached commits needs the store while it grows).
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if store.is_empty() && threads > 1 {
+        discover_pipelined(repo, store, frontier, shallow, stats, progress);
+        return;
+    }
     let mut seen: HashSet<ObjectId> = HashSet::default();
     let mut stack: Vec<ObjectId> = Vec::with_capacity(1024);
     for tip in frontier {
@@ -284,6 +293,88 @@ fn discover(
         if decoded.is_multiple_of(4096) {
             progress(decoded);
         }
+    }
+    progress(decoded);
+}
+
+/// Raw commits walked by [`discover_pipelined`]'s reading thread.
+#[derive(Default)]
+struct WalkedBatch {
+    data: Vec<u8>,
+    /// (id, start, end, follow parents)
+    commits: Vec<(ObjectId, usize, usize, bool)>,
+}
+
+/// The walk of [`discover`] on two threads: one inflates commits and follows
+/// their parents depth-first, handing raw commits over in batches; this one
+/// parses them into the store, in the same order as the one-thread walk.
+fn discover_pipelined(
+    repo: &gix::Repository,
+    store: &mut Store,
+    frontier: Vec<ObjectId>,
+    shallow: &StdHashSet<ObjectId>,
+    stats: &mut WalkStats,
+    progress: &dyn Fn(u64),
+) {
+    let shared = repo.clone().into_sync();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<WalkedBatch>(4);
+    let mut decoded = 0u64;
+    let walked_stats = std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut local = shared.to_thread_local();
+            local.object_cache_size_if_unset(4 * 1024 * 1024);
+            let mut stats = WalkStats::default();
+            let mut seen: HashSet<ObjectId> = HashSet::default();
+            let mut stack: Vec<ObjectId> = Vec::with_capacity(1024);
+            for tip in frontier {
+                if seen.insert(tip) {
+                    stack.push(tip);
+                }
+            }
+            let mut buf = Vec::with_capacity(4096);
+            let mut batch = WalkedBatch::default();
+            while let Some(id) = stack.pop() {
+                let Some(data) = read_commit(&local, &id, &mut buf, &mut stats) else {
+                    continue;
+                };
+                let follow = !shallow.contains(&id);
+                if follow {
+                    for parent in parent_ids(data) {
+                        if seen.insert(parent) {
+                            stack.push(parent);
+                        }
+                    }
+                }
+                let from = batch.data.len();
+                batch.data.extend_from_slice(data);
+                batch.commits.push((id, from, batch.data.len(), follow));
+                if batch.commits.len() == BATCH && tx.send(std::mem::take(&mut batch)).is_err() {
+                    return stats;
+                }
+            }
+            if !batch.commits.is_empty() {
+                let _ = tx.send(batch);
+            }
+            stats
+        });
+        for batch in rx {
+            for &(id, from, to, follow) in &batch.commits {
+                store.add_raw(id, &batch.data[from..to], follow);
+                decoded += 1;
+                if decoded.is_multiple_of(4096) {
+                    progress(decoded);
+                }
+            }
+        }
+        reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    stats.missing_objects += walked_stats.missing_objects;
+    stats.unreadable_objects += walked_stats.unreadable_objects;
+    stats.non_commit_tips += walked_stats.non_commit_tips;
+    for e in walked_stats.missing_examples {
+        stats.note_text(e);
     }
     progress(decoded);
 }
