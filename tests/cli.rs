@@ -3234,6 +3234,31 @@ fn many_repositories_from_discover_and_repos_from() {
         "same repositories, same report"
     );
 
+    // Every format says where each person's commits are.
+    let text = alibi(&["scan", "--no-cache", "--discover", org_s]);
+    assert!(
+        text.stdout.contains("  commits by repository: "),
+        "{}",
+        text.stdout
+    );
+    let csv = alibi(&["scan", "--format", "csv", "--discover", org_s]);
+    assert!(
+        csv.stdout
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",repositories"),
+        "{}",
+        csv.stdout
+    );
+    assert!(csv.stdout.contains("org/a=") && csv.stdout.contains("org/team/b="));
+    let markdown = alibi(&["scan", "--format", "markdown", "--discover", org_s]);
+    assert!(
+        markdown.stdout.contains("org/team/b "),
+        "{}",
+        markdown.stdout
+    );
+
     // The same reports from Parquet extracts: one file for the whole fleet,
     // and a directory of one file per repository (as a batch system would
     // write them), with a repository that cannot be read kept in its place.

@@ -19,7 +19,7 @@ pub fn cell(s: &str) -> String {
 
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    let io = |e: csv::Error| std::io::Error::other(e.to_string());
+    let io = io_error;
     w.write_record([
         "rank",
         "id",
@@ -36,6 +36,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         "risk",
         "findings",
         "strongest_finding",
+        "repositories",
     ])
     .map_err(io)?;
     for (i, c) in report.contributors.iter().enumerate() {
@@ -65,8 +66,47 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 .collect::<Vec<_>>()
                 .join(" "),
             strongest.map_or(String::new(), |f| cell(&f.summary)),
+            cell(
+                &c.repositories
+                    .iter()
+                    .map(|(path, n)| format!("{path}={n}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
         ])
         .map_err(io)?;
     }
     w.flush()
+}
+
+/// Keep the I/O error's kind: a closed pipe (`| head`) is not a failure.
+fn io_error(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    struct ClosedPipe;
+
+    impl Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_stays_a_closed_pipe() {
+        let mut w = csv::Writer::from_writer(ClosedPipe);
+        // Larger than the writer's buffer, so the record reaches the pipe.
+        let e = w.write_record([&"x".repeat(100_000)]).unwrap_err();
+        assert_eq!(super::io_error(e).kind(), std::io::ErrorKind::BrokenPipe);
+    }
 }

@@ -525,7 +525,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         .filter(|c| has_section(c))
         .take(200)
     {
-        section(&mut s, c);
+        section(&mut s, report, c);
     }
     let _ = write!(s, "<script>{SCRIPT}</script>\n</body></html>\n");
     out.write_all(s.as_bytes())
@@ -538,7 +538,7 @@ fn has_section(c: &ContributorReport) -> bool {
         && (c.claim.is_some() || c.findings.iter().any(|f| f.severity >= Severity::Low))
 }
 
-fn section(s: &mut String, c: &ContributorReport) {
+fn section(s: &mut String, report: &Report, c: &ContributorReport) {
     let _ = writeln!(
         s,
         "<section class=\"card contributor\" id=\"{}\"><h2>{} <span class=\"verdict {}\">{}</span> <span class=\"muted\">risk {:.2}</span></h2>",
@@ -550,8 +550,11 @@ fn section(s: &mut String, c: &ContributorReport) {
     );
     let _ = writeln!(
         s,
-        "<p>{} commits ({} timed) from {} to {}; claim: {}; inferred from timing: {}.{}</p>",
+        "<p>{} commits{} ({} timed) from {} to {}; claim: {}; inferred from timing: {}.{}</p>",
         c.commits,
+        super::per_repository(report, c, 10, |p| h(p, 200)).map_or(String::new(), |r| format!(
+            " <span class=\"muted\">({r})</span>"
+        )),
         c.profile.timed_commits,
         h(&c.first_commit[..10.min(c.first_commit.len())], 10),
         h(&c.last_commit[..10.min(c.last_commit.len())], 10),

@@ -124,9 +124,12 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 c.inferred_utc_offset_hours
                     .map_or("–".into(), |o| format!("UTC{o:+}")),
                 if in_check {
-                    c.range_commits.unwrap_or(0)
+                    c.range_commits.unwrap_or(0).to_string()
                 } else {
-                    c.commits
+                    match super::per_repository(report, c, 3, |p| md(p, 60)) {
+                        Some(repos) => format!("{} ({repos})", c.commits),
+                        None => c.commits.to_string(),
+                    }
                 },
                 c.verdict.name(),
                 c.risk,

@@ -555,6 +555,32 @@ impl Report {
     }
 }
 
+/// A contributor's commits per repository, largest first (then by path),
+/// at most `shown` of them, as "PATH N, PATH N and 3 more" with each path
+/// passed through the format's `escape`; `None` in a one-repository report.
+pub fn per_repository(
+    report: &Report,
+    c: &ContributorReport,
+    shown: usize,
+    escape: impl Fn(&str) -> String,
+) -> Option<String> {
+    if report.repositories.len() < 2 {
+        return None;
+    }
+    let mut counts: Vec<(&String, &u64)> = c.repositories.iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let mut text = counts
+        .iter()
+        .take(shown)
+        .map(|(path, n)| format!("{} {n}", escape(path)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if counts.len() > shown {
+        text.push_str(&format!(" and {} more", counts.len() - shown));
+    }
+    Some(text)
+}
+
 /// "1 commit", "2 commits", "1 repository", "3 repositories": every format
 /// counts through this.
 pub fn count(n: usize, singular: &str) -> String {

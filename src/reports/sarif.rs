@@ -79,6 +79,7 @@ pub fn to_value(report: &Report) -> Value {
                 "severity": f.severity.name(),
                 "verdict": c.verdict.name(),
                 "risk": c.risk,
+                "repositories": c.repositories,
                 "evidence": f.evidence,
             });
             if let Some(origin) = f.origin {

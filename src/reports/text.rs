@@ -208,6 +208,10 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
             c.verdict.name(),
             c.risk
         )?;
+        if let Some(repos) = super::per_repository(report, c, 5, |p| display_safe(p.as_bytes(), 80))
+        {
+            writeln!(out, "  commits by repository: {repos}")?;
+        }
         for f in shown {
             let origin = f
                 .origin
