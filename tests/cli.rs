@@ -2297,6 +2297,15 @@ fn identity_and_tooling_forensics_fire_with_evidence() {
         "ssh:SHA256:l6cZmODTJwt8Kio7PaYeXpwONxKej7QNZ8PoJv/8o5w"
     );
     assert_eq!(ssh["evidence"]["peers"][0]["name"], "Ssh Two");
+    // One key under one name and two addresses: a second address, low.
+    let own = finding("Two Addresses", "shared-signing-key");
+    assert_eq!(own["severity"], "low", "{own}");
+    assert_eq!(own["evidence"]["peers_with_the_same_name"], 1);
+    assert!(
+        own["summary"].as_str().unwrap().contains("same name"),
+        "{own}"
+    );
+    assert_eq!(key["severity"], "medium", "different names stay medium");
     // Names.
     assert_eq!(
         finding("J Smith", "identity-churn")["evidence"]["distinct_names"],
@@ -2430,7 +2439,7 @@ fn identities_command_lists_clusters_and_suggests_a_mailmap() {
         serde_json::from_str(&alibi(&["identities", "--format", "json", &fx("identity")]).stdout)
             .unwrap();
     let clusters = json["clusters"].as_array().unwrap();
-    assert_eq!(clusters.len(), 5);
+    assert_eq!(clusters.len(), 6);
     let machine = clusters
         .iter()
         .position(|c| c["links"][0]["kind"] == "same-host")
