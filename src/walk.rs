@@ -322,7 +322,7 @@ fn discover_pipelined(
     let walked_stats = std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             let mut local = shared.to_thread_local();
-            local.object_cache_size_if_unset(4 * 1024 * 1024);
+            local.object_cache_size_if_unset(0);
             let mut stats = WalkStats::default();
             let mut seen: HashSet<ObjectId> = HashSet::default();
             let mut stack: Vec<ObjectId> = Vec::with_capacity(1024);
@@ -542,7 +542,7 @@ fn decode_in_order(
             let read_batch = &read_batch;
             scope.spawn(move || {
                 let mut local = shared.to_thread_local();
-                local.object_cache_size_if_unset(4 * 1024 * 1024);
+                local.object_cache_size_if_unset(0);
                 for k in (w..batches).step_by(workers) {
                     if tx.send(read_batch(&local, k)).is_err() {
                         return;
