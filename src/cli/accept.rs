@@ -1,0 +1,61 @@
+//! `accept`: write the current findings to the accepted-findings file.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::accepted::Accepted;
+use crate::error::Error;
+use crate::reports::{self, Format};
+
+use super::*;
+
+/// `accept`: write the current findings to the accepted-findings file.
+pub(super) fn accept(a: AcceptArgs, stderr: &mut dyn Write) -> Result<i32, Error> {
+    reject_unused(
+        "accept",
+        &a.common,
+        &[Format::Text],
+        "accept writes the accepted-findings file (--file), no report",
+    )?;
+    let job = Job::new("accept", a.targets, a.common, a.roster);
+    let Prepared { analysis, .. } = prepare(&job, &Accepted::default(), stderr)?;
+    let file = match a.file {
+        Some(f) => f,
+        None => match analysis.history.workdirs.iter().flatten().next() {
+            Some(root) => crate::accepted::default_path(root),
+            None => PathBuf::from(crate::accepted::DEFAULT_FILE),
+        },
+    };
+    let mut accepted = crate::accepted::read(&file, false)?.unwrap_or_default();
+    let privacy = privacy_of(&job.common);
+    let mut added = 0usize;
+    for r in &analysis.results {
+        let c = &analysis.history.contributors[r.profile.contributor as usize];
+        for f in r.findings.iter().filter(|f| f.severity >= a.min_severity) {
+            added += 1;
+            accepted.upsert(crate::accepted::AcceptedEntry {
+                fingerprint: f.fingerprint.clone(),
+                rule: f.rule.to_owned(),
+                contributor: if privacy.pseudonymize {
+                    privacy.pseudonym("person", &c.key)
+                } else {
+                    crate::text::display_safe(c.display_name(), 80)
+                },
+                severity: f.severity,
+                reason: a.reason.clone(),
+            });
+        }
+    }
+    std::fs::write(&file, accepted.to_toml()).map_err(|e| Error::Config {
+        path: file.clone(),
+        message: format!("cannot write accepted findings: {e}"),
+    })?;
+    let _ = writeln!(
+        stderr,
+        "git-alibi: accepted {}; {} in {}",
+        reports::count(added, "finding"),
+        reports::count(accepted.accepted.len(), "entry"),
+        file.display()
+    );
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,218 @@
+//! Reading and analysing what a command names: history, settings, claims, accepted findings.
+
+use std::io::Write;
+
+use crate::accepted::Accepted;
+use crate::analysis;
+use crate::claims::{self, Claim, Thresholds};
+use crate::error::Error;
+use crate::history::{self, ReadOptions};
+use crate::reports::{Format, Privacy};
+use crate::walk::WalkOptions;
+
+use super::*;
+
+pub(super) fn prepare(
+    job: &Job,
+    accepted: &Accepted,
+    stderr: &mut dyn Write,
+) -> Result<Prepared, Error> {
+    let common = &job.common;
+    if !common.facts.is_empty() {
+        refuse_with_facts(job)?;
+    }
+    let Repositories {
+        paths,
+        range,
+        keep_going,
+    } = repositories(&job.targets, &common.source)?;
+    if job.check {
+        match &range {
+            Some(r) if r.contains("..") || r.ends_with("^!") => {}
+            other => {
+                return Err(Error::BadRevision {
+                    revision: other.clone().unwrap_or_default(),
+                    reason: "check needs a range BASE..HEAD (or BASE...HEAD, or COMMIT^! for one commit)".into(),
+                });
+            }
+        }
+    }
+    let since = common
+        .since
+        .as_deref()
+        .map(|v| parse_date("--since", v, false))
+        .transpose()?;
+    let until = common
+        .until
+        .as_deref()
+        .map(|v| parse_date("--until", v, true))
+        .transpose()?;
+
+    // Claims: the roster first (a bad line fails before the walk), then each
+    // repository's .git-alibi.toml once the repositories are open.
+    let mut claims: Vec<Claim> = Vec::new();
+    let mut thresholds = Thresholds::default();
+    if let Some(file) = &job.roster {
+        claims.extend(claims::read_roster(file)?);
+    }
+
+    let options = ReadOptions {
+        walk: WalkOptions {
+            range: range.clone(),
+            all_refs: common.source.all_refs,
+            with_baseline: job.check,
+        },
+        since,
+        until,
+        use_mailmap: !common.source.no_mailmap,
+        cache: !common.source.no_cache,
+        only_range_authors: job.check,
+        keep_going,
+        jobs: jobs(common.source.jobs),
+    };
+    let history = if common.facts.is_empty() {
+        let progress = Progress::new(&mut *stderr);
+        let history = history::read(&paths, &options, &|at| progress.update(at));
+        progress.finish();
+        history?
+    } else {
+        let mut builder = history::HistoryBuilder::new(&options);
+        for file in crate::extract::facts_files(&common.facts)? {
+            crate::extract::read_file(&file, &mut |read| {
+                match read {
+                    Ok(mut read) => builder.add(Ok(&mut read))?,
+                    Err(reason) => builder.add_not_read(reason),
+                }
+                Ok(())
+            })?;
+        }
+        builder.finish()
+    };
+    for note in &history.cache_notes {
+        let _ = writeln!(stderr, "git-alibi: warning: {note}");
+    }
+    for reason in &history.incomplete {
+        let _ = writeln!(
+            stderr,
+            "git-alibi: warning: history is incomplete: {reason}"
+        );
+    }
+    if !history.incomplete.is_empty() {
+        if common.require_full_history {
+            return Err(Error::IncompleteHistory {
+                reason: history.incomplete.join("; "),
+                shallow: history.repos.iter().any(|r| r.shallow),
+            });
+        }
+        let shallow = history.repos.iter().any(|r| r.shallow);
+        let _ = writeln!(
+            stderr,
+            "hint: {}; --require-full-history makes this an error",
+            if shallow {
+                "fetch the full history (git fetch --unshallow; in GitHub Actions: fetch-depth: 0 on actions/checkout; in GitLab CI: GIT_DEPTH: 0)"
+            } else {
+                "run git fsck to find what is missing, and fetch or restore the objects"
+            }
+        );
+    }
+    // Settings of every repository, one loading path for every command
+    // (check: from the range's base, see `settings`). A broken file is an
+    // error everywhere; scan takes its thresholds and no claims.
+    for settings in &history.settings {
+        if let Some(file) = &settings.config {
+            let (config, repo_claims) = claims::parse_repo_config(&file.label, &file.bytes)?;
+            thresholds = config.thresholds;
+            if job.claims {
+                claims.extend(repo_claims);
+            }
+        }
+    }
+    if job.claims_required && claims.is_empty() {
+        return Err(Error::NoClaims);
+    }
+    // Accepted findings: the explicit file, else each repository's own file
+    // (accept rewrites its file, so it starts from none).
+    let mut accepted = accepted.clone();
+    match &job.accepted {
+        Some(file) => {
+            if let Some(a) = crate::accepted::read(file, true)? {
+                accepted.merge(a);
+            }
+        }
+        None if job.command != "accept" => {
+            for file in history.settings.iter().filter_map(|s| s.accepted.as_ref()) {
+                accepted.merge(crate::accepted::parse(&file.label, &file.bytes)?);
+            }
+        }
+        None => {}
+    }
+    let baseline = job.check.then(|| history.baseline());
+    let mut analysis =
+        analysis::analyse_with(history, claims.clone(), thresholds.clone(), &accepted);
+    if let Some(baseline) = baseline {
+        let before = analysis::analyse_with(baseline, claims, thresholds, &accepted);
+        analysis::mark_origins(&mut analysis, &before);
+    }
+    // Claims that match nobody: the first few by line, then a count (a large
+    // roster against one repository would otherwise flood the terminal).
+    const SHOWN_UNMATCHED: usize = 10;
+    for &i in analysis.unmatched_claims.iter().take(SHOWN_UNMATCHED) {
+        let _ = writeln!(
+            stderr,
+            "git-alibi: warning: {}: claim matches no contributor",
+            crate::text::display_safe(analysis.claims[i].source.as_bytes(), 200)
+        );
+    }
+    if analysis.unmatched_claims.len() > SHOWN_UNMATCHED {
+        let _ = writeln!(
+            stderr,
+            "git-alibi: warning: {} more claims match no contributor ({} in all)",
+            analysis.unmatched_claims.len() - SHOWN_UNMATCHED,
+            analysis.unmatched_claims.len()
+        );
+    }
+    Ok(Prepared { analysis, range })
+}
+
+/// Refuse options a command would accept and ignore: a format it cannot
+/// write, `--fail-on` where nothing is judged, `--output` where nothing is
+/// written (only when `formats` is just text, i.e. the command prints no report).
+pub(super) fn reject_unused(
+    command: &str,
+    common: &CommonArgs,
+    formats: &[Format],
+    what: &str,
+) -> Result<(), Error> {
+    let problem = if !formats.contains(&common.format) {
+        Some(format!("--format {:?}", common.format).to_lowercase())
+    } else if common.fail_on.is_some() {
+        Some("--fail-on".to_owned())
+    } else if formats == [Format::Text] && common.output.is_some() {
+        Some("--output".to_owned())
+    } else {
+        None
+    };
+    match problem {
+        Some(option) => Err(Error::Usage {
+            message: format!("{command} does not take {option}"),
+            hint: what.to_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The `--output` file, created; an error names it.
+pub(super) fn create_output(path: &std::path::Path) -> Result<std::fs::File, Error> {
+    std::fs::File::create(path).map_err(|source| Error::Output {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+pub(super) fn privacy_of(common: &CommonArgs) -> Privacy {
+    Privacy {
+        show_emails: common.show_emails,
+        pseudonymize: common.pseudonymize,
+        salt: common.pseudonym_salt.clone().unwrap_or_default(),
+    }
+}
