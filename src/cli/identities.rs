@@ -49,31 +49,25 @@ pub(super) fn identities(
             });
         }
     }
-    let mut file;
-    let out: &mut dyn Write = match &job.common.output {
-        Some(path) => {
-            file = std::io::BufWriter::new(create_output(path)?);
-            &mut file
-        }
-        None => stdout,
-    };
-    let result = if a.mailmap {
-        let chosen: Vec<&crate::links::Cluster> = clusters
-            .iter()
-            .enumerate()
-            .filter(|(k, _)| a.cluster.is_empty() || a.cluster.contains(&(k + 1)))
-            .map(|(_, c)| c)
-            .collect();
-        reports::identities::mailmap(history, &chosen, out)
-    } else if job.common.format == Format::Json {
-        reports::identities::json(history, &clusters, &privacy, out)
-    } else {
-        reports::identities::text(history, &clusters, &privacy, out)
-    }
-    .and_then(|_| out.flush());
-    match result {
-        Ok(()) => Ok(EXIT_OK),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_OK),
-        Err(e) => Err(Error::Io(e)),
-    }
+    write_output(
+        job.common.output.as_deref(),
+        ColorChoice::Never,
+        stdout,
+        |out, _| {
+            if a.mailmap {
+                let chosen: Vec<&crate::links::Cluster> = clusters
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| a.cluster.is_empty() || a.cluster.contains(&(k + 1)))
+                    .map(|(_, c)| c)
+                    .collect();
+                reports::identities::mailmap(history, &chosen, out)
+            } else if job.common.format == Format::Json {
+                reports::identities::json(history, &clusters, &privacy, out)
+            } else {
+                reports::identities::text(history, &clusters, &privacy, out)
+            }
+        },
+    )?;
+    Ok(EXIT_OK)
 }

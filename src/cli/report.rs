@@ -1,6 +1,6 @@
 //! `scan`, `audit` and `check`: the report in the chosen format, and the exit code.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use crate::accepted::Accepted;
 use crate::detectors::Severity;
@@ -72,28 +72,14 @@ pub(super) fn run_job(
                 .collect(),
         });
     }
-    let write_result = match &common.output {
-        Some(path) => {
-            let file = create_output(path)?;
-            let mut w = std::io::BufWriter::new(file);
-            reports::write(&report, common.format, &mut w, false).and_then(|_| w.flush())
-        }
-        None => {
-            let color = match common.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            reports::write(&report, common.format, stdout, color).and_then(|_| stdout.flush())
-        }
-    };
-    match write_result {
-        Ok(()) => {}
-        // A closed pipe (`| head`) is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(EXIT_OK),
-        Err(e) => return Err(Error::Io(e)),
+    let written = write_output(
+        common.output.as_deref(),
+        common.color,
+        stdout,
+        |out, color| reports::write(&report, common.format, out, color),
+    )?;
+    if written == Written::PipeClosed {
+        return Ok(EXIT_OK);
     }
     let worst = report
         .all_findings()

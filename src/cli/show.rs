@@ -1,6 +1,6 @@
 //! `show`: one contributor's story.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use crate::accepted::Accepted;
 use crate::error::Error;
@@ -112,32 +112,15 @@ pub(super) fn show(
         }
     }
     let c = &report.contributors[0];
-    let color = match common.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            common.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
-    let mut file;
-    let out: &mut dyn Write = match &common.output {
-        Some(path) => {
-            file = std::io::BufWriter::new(create_output(path)?);
-            &mut file
-        }
-        None => stdout,
-    };
-    let result = match common.format {
-        Format::Text => reports::show::text(c, out, color),
-        Format::Markdown => reports::show::markdown(c, out),
-        other => reports::write(&report, other, out, color),
-    }
-    .and_then(|_| out.flush());
-    match result {
-        Ok(()) => Ok(EXIT_OK),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_OK),
-        Err(e) => Err(Error::Io(e)),
-    }
+    write_output(
+        common.output.as_deref(),
+        common.color,
+        stdout,
+        |out, color| match common.format {
+            Format::Text => reports::show::text(c, out, color),
+            Format::Markdown => reports::show::markdown(c, out),
+            other => reports::write(&report, other, out, color),
+        },
+    )?;
+    Ok(EXIT_OK)
 }

@@ -1,0 +1,48 @@
+//! Where a command's output goes: `--output FILE` (buffered, created here)
+//! or standard output, flushed; colour as `--color` and the terminal decide;
+//! a reader that goes away (`| head`) is not an error.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use crate::error::Error;
+
+use super::{ColorChoice, create_output};
+
+/// How writing ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Written {
+    Complete,
+    /// The reader closed the pipe first: the command ends quietly with 0.
+    PipeClosed,
+}
+
+/// Write with `write(out, colour)` to `output` or `stdout`, and flush.
+pub(super) fn write_output(
+    output: Option<&Path>,
+    color: ColorChoice,
+    stdout: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write, bool) -> std::io::Result<()>,
+) -> Result<Written, Error> {
+    let colored = match color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let result = match output {
+        Some(path) => {
+            let mut file = std::io::BufWriter::new(create_output(path)?);
+            write(&mut file, colored).and_then(|_| file.flush())
+        }
+        None => write(&mut *stdout, colored).and_then(|_| stdout.flush()),
+    };
+    match result {
+        Ok(()) => Ok(Written::Complete),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Written::PipeClosed),
+        Err(e) => Err(Error::Io(e)),
+    }
+}
