@@ -290,3 +290,38 @@ pub enum ColorChoice {
     Always,
     Never,
 }
+
+// The engine's enums stay free of the CLI crate: their command-line names
+// and help are given here.
+impl clap::ValueEnum for Severity {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            Severity::Info,
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let value = clap::builder::PossibleValue::new(self.name());
+        Some(match self {
+            Format::Text | Format::Json => value,
+            Format::Sarif => value.help("SARIF 2.1.0 (GitHub code scanning)"),
+            Format::Markdown => value.help("A summary for a CI job page or a ticket"),
+            Format::Gitlab => value.help("GitLab Code Quality report"),
+            Format::Html => value.help("One self-contained HTML page with heatmaps"),
+            Format::Csv => value.help("One row per contributor, for spreadsheets"),
+        })
+    }
+}

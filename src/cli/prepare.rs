@@ -184,7 +184,7 @@ pub(super) fn reject_unused(
     what: &str,
 ) -> Result<(), Error> {
     let problem = if !formats.contains(&common.format) {
-        Some(format!("--format {:?}", common.format).to_lowercase())
+        Some(format!("--format {}", common.format.name()))
     } else if common.fail_on.is_some() {
         Some("--fail-on".to_owned())
     } else if formats == [Format::Text] && common.output.is_some() {

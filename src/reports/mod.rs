@@ -593,7 +593,8 @@ pub fn count(n: usize, singular: &str) -> String {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// The output formats (`crate::cli` gives each its name and help).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
     Json,
@@ -607,6 +608,30 @@ pub enum Format {
     Html,
     /// One row per contributor, for spreadsheets.
     Csv,
+}
+
+impl Format {
+    pub const ALL: [Format; 7] = [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Markdown,
+        Format::Gitlab,
+        Format::Html,
+        Format::Csv,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Markdown => "markdown",
+            Format::Gitlab => "gitlab",
+            Format::Html => "html",
+            Format::Csv => "csv",
+        }
+    }
 }
 
 pub fn write(
