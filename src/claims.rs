@@ -232,11 +232,9 @@ pub struct Claim {
 
 /// Parse a roster CSV: header row with `email` and `location`, optional `name`.
 pub fn read_roster(path: &Path) -> Result<Vec<Claim>, Error> {
-    let text = std::fs::read(path).map_err(|e| Error::Roster {
-        file: path.to_owned(),
-        line: 0,
-        message: format!("cannot read: {e}"),
-        hint: None,
+    let text = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
     })?;
     parse_roster(path, &text)
 }

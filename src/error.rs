@@ -53,6 +53,11 @@ pub enum Error {
     },
     #[error("no calendar data for country '{country}'")]
     UnknownCountry { country: String, known: Vec<String> },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot write {path}: {source}")]
     Output {
         path: PathBuf,

@@ -464,6 +464,21 @@ fn exit_codes() {
     assert!(r.stderr.contains("not a git repository"), "{}", r.stderr);
     assert!(r.stderr.contains("hint:"));
     assert_eq!(alibi(&["scan", "--format", "yaml", &fx("basic")]).code, 2);
+    // check without a range, and a roster that cannot be read: the file, no line 0.
+    let r = alibi(&["check", &fx("basic")]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("check needs a range") && r.stderr.contains("hint: give BASE..HEAD"),
+        "{}",
+        r.stderr
+    );
+    let r = alibi(&["audit", "--roster", "/nonexistent/roster.csv", &fx("basic")]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("cannot read /nonexistent/roster.csv:"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(
         alibi(&["scan", &fx("basic"), "--since", "yesterday"]).code,
         2

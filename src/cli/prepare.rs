@@ -30,9 +30,12 @@ pub(super) fn prepare(
         match &range {
             Some(r) if r.contains("..") || r.ends_with("^!") => {}
             other => {
-                return Err(Error::BadRevision {
-                    revision: other.clone().unwrap_or_default(),
-                    reason: "check needs a range BASE..HEAD (or BASE...HEAD, or COMMIT^! for one commit)".into(),
+                return Err(Error::Usage {
+                    message: match other {
+                        Some(r) => format!("check needs a range, not the single revision '{r}'"),
+                        None => "check needs a range".into(),
+                    },
+                    hint: "give BASE..HEAD (or BASE...HEAD, or COMMIT^! for one commit), e.g. git alibi check origin/main..HEAD".into(),
                 });
             }
         }
