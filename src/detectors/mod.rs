@@ -72,6 +72,20 @@ pub enum Family {
     Integrity,
 }
 
+impl Family {
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Offsets => "offsets",
+            Family::Rhythm => "rhythm",
+            Family::Sharing => "sharing",
+            Family::Tooling => "tooling",
+            Family::Calendar => "calendar",
+            Family::Identity => "identity",
+            Family::Integrity => "integrity",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Finding {
     pub rule: &'static str,
@@ -199,30 +213,170 @@ impl Subject<'_> {
 
 type Rule = fn(&Subject<'_>) -> Option<Finding>;
 
-/// Every rule, in report order.
-pub const RULES: &[(&str, Rule)] = &[
-    (offset_vs_claim::ID, offset_vs_claim::check),
-    (no_dst::ID, no_dst::check),
-    (circadian::ID, circadian::check),
-    (shared_account::ID, shared_account::check),
-    (offset_slips::ID, offset_slips::check),
-    (pyongyang_time::ID, pyongyang_time::check),
-    (malformed_ident::ID, malformed_ident::check),
-    (weekly_rhythm::ID, weekly_rhythm::check),
-    (holiday_calendar::ID, holiday_calendar::check),
-    (makeup_workdays::ID, makeup_workdays::check),
-    (shared_machine::ID, shared_machine::check),
-    (shared_signing_key::ID, shared_signing_key::check),
-    (identity_churn::ID, identity_churn::check),
-    (personas::ID, personas::check),
-    (legacy_encoding::ID, legacy_encoding::check),
-    (script_mismatch::ID, script_mismatch::check),
-    (timestamp_forgery::ID, timestamp_forgery::check),
-    (fingerprint_change::ID, fingerprint_change::check),
+/// One rule: what reports say about it and how to run it. The docs index
+/// (`docs/rules.md`, one section per id), SARIF's rule list and the verdict's
+/// families all read this table; a new rule adds its file, one entry here
+/// and its section in `docs/rules.md`.
+pub struct RuleSpec {
+    pub id: &'static str,
+    /// PascalCase name, as SARIF wants one.
+    pub name: &'static str,
+    pub title: &'static str,
+    pub family: Family,
+    pub default_severity: Severity,
+    pub check: Rule,
+}
+
+/// Every rule, grouped by family (the order of SARIF's rule list).
+pub const RULES: &[RuleSpec] = &[
+    RuleSpec {
+        id: offset_vs_claim::ID,
+        name: "OffsetVsClaim",
+        title: "Recorded UTC offsets that the claimed zone never had at that instant",
+        family: Family::Offsets,
+        default_severity: Severity::High,
+        check: offset_vs_claim::check,
+    },
+    RuleSpec {
+        id: no_dst::ID,
+        name: "NoDaylightSaving",
+        title: "Offsets never change although the claimed zone observes daylight saving",
+        family: Family::Offsets,
+        default_severity: Severity::Medium,
+        check: no_dst::check,
+    },
+    RuleSpec {
+        id: circadian::ID,
+        name: "CircadianMismatch",
+        title: "The daily rhythm places the sleep trough inside the claimed working day",
+        family: Family::Rhythm,
+        default_severity: Severity::High,
+        check: circadian::check,
+    },
+    RuleSpec {
+        id: shared_account::ID,
+        name: "SharedAccount",
+        title: "Activity with no sleep trough, or two working days in different zones",
+        family: Family::Sharing,
+        default_severity: Severity::High,
+        check: shared_account::check,
+    },
+    RuleSpec {
+        id: offset_slips::ID,
+        name: "OffsetSlips",
+        title: "Offset changes faster than travel, or A/B/A alternation within a day",
+        family: Family::Offsets,
+        default_severity: Severity::Medium,
+        check: offset_slips::check,
+    },
+    RuleSpec {
+        id: pyongyang_time::ID,
+        name: "PyongyangTime",
+        title: "Offset +08:30 while only Asia/Pyongyang used it (2015-08-15 to 2018-05-04)",
+        family: Family::Offsets,
+        default_severity: Severity::High,
+        check: pyongyang_time::check,
+    },
+    RuleSpec {
+        id: weekly_rhythm::ID,
+        name: "WeeklyRhythm",
+        title: "Rest days that contradict the claimed country's weekend",
+        family: Family::Calendar,
+        default_severity: Severity::Medium,
+        check: weekly_rhythm::check,
+    },
+    RuleSpec {
+        id: holiday_calendar::ID,
+        name: "HolidayCalendar",
+        title: "Another country's holidays explain the days off better than the claimed country's",
+        family: Family::Calendar,
+        default_severity: Severity::Medium,
+        check: holiday_calendar::check,
+    },
+    RuleSpec {
+        id: makeup_workdays::ID,
+        name: "MakeupWorkdays",
+        title: "Work on another country's official weekend make-up workdays",
+        family: Family::Calendar,
+        default_severity: Severity::Medium,
+        check: makeup_workdays::check,
+    },
+    RuleSpec {
+        id: shared_machine::ID,
+        name: "SharedMachine",
+        title: "Emails built from the same machine name under different contributors",
+        family: Family::Identity,
+        default_severity: Severity::Medium,
+        check: shared_machine::check,
+    },
+    RuleSpec {
+        id: shared_signing_key::ID,
+        name: "SharedSigningKey",
+        title: "Different contributors sign with the same key",
+        family: Family::Identity,
+        default_severity: Severity::Medium,
+        check: shared_signing_key::check,
+    },
+    RuleSpec {
+        id: personas::ID,
+        name: "Personas",
+        title: "Identities that never work on the same day yet take turns, with the same hours",
+        family: Family::Identity,
+        default_severity: Severity::Medium,
+        check: personas::check,
+    },
+    RuleSpec {
+        id: identity_churn::ID,
+        name: "IdentityChurn",
+        title: "One email under many names, or one name under several emails",
+        family: Family::Identity,
+        default_severity: Severity::Low,
+        check: identity_churn::check,
+    },
+    RuleSpec {
+        id: legacy_encoding::ID,
+        name: "LegacyEncoding",
+        title: "A national legacy encoding header that the claimed country does not use",
+        family: Family::Tooling,
+        default_severity: Severity::Medium,
+        check: legacy_encoding::check,
+    },
+    RuleSpec {
+        id: script_mismatch::ID,
+        name: "ScriptMismatch",
+        title: "A writing script that is not one of the claimed country's",
+        family: Family::Tooling,
+        default_severity: Severity::Low,
+        check: script_mismatch::check,
+    },
+    RuleSpec {
+        id: timestamp_forgery::ID,
+        name: "TimestampForgery",
+        title: "Dates that ordinary work does not produce",
+        family: Family::Integrity,
+        default_severity: Severity::Medium,
+        check: timestamp_forgery::check,
+    },
+    RuleSpec {
+        id: fingerprint_change::ID,
+        name: "FingerprintChange",
+        title: "Tooling and timing habits change together at one point: a possible handover",
+        family: Family::Sharing,
+        default_severity: Severity::Medium,
+        check: fingerprint_change::check,
+    },
+    RuleSpec {
+        id: malformed_ident::ID,
+        name: "MalformedIdent",
+        title: "Identity lines that git itself would not write",
+        family: Family::Tooling,
+        default_severity: Severity::Low,
+        check: malformed_ident::check,
+    },
 ];
 
 pub fn run_all(subject: &Subject<'_>) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = RULES.iter().filter_map(|(_, rule)| rule(subject)).collect();
+    let mut findings: Vec<Finding> = RULES.iter().filter_map(|r| (r.check)(subject)).collect();
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
     findings
 }
@@ -248,145 +402,6 @@ pub fn iso_time(seconds: i64) -> String {
         .unwrap_or_else(|| "invalid".into())
 }
 
-/// What reports say about a rule (SARIF rule metadata, markdown legends).
-pub struct RuleInfo {
-    pub id: &'static str,
-    /// PascalCase name, as SARIF wants one.
-    pub name: &'static str,
-    pub title: &'static str,
-    pub family_name: &'static str,
-    pub default_severity: Severity,
-}
-
-pub const RULE_INFO: &[RuleInfo] = &[
-    RuleInfo {
-        id: offset_vs_claim::ID,
-        name: "OffsetVsClaim",
-        title: "Recorded UTC offsets that the claimed zone never had at that instant",
-        family_name: "offsets",
-        default_severity: Severity::High,
-    },
-    RuleInfo {
-        id: no_dst::ID,
-        name: "NoDaylightSaving",
-        title: "Offsets never change although the claimed zone observes daylight saving",
-        family_name: "offsets",
-        default_severity: Severity::Medium,
-    },
-    RuleInfo {
-        id: circadian::ID,
-        name: "CircadianMismatch",
-        title: "The daily rhythm places the sleep trough inside the claimed working day",
-        family_name: "rhythm",
-        default_severity: Severity::High,
-    },
-    RuleInfo {
-        id: shared_account::ID,
-        name: "SharedAccount",
-        title: "Activity with no sleep trough, or two working days in different zones",
-        family_name: "sharing",
-        default_severity: Severity::High,
-    },
-    RuleInfo {
-        id: offset_slips::ID,
-        name: "OffsetSlips",
-        title: "Offset changes faster than travel, or A/B/A alternation within a day",
-        family_name: "offsets",
-        default_severity: Severity::Medium,
-    },
-    RuleInfo {
-        id: pyongyang_time::ID,
-        name: "PyongyangTime",
-        title: "Offset +08:30 while only Asia/Pyongyang used it (2015-08-15 to 2018-05-04)",
-        family_name: "offsets",
-        default_severity: Severity::High,
-    },
-    RuleInfo {
-        id: weekly_rhythm::ID,
-        name: "WeeklyRhythm",
-        title: "Rest days that contradict the claimed country's weekend",
-        family_name: "calendar",
-        default_severity: Severity::Medium,
-    },
-    RuleInfo {
-        id: holiday_calendar::ID,
-        name: "HolidayCalendar",
-        title: "Another country's holidays explain the days off better than the claimed country's",
-        family_name: "calendar",
-        default_severity: Severity::Medium,
-    },
-    RuleInfo {
-        id: makeup_workdays::ID,
-        name: "MakeupWorkdays",
-        title: "Work on another country's official weekend make-up workdays",
-        family_name: "calendar",
-        default_severity: Severity::Medium,
-    },
-    RuleInfo {
-        id: shared_machine::ID,
-        name: "SharedMachine",
-        title: "Emails built from the same machine name under different contributors",
-        family_name: "identity",
-        default_severity: Severity::Medium,
-    },
-    RuleInfo {
-        id: shared_signing_key::ID,
-        name: "SharedSigningKey",
-        title: "Different contributors sign with the same key",
-        family_name: "identity",
-        default_severity: Severity::Medium,
-    },
-    RuleInfo {
-        id: personas::ID,
-        name: "Personas",
-        title: "Identities that never work on the same day yet take turns, with the same hours",
-        family_name: "identity",
-        default_severity: Severity::Medium,
-    },
-    RuleInfo {
-        id: identity_churn::ID,
-        name: "IdentityChurn",
-        title: "One email under many names, or one name under several emails",
-        family_name: "identity",
-        default_severity: Severity::Low,
-    },
-    RuleInfo {
-        id: legacy_encoding::ID,
-        name: "LegacyEncoding",
-        title: "A national legacy encoding header that the claimed country does not use",
-        family_name: "tooling",
-        default_severity: Severity::Medium,
-    },
-    RuleInfo {
-        id: script_mismatch::ID,
-        name: "ScriptMismatch",
-        title: "A writing script that is not one of the claimed country's",
-        family_name: "tooling",
-        default_severity: Severity::Low,
-    },
-    RuleInfo {
-        id: timestamp_forgery::ID,
-        name: "TimestampForgery",
-        title: "Dates that ordinary work does not produce",
-        family_name: "integrity",
-        default_severity: Severity::Medium,
-    },
-    RuleInfo {
-        id: fingerprint_change::ID,
-        name: "FingerprintChange",
-        title: "Tooling and timing habits change together at one point: a possible handover",
-        family_name: "sharing",
-        default_severity: Severity::Medium,
-    },
-    RuleInfo {
-        id: malformed_ident::ID,
-        name: "MalformedIdent",
-        title: "Identity lines that git itself would not write",
-        family_name: "tooling",
-        default_severity: Severity::Low,
-    },
-];
-
 const RULES_DOC: &str = include_str!("../../docs/rules.md");
 
 /// A rule's section of `docs/rules.md` (what it reads, false positives,
@@ -410,13 +425,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_rule_has_metadata_and_a_doc_section() {
-        assert_eq!(RULE_INFO.len(), RULES.len());
-        for (id, _) in RULES {
-            assert!(RULE_INFO.iter().any(|r| r.id == *id), "{id} lacks RuleInfo");
+    fn every_rule_has_a_doc_section_naming_its_family() {
+        let mut ids = std::collections::BTreeSet::new();
+        for r in RULES {
+            assert!(ids.insert(r.id), "{} listed twice", r.id);
             assert!(
-                rule_doc(id).len() > 100,
-                "{id} lacks a section in docs/rules.md"
+                rule_doc(r.id).len() > 100,
+                "{} lacks a section in docs/rules.md",
+                r.id
+            );
+            assert_eq!(
+                serde_json::to_value(r.family).unwrap(),
+                r.family.name(),
+                "the family's name is its JSON name"
+            );
+            let heading = format!("### `{}` (family: {}", r.id, r.family.name());
+            assert!(
+                RULES_DOC.contains(&heading),
+                "docs/rules.md: expected the heading {heading}"
             );
         }
     }

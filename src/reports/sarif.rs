@@ -11,7 +11,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use super::{ContributorReport, Report, SETTINGS_EDIT_RULE, SETTINGS_EDIT_SEVERITY, SettingsEdit};
-use crate::detectors::{RULE_INFO, Severity, rule_doc};
+use crate::detectors::{RULES, Severity, rule_doc};
 use crate::text::display_safe;
 
 const SETTINGS_EDIT_HELP: &str = "check reads .git-alibi.toml and .git-alibi-accepted.toml from the range's base, never from the range; a range that edits them needs review by someone other than its author (docs/ci.md, trust model).";
@@ -35,7 +35,7 @@ pub fn location(report: &Report, c: &ContributorReport) -> (String, usize) {
 }
 
 pub fn to_value(report: &Report) -> Value {
-    let mut rules: Vec<Value> = RULE_INFO
+    let mut rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
             let doc = rule_doc(r.id);
@@ -50,7 +50,7 @@ pub fn to_value(report: &Report) -> Value {
                 },
                 "defaultConfiguration": { "level": level(r.default_severity) },
                 "properties": {
-                    "tags": ["forensics", r.family_name],
+                    "tags": ["forensics", r.family.name()],
                     "docs": format!("docs/rules.md#{}", r.id),
                 },
             })
@@ -71,7 +71,7 @@ pub fn to_value(report: &Report) -> Value {
         .into_iter()
         .map(|(c, f)| {
             let (file, line) = location(report, c);
-            let rule_index = RULE_INFO.iter().position(|r| r.id == f.rule);
+            let rule_index = RULES.iter().position(|r| r.id == f.rule);
             let name = display_safe(c.name.as_bytes(), 80);
             let mut properties = json!({
                 "contributor": c.id,
