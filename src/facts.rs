@@ -5,6 +5,8 @@
 //! fingerprints we look for. So we parse the raw commit object ourselves,
 //! following git's own `split_ident_line` rules, and keep what was written.
 
+use gix::ObjectId;
+
 use crate::text::{LineEndings, line_endings};
 
 /// A UTC offset as written in an ident line, plus what we made of it.
@@ -485,6 +487,63 @@ pub const KNOWN_TRAILERS: &[&[u8]] = &[
     b"Reviewed-on",
     b"Cherry-picked-from",
 ];
+
+/// Parent ids of a raw commit, read from the `parent` header lines that
+/// directly follow `tree`.
+pub fn parent_ids(data: &[u8]) -> impl Iterator<Item = ObjectId> + '_ {
+    data.split(|&b| b == b'\n')
+        .skip(1)
+        .take_while(|line| line.starts_with(b"parent "))
+        .filter_map(|line| ObjectId::from_hex(&line[7..]).ok())
+}
+
+/// An identity as one byte string: the name's length (4 bytes, little
+/// endian), the name, the email. Length-prefixed because names can hold any
+/// byte, NUL included: a separator could be forged to move bytes between them.
+pub fn identity_key(out: &mut Vec<u8>, name: &[u8], email: &[u8]) {
+    out.clear();
+    out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+    out.extend_from_slice(name);
+    out.extend_from_slice(email);
+}
+
+/// Inverse of [`identity_key`]; malformed input yields an empty name.
+pub fn split_identity(raw: &[u8]) -> (&[u8], &[u8]) {
+    if raw.len() < 4 {
+        return (b"", b"");
+    }
+    let n = u32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]) as usize;
+    match raw.get(4..4 + n) {
+        Some(name) => (name, &raw[4 + n..]),
+        None => (b"", &raw[4..]),
+    }
+}
+
+const FORGE_EMAILS: &[&str] = &[
+    "noreply@github.com",
+    "noreply@gitlab.com",
+    "noreply@gitea.io",
+    "noreply@codeberg.org",
+    "noreply@bitbucket.org",
+];
+
+pub fn is_forge_identity(name: &[u8], email: &[u8]) -> bool {
+    let email = String::from_utf8_lossy(email).to_ascii_lowercase();
+    let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+    FORGE_EMAILS.contains(&email.trim())
+        || (email.trim() == "noreply@github.com" && name.contains("github"))
+        || (name == "github" && email.ends_with("github.com"))
+}
+
+/// Trailer keys compared case-insensitively, shown in their usual spelling.
+pub fn canonical_trailer(key: &[u8]) -> String {
+    for known in crate::facts::KNOWN_TRAILERS {
+        if known.eq_ignore_ascii_case(key) {
+            return String::from_utf8_lossy(known).into_owned();
+        }
+    }
+    crate::text::lossy_bounded(key, 40)
+}
 
 #[cfg(test)]
 mod properties {

@@ -8,36 +8,12 @@ use serde::Serialize;
 
 use crate::cache;
 use crate::error::Error;
+pub use crate::facts::canonical_trailer;
 use crate::identities::{Contributor, ContributorKind, IdentityMap, IdentityResolver};
 use crate::store::{self, CommitSummary, Store};
+pub use crate::store::{OFFSET_INVALID, flags};
 use crate::text::{SCRIPT_COUNT, scripts_in};
 use crate::walk::{self, WalkOptions, WalkStats, Walked};
-
-/// Marker for an offset that could not be read.
-pub const OFFSET_INVALID: i16 = i16::MIN;
-
-pub mod flags {
-    pub const MERGE: u16 = 1;
-    pub const SIGNED: u16 = 1 << 1;
-    /// Committed through a forge web UI: the author date is when someone clicked.
-    pub const VIA_FORGE: u16 = 1 << 2;
-    pub const AUTHOR_MALFORMED: u16 = 1 << 3;
-    pub const COMMITTER_MALFORMED: u16 = 1 << 4;
-    pub const AUTHOR_NEGATIVE_ZERO: u16 = 1 << 5;
-    pub const COMMITTED_BY_OTHER: u16 = 1 << 6;
-    pub const ENCODING_HEADER: u16 = 1 << 7;
-    pub const HANGUL: u16 = 1 << 8;
-    pub const UNKNOWN_HEADER: u16 = 1 << 9;
-    pub const MERGETAG: u16 = 1 << 10;
-    pub const ROOT: u16 = 1 << 11;
-    pub const HAN: u16 = 1 << 12;
-    pub const CYRILLIC: u16 = 1 << 13;
-    /// In the range `check` judges (the rest is the baseline).
-    pub const IN_RANGE: u16 = 1 << 14;
-    /// A later patch of a mailing-list series (`git send-email` dates a series
-    /// one second apart, `git am` keeps that): the same sitting as the first.
-    pub const SERIES_CONTINUATION: u16 = 1 << 15;
-}
 
 /// 2014-01-01T00:00:00Z: from about then GitHub dated web commits in the
 /// user's browser zone instead of US Pacific time.
@@ -261,7 +237,7 @@ pub struct Fingerprint {
 pub struct RepoSummary {
     pub path: String,
     /// A file of the repository that SARIF results without a line point at
-    /// (`crate::reports::anchor_file`), chosen when it was read.
+    /// (`crate::settings::anchor_file`), chosen when it was read.
     #[serde(skip)]
     pub anchor_file: String,
     pub range: Option<String>,
@@ -485,7 +461,7 @@ pub fn read_repository(
         shallow: stats.shallow,
         missing_objects: stats.missing_objects,
         unreadable_objects: stats.unreadable_objects,
-        anchor_file: crate::reports::anchor_file(workdir.as_deref()),
+        anchor_file: crate::settings::anchor_file(workdir.as_deref()),
     };
     let identity_map = (options.use_mailmap || keep_mailmap)
         .then(|| IdentityMap::Mailmap(opened.repo.open_mailmap()));
@@ -1112,16 +1088,6 @@ fn id_bytes(id: &gix::ObjectId) -> [u8; 20] {
     let n = bytes.len().min(20);
     out[..n].copy_from_slice(&bytes[..n]);
     out
-}
-
-/// Trailer keys compared case-insensitively, shown in their usual spelling.
-pub fn canonical_trailer(key: &[u8]) -> String {
-    for known in crate::facts::KNOWN_TRAILERS {
-        if known.eq_ignore_ascii_case(key) {
-            return String::from_utf8_lossy(known).into_owned();
-        }
-    }
-    crate::text::lossy_bounded(key, 40)
 }
 
 /// Is this contributor's commit part of its personal timing profile? Its

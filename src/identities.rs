@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+pub use crate::facts::is_forge_identity;
+
 /// What kind of actor a contributor is. Only `Human` commits feed timing profiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -25,14 +27,6 @@ impl ContributorKind {
         }
     }
 }
-
-const FORGE_EMAILS: &[&str] = &[
-    "noreply@github.com",
-    "noreply@gitlab.com",
-    "noreply@gitea.io",
-    "noreply@codeberg.org",
-    "noreply@bitbucket.org",
-];
 
 /// Email local parts and exact addresses of well-known automation.
 const BOT_EMAIL_MARKERS: &[&str] = &[
@@ -71,14 +65,6 @@ const BOT_NAMES: &[&str] = &[
     "jenkins",
     "buildbot",
 ];
-
-pub fn is_forge_identity(name: &[u8], email: &[u8]) -> bool {
-    let email = String::from_utf8_lossy(email).to_ascii_lowercase();
-    let name = String::from_utf8_lossy(name).to_ascii_lowercase();
-    FORGE_EMAILS.contains(&email.trim())
-        || (email.trim() == "noreply@github.com" && name.contains("github"))
-        || (name == "github" && email.ends_with("github.com"))
-}
 
 pub fn classify(name: &[u8], email: &[u8]) -> ContributorKind {
     if is_forge_identity(name, email) {
@@ -158,7 +144,7 @@ pub fn contributor_key(name: &[u8], email: &[u8]) -> Vec<u8> {
 
 /// How one repository's identities map to their canonical form: its
 /// `.mailmap` (git's semantics, via gix), or the mapping an extract recorded
-/// (raw [`crate::store::identity_key`] to mapped name and email).
+/// (raw [`crate::facts::identity_key`] to mapped name and email).
 pub enum IdentityMap {
     Mailmap(gix::mailmap::Snapshot),
     Table(HashMap<Vec<u8>, (Vec<u8>, Vec<u8>)>),
@@ -185,7 +171,7 @@ impl IdentityMap {
             }
             IdentityMap::Table(table) => {
                 let mut key = Vec::with_capacity(4 + name.len() + email.len());
-                crate::store::identity_key(&mut key, name, email);
+                crate::facts::identity_key(&mut key, name, email);
                 table.get(&key).cloned()
             }
         }
@@ -213,7 +199,7 @@ impl IdentityResolver {
 
     /// The contributor of an identity; `count` adds one commit to the identity.
     pub fn resolve(&mut self, name: &[u8], email: &[u8], count: bool) -> u32 {
-        crate::store::identity_key(&mut self.scratch, name, email);
+        crate::facts::identity_key(&mut self.scratch, name, email);
         let slot = match self.cache.get(&self.scratch) {
             Some(&i) => i,
             None => {
@@ -232,7 +218,7 @@ impl IdentityResolver {
     /// Add `n` commits to an identity (resolving it if needed).
     pub fn count(&mut self, name: &[u8], email: &[u8], n: u64) {
         self.resolve(name, email, false);
-        crate::store::identity_key(&mut self.scratch, name, email);
+        crate::facts::identity_key(&mut self.scratch, name, email);
         if let Some(&slot) = self.cache.get(&self.scratch) {
             self.slots[slot as usize].commits += n;
         }

@@ -10,10 +10,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::accepted::DEFAULT_FILE as ACCEPTED_FILE;
 use crate::walk;
 
 pub const CONFIG_FILE: &str = ".git-alibi.toml";
+/// Reviewed findings that `check` and `audit` skip (`crate::accepted`).
+pub const ACCEPTED_FILE: &str = ".git-alibi-accepted.toml";
 
 /// The bytes of one settings file and where they were read.
 #[derive(Debug, Clone)]
@@ -90,4 +91,25 @@ fn from_disk(path: &Path) -> Result<Option<SettingsFile>, crate::Error> {
             message: format!("cannot read: {e}"),
         }),
     }
+}
+
+/// A stable file of the repository for results that have no claim line:
+/// code-scanning services drop results without a physical location.
+pub fn anchor_file(workdir: Option<&std::path::Path>) -> String {
+    const CANDIDATES: &[&str] = &[
+        ".git-alibi.toml",
+        ".mailmap",
+        "README.md",
+        "README",
+        "Cargo.toml",
+        "package.json",
+    ];
+    if let Some(dir) = workdir {
+        for c in CANDIDATES {
+            if dir.join(c).is_file() {
+                return (*c).to_owned();
+            }
+        }
+    }
+    CANDIDATES[0].to_owned()
 }

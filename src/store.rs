@@ -10,15 +10,40 @@ use std::collections::HashMap;
 
 use gix::ObjectId;
 
-use crate::facts::{CommitFacts, Ident, IdentProblem, Offset};
-use crate::history::{OFFSET_INVALID, flags};
-use crate::identities::is_forge_identity;
+use crate::facts::{CommitFacts, Ident, IdentProblem, Offset, is_forge_identity};
+pub use crate::facts::{identity_key, split_identity};
 use crate::text::{Script, scripts_in};
 
 /// Parent index of a parent that is not in the store (missing object).
 pub const MISSING: u32 = u32::MAX;
 /// "None" for optional string indices.
 pub const NONE: u32 = u32::MAX;
+
+/// Marker for an offset that could not be read.
+pub const OFFSET_INVALID: i16 = i16::MIN;
+
+pub mod flags {
+    pub const MERGE: u16 = 1;
+    pub const SIGNED: u16 = 1 << 1;
+    /// Committed through a forge web UI: the author date is when someone clicked.
+    pub const VIA_FORGE: u16 = 1 << 2;
+    pub const AUTHOR_MALFORMED: u16 = 1 << 3;
+    pub const COMMITTER_MALFORMED: u16 = 1 << 4;
+    pub const AUTHOR_NEGATIVE_ZERO: u16 = 1 << 5;
+    pub const COMMITTED_BY_OTHER: u16 = 1 << 6;
+    pub const ENCODING_HEADER: u16 = 1 << 7;
+    pub const HANGUL: u16 = 1 << 8;
+    pub const UNKNOWN_HEADER: u16 = 1 << 9;
+    pub const MERGETAG: u16 = 1 << 10;
+    pub const ROOT: u16 = 1 << 11;
+    pub const HAN: u16 = 1 << 12;
+    pub const CYRILLIC: u16 = 1 << 13;
+    /// In the range `check` judges (the rest is the baseline).
+    pub const IN_RANGE: u16 = 1 << 14;
+    /// A later patch of a mailing-list series (`git send-email` dates a series
+    /// one second apart, `git am` keeps that): the same sitting as the first.
+    pub const SERIES_CONTINUATION: u16 = 1 << 15;
+}
 
 /// Tag bit on an extras entry: an unknown header name (else a trailer key).
 pub const EXTRA_UNKNOWN_HEADER: u32 = 1 << 31;
@@ -90,28 +115,6 @@ pub struct CommitSummary {
     pub committer_problem: u8,
     /// `crate::facts::message_kind` bits.
     pub message_kind: u8,
-}
-
-/// An identity as one byte string: the name's length (4 bytes, little
-/// endian), the name, the email. Length-prefixed because names can hold any
-/// byte, NUL included: a separator could be forged to move bytes between them.
-pub fn identity_key(out: &mut Vec<u8>, name: &[u8], email: &[u8]) {
-    out.clear();
-    out.extend_from_slice(&(name.len() as u32).to_le_bytes());
-    out.extend_from_slice(name);
-    out.extend_from_slice(email);
-}
-
-/// Inverse of [`identity_key`]; malformed input yields an empty name.
-pub fn split_identity(raw: &[u8]) -> (&[u8], &[u8]) {
-    if raw.len() < 4 {
-        return (b"", b"");
-    }
-    let n = u32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]) as usize;
-    match raw.get(4..4 + n) {
-        Some(name) => (name, &raw[4 + n..]),
-        None => (b"", &raw[4..]),
-    }
 }
 
 /// Interned byte strings.
@@ -231,7 +234,7 @@ impl Store {
         let index = self.ids.len() as u32;
         let before = self.pending_parents.len();
         if follow_parents {
-            self.pending_parents.extend(crate::walk::parent_ids(data));
+            self.pending_parents.extend(crate::facts::parent_ids(data));
         }
         self.pending_counts
             .push((self.pending_parents.len() - before) as u32);
@@ -329,7 +332,7 @@ impl Store {
         };
         let extras_start = self.extras.len() as u32;
         for t in facts.trailers() {
-            let key = crate::history::canonical_trailer(t.key);
+            let key = crate::facts::canonical_trailer(t.key);
             let i = self.strings.intern(key.as_bytes());
             self.extras.push(i & !EXTRA_UNKNOWN_HEADER);
         }

@@ -12,6 +12,7 @@ use gix::hashtable::HashSet;
 use gix::objs::Find;
 
 use crate::error::Error;
+pub use crate::facts::parent_ids;
 use crate::store::{BitSet, Store};
 
 /// Which commits to walk.
@@ -558,15 +559,6 @@ fn decode_in_order(
             }
         }
     });
-}
-
-/// Parent ids of a raw commit, read from the `parent` header lines that
-/// directly follow `tree`.
-pub fn parent_ids(data: &[u8]) -> impl Iterator<Item = ObjectId> + '_ {
-    data.split(|&b| b == b'\n')
-        .skip(1)
-        .take_while(|line| line.starts_with(b"parent "))
-        .filter_map(|line| ObjectId::from_hex(&line[7..]).ok())
 }
 
 fn is_default_ref(name: &str) -> bool {

@@ -71,26 +71,7 @@ pub struct Report {
     pub anchor_file: String,
 }
 
-/// A stable file of the repository for results that have no claim line:
-/// code-scanning services drop results without a physical location.
-pub fn anchor_file(workdir: Option<&std::path::Path>) -> String {
-    const CANDIDATES: &[&str] = &[
-        ".git-alibi.toml",
-        ".mailmap",
-        "README.md",
-        "README",
-        "Cargo.toml",
-        "package.json",
-    ];
-    if let Some(dir) = workdir {
-        for c in CANDIDATES {
-            if dir.join(c).is_file() {
-                return (*c).to_owned();
-            }
-        }
-    }
-    CANDIDATES[0].to_owned()
-}
+pub use crate::settings::anchor_file;
 
 /// What `check` judged.
 #[derive(Debug, Serialize, Clone)]
