@@ -1137,6 +1137,63 @@ fn many_repositories_from_discover_and_repos_from() {
         assert_eq!(run.code, 2, "{bad:?}: {}", run.stderr);
         assert!(run.stderr.contains("--facts"), "{}", run.stderr);
     }
+    // One repository at a time gives the same report as several at once.
+    let one_at_a_time = alibi(&[
+        "scan",
+        "--format",
+        "json",
+        "--no-cache",
+        "-j",
+        "1",
+        "--discover",
+        org_s,
+    ]);
+    assert_eq!(one_at_a_time.stdout, discovered.stdout);
+    // Pseudonymised facts: people's names and emails do not leave the
+    // machine; a bot keeps its name (the analysis tells bots apart by it).
+    let pseudo = dir.path().join("pseudo.parquet");
+    let run = alibi(&[
+        "extract",
+        "--pseudonymize",
+        "--pseudonym-salt",
+        "s3cret",
+        "--discover",
+        org_s,
+        "-o",
+        pseudo.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let bytes = std::fs::read(&pseudo).unwrap();
+    let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(!contains(b"alice@example.org") && !contains(b"Alice Example"));
+    let from_pseudo = alibi(&[
+        "scan",
+        "--format",
+        "json",
+        "--show-emails",
+        "--facts",
+        pseudo.to_str().unwrap(),
+    ]);
+    let v = validated_json(&from_pseudo);
+    let names: Vec<&str> = v["contributors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(names.iter().any(|n| n.starts_with("person-")), "{names:?}");
+    assert!(!names.contains(&"Alice Example"), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("[bot]") || n.contains("bot")),
+        "a bot keeps its name: {names:?}"
+    );
+    assert_eq!(
+        v["summary"]["commits"],
+        serde_json::from_str::<Value>(&discovered.stdout).unwrap()["summary"]["commits"]
+    );
+
     let not_facts = alibi(&["scan", "--facts", list.to_str().unwrap()]);
     assert_eq!(not_facts.code, 2);
     assert!(
