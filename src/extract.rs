@@ -27,7 +27,7 @@ use parquet::file::writer::SerializedFileWriter;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::history::{Provenance, RepoRead, RepoSummary};
+use crate::history::{LINE_ENDINGS, Provenance, RepoRead, RepoSummary};
 use crate::identities::{IdentityMap, contributor_key};
 use crate::settings::{RepoSettings, SettingsFile};
 use crate::store::{self, BitSet, CommitSummary, NONE, Store};
@@ -83,17 +83,6 @@ message git_alibi_commit {
   required binary line_endings (STRING);
 }
 ";
-
-const LINE_ENDINGS: [&str; 4] = ["none", "lf", "crlf", "mixed"];
-const PROBLEMS: [u8; 7] = [
-    store::problem::NO_EMAIL,
-    store::problem::NO_TIMESTAMP,
-    store::problem::BAD_TIMESTAMP,
-    store::problem::BAD_OFFSET,
-    store::problem::EXTRA_BRACKETS,
-    store::problem::NEGATIVE_ZERO,
-    store::problem::ABSENT,
-];
 
 /// What a facts file says about one repository besides its commits.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -298,8 +287,8 @@ impl<W: Write + Send> FactsWriter<W> {
                 (1, committer_name, committer_email),
             ] {
                 let (out_name, out_email) = write_identity(name, email);
-                c.idents[who].name.push(&out_name);
-                c.idents[who].email.push(&out_email);
+                c.idents[who].name.push_some(&out_name);
+                c.idents[who].email.push_some(&out_email);
                 match mapped(name, email) {
                     Some((mn, me)) => {
                         let (mn, me) = write_identity(&mn, &me);
@@ -488,10 +477,6 @@ struct ExactText {
 }
 
 impl ExactText {
-    fn push(&mut self, v: &[u8]) {
-        self.push_some(v);
-    }
-
     fn push_some(&mut self, v: &[u8]) {
         match std::str::from_utf8(v) {
             Ok(s) => {
@@ -1136,12 +1121,9 @@ impl Loading {
             };
             let problem = match text(&f[cols[2]]) {
                 None => store::problem::NONE,
-                Some(name) => *PROBLEMS
-                    .iter()
-                    .find(|&&code| store::problem::name(code).map(str::as_bytes) == Some(&name[..]))
-                    .ok_or_else(|| {
-                        format!("unknown problem '{}'", String::from_utf8_lossy(&name))
-                    })?,
+                Some(name) => store::problem::code_of(&name).ok_or_else(|| {
+                    format!("unknown problem '{}'", String::from_utf8_lossy(&name))
+                })?,
             };
             let raw = match text(&f[cols[3]]) {
                 Some(t) => store.strings.intern(&t),
@@ -1184,19 +1166,10 @@ impl Loading {
                     format!("unknown line endings '{}'", String::from_utf8_lossy(&name))
                 })? as u8
         };
-        let extras_start = store.extras.len() as u32;
-        for t in texts(&f[at.trailers]) {
-            let i = store.strings.intern(&t);
-            store.extras.push(i & !store::EXTRA_UNKNOWN_HEADER);
-        }
-        for h in texts(&f[at.unknown_headers]) {
-            let i = store.strings.intern(&h);
-            store.extras.push(i | store::EXTRA_UNKNOWN_HEADER);
-        }
-        let extras_len = (store.extras.len() as u32 - extras_start).min(u32::from(u16::MAX)) as u16;
-        store
-            .extras
-            .truncate(extras_start as usize + extras_len as usize);
+        let (extras_start, extras_len) = store.intern_extras(
+            texts(&f[at.trailers]).into_iter(),
+            texts(&f[at.unknown_headers]).into_iter(),
+        );
         let selected = matches!(&f[at.selected], Value::Bool(true));
         let summary = CommitSummary {
             author_time,

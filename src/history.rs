@@ -1080,7 +1080,8 @@ fn fold(fingerprints: &mut [Fingerprint], counts: HashMap<u32, StringCounts>, st
     }
 }
 
-const LINE_ENDINGS: [&str; 4] = ["none", "lf", "crlf", "mixed"];
+/// Names of `CommitSummary::line_endings` codes.
+pub const LINE_ENDINGS: [&str; 4] = ["none", "lf", "crlf", "mixed"];
 
 fn id_bytes(id: &gix::ObjectId) -> [u8; 20] {
     let mut out = [0u8; 20];

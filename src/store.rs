@@ -66,6 +66,11 @@ pub mod problem {
         !matches!(code, ABSENT | NO_TIMESTAMP | BAD_TIMESTAMP)
     }
 
+    /// Inverse of [`name`].
+    pub fn code_of(name: &[u8]) -> Option<u8> {
+        (1..=ABSENT).find(|&code| self::name(code).map(str::as_bytes) == Some(name))
+    }
+
     pub fn name(code: u8) -> Option<&'static str> {
         Some(match code {
             NO_EMAIL => "no-email",
@@ -231,14 +236,26 @@ impl Store {
     /// boundary, whose parents are not in the clone.
     pub fn add_raw(&mut self, id: ObjectId, data: &[u8], follow_parents: bool) -> u32 {
         let facts = CommitFacts::parse(data);
+        let summary = self.summarise(&facts);
+        let parents = follow_parents
+            .then(|| crate::facts::parent_ids(data))
+            .into_iter()
+            .flatten();
+        self.push(id, summary, parents)
+    }
+
+    /// Append a commit (its parent ids resolved later, by `resolve_parents`).
+    fn push(
+        &mut self,
+        id: ObjectId,
+        summary: CommitSummary,
+        parents: impl IntoIterator<Item = ObjectId>,
+    ) -> u32 {
         let index = self.ids.len() as u32;
         let before = self.pending_parents.len();
-        if follow_parents {
-            self.pending_parents.extend(crate::facts::parent_ids(data));
-        }
+        self.pending_parents.extend(parents);
         self.pending_counts
             .push((self.pending_parents.len() - before) as u32);
-        let summary = self.summarise(&facts);
         self.ids.push(id);
         self.commits.push(summary);
         self.recent.insert(id, index);
@@ -330,20 +347,16 @@ impl Store {
             }
             None => NONE,
         };
-        let extras_start = self.extras.len() as u32;
-        for t in facts.trailers() {
-            let key = crate::facts::canonical_trailer(t.key);
-            let i = self.strings.intern(key.as_bytes());
-            self.extras.push(i & !EXTRA_UNKNOWN_HEADER);
-        }
-        for h in &facts.unknown_headers {
-            let name = crate::text::lossy_bounded(h, 64);
-            let i = self.strings.intern(name.as_bytes());
-            self.extras.push(i | EXTRA_UNKNOWN_HEADER);
-        }
-        let extras_len = (self.extras.len() as u32 - extras_start).min(u16::MAX as u32) as u16;
-        self.extras
-            .truncate(extras_start as usize + extras_len as usize);
+        let (extras_start, extras_len) = self.intern_extras(
+            facts
+                .trailers()
+                .into_iter()
+                .map(|t| crate::facts::canonical_trailer(t.key)),
+            facts
+                .unknown_headers
+                .iter()
+                .map(|h| crate::text::lossy_bounded(h, 64)),
+        );
 
         let mut ident_key = Vec::with_capacity(author.name.len() + author.email.len() + 4);
         identity_key(&mut ident_key, author.name, author.email);
@@ -387,6 +400,27 @@ impl Store {
         }
     }
 
+    /// Intern a commit's trailer keys and unknown header names into the
+    /// extras; returns the range for its summary (at most `u16::MAX` entries).
+    pub fn intern_extras(
+        &mut self,
+        trailer_keys: impl Iterator<Item = impl AsRef<[u8]>>,
+        unknown_headers: impl Iterator<Item = impl AsRef<[u8]>>,
+    ) -> (u32, u16) {
+        let start = self.extras.len() as u32;
+        for key in trailer_keys {
+            let i = self.strings.intern(key.as_ref());
+            self.extras.push(i & !EXTRA_UNKNOWN_HEADER);
+        }
+        for name in unknown_headers {
+            let i = self.strings.intern(name.as_ref());
+            self.extras.push(i | EXTRA_UNKNOWN_HEADER);
+        }
+        let len = (self.extras.len() as u32 - start).min(u32::from(u16::MAX)) as u16;
+        self.extras.truncate(start as usize + len as usize);
+        (start, len)
+    }
+
     /// Add a commit whose summary was made elsewhere (a facts file), with
     /// indices already interned into this store. `None`: the id is already
     /// here (a duplicate row).
@@ -399,15 +433,7 @@ impl Store {
         if self.contains(&id) {
             return None;
         }
-        let index = self.ids.len() as u32;
-        let before = self.pending_parents.len();
-        self.pending_parents.extend(parents);
-        self.pending_counts
-            .push((self.pending_parents.len() - before) as u32);
-        self.ids.push(id);
-        self.commits.push(summary);
-        self.recent.insert(id, index);
-        Some(index)
+        Some(self.push(id, summary, parents))
     }
 
     /// Turn the parent ids of newly added commits into indices (`MISSING`

@@ -371,12 +371,7 @@ fn discover_pipelined(
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
-    stats.missing_objects += walked_stats.missing_objects;
-    stats.unreadable_objects += walked_stats.unreadable_objects;
-    stats.non_commit_tips += walked_stats.non_commit_tips;
-    for e in walked_stats.missing_examples {
-        stats.note_text(e);
-    }
+    stats.absorb(walked_stats);
     progress(decoded);
 }
 
@@ -408,6 +403,16 @@ fn read_commit<'b>(
 }
 
 impl WalkStats {
+    /// Add what another thread of the same walk counted.
+    fn absorb(&mut self, other: WalkStats) {
+        self.missing_objects += other.missing_objects;
+        self.unreadable_objects += other.unreadable_objects;
+        self.non_commit_tips += other.non_commit_tips;
+        for e in other.missing_examples {
+            self.note_text(e);
+        }
+    }
+
     fn note_example(&mut self, id: &ObjectId) {
         self.note_text(id.to_string());
     }
@@ -517,14 +522,7 @@ fn decode_in_order(
         for (i, from, to) in batch.spans {
             visit(&ids[i], &batch.data[from..to]);
         }
-        stats.missing_objects += batch.stats.missing_objects;
-        stats.unreadable_objects += batch.stats.unreadable_objects;
-        stats.non_commit_tips += batch.stats.non_commit_tips;
-        for e in batch.stats.missing_examples {
-            if stats.missing_examples.len() < 5 {
-                stats.missing_examples.push(e);
-            }
-        }
+        stats.absorb(batch.stats);
     };
     let batches = ids.len().div_ceil(BATCH);
     if workers <= 1 || batches <= 1 {

@@ -73,18 +73,8 @@ pub struct ExtractArgs {
     /// The Parquet file to write (written under a temporary name, then renamed).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: PathBuf,
-    /// Replace the names and emails of people by stable salted pseudonyms
-    /// (bots and forges keep theirs).
-    #[arg(long)]
-    pub pseudonymize: bool,
-    /// Secret salt for pseudonyms (or GIT_ALIBI_SALT).
-    #[arg(
-        long,
-        env = "GIT_ALIBI_SALT",
-        value_name = "SALT",
-        hide_env_values = true
-    )]
-    pub pseudonym_salt: Option<String>,
+    #[command(flatten)]
+    pub pseudonyms: PseudonymArgs,
     /// Exit 2, writing nothing, when a history is incomplete (shallow clone,
     /// missing objects, a repository that cannot be read).
     #[arg(long)]
@@ -207,6 +197,25 @@ pub struct Targets {
     pub paths: Vec<String>,
 }
 
+/// Pseudonyms for people (reports and extracts).
+#[derive(Args, Debug, Clone, Default)]
+pub struct PseudonymArgs {
+    /// Replace names by stable salted pseudonyms too (reports show emails as
+    /// pseudonyms already; `extract` replaces people's names and emails, and
+    /// bots and forges keep theirs).
+    #[arg(long)]
+    pub pseudonymize: bool,
+    /// Secret salt for pseudonyms (or GIT_ALIBI_SALT); without one, pseudonyms
+    /// are stable but can be reversed by guessing emails.
+    #[arg(
+        long,
+        env = "GIT_ALIBI_SALT",
+        value_name = "SALT",
+        hide_env_values = true
+    )]
+    pub pseudonym_salt: Option<String>,
+}
+
 /// Which repositories and commits to read (every command that reads history).
 #[derive(Args, Debug, Clone, Default)]
 pub struct SourceArgs {
@@ -259,18 +268,8 @@ pub struct CommonArgs {
     /// Show email addresses (hidden behind pseudonyms by default).
     #[arg(long)]
     pub show_emails: bool,
-    /// Replace names by stable salted pseudonyms too.
-    #[arg(long)]
-    pub pseudonymize: bool,
-    /// Secret salt for pseudonyms (or GIT_ALIBI_SALT); without one, pseudonyms
-    /// are stable but can be reversed by guessing emails.
-    #[arg(
-        long,
-        env = "GIT_ALIBI_SALT",
-        value_name = "SALT",
-        hide_env_values = true
-    )]
-    pub pseudonym_salt: Option<String>,
+    #[command(flatten)]
+    pub pseudonyms: PseudonymArgs,
     /// Exit 2 when the history is incomplete (shallow clone, missing objects).
     #[arg(long)]
     pub require_full_history: bool,

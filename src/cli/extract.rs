@@ -49,10 +49,10 @@ pub(super) fn extract(a: ExtractArgs, stderr: &mut dyn Write) -> Result<i32, Err
         let writer = crate::extract::FactsWriter::new(
             std::io::BufWriter::new(file),
             crate::extract::ExtractOptions {
-                pseudonymize: a.pseudonymize.then(|| Privacy {
+                pseudonymize: a.pseudonyms.pseudonymize.then(|| Privacy {
                     show_emails: false,
                     pseudonymize: true,
-                    salt: a.pseudonym_salt.clone().unwrap_or_default(),
+                    salt: a.pseudonyms.pseudonym_salt.clone().unwrap_or_default(),
                 }),
             },
         )

@@ -29,7 +29,7 @@ pub(super) fn identities(
     let links = crate::links::build(history);
     let clusters = crate::links::clusters(history, &links);
     let privacy = privacy_of(&job.common);
-    if a.mailmap && job.common.pseudonymize {
+    if a.mailmap && job.common.pseudonyms.pseudonymize {
         return Err(Error::Usage {
             message: "--mailmap writes real names and emails (a .mailmap needs them); it cannot be pseudonymised".into(),
             hint: "drop --pseudonymize, and keep the suggestion out of shared logs".into(),

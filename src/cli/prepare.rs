@@ -215,7 +215,7 @@ pub(super) fn create_output(path: &std::path::Path) -> Result<std::fs::File, Err
 pub(super) fn privacy_of(common: &CommonArgs) -> Privacy {
     Privacy {
         show_emails: common.show_emails,
-        pseudonymize: common.pseudonymize,
-        salt: common.pseudonym_salt.clone().unwrap_or_default(),
+        pseudonymize: common.pseudonyms.pseudonymize,
+        salt: common.pseudonyms.pseudonym_salt.clone().unwrap_or_default(),
     }
 }
