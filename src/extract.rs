@@ -11,7 +11,7 @@
 //! everything `crate::history` needs, so that an audit of the facts gives the
 //! same report as an audit of the repositories.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -106,6 +106,11 @@ pub struct RepoMeta {
     pub config: Option<FileMeta>,
     pub accepted: Option<FileMeta>,
     pub edited_in_range: Vec<String>,
+    /// The refs the extract walked from (full names, and `HEAD`) with their
+    /// commits, for `check --facts` to name a range. Pseudonymised extracts
+    /// keep `HEAD` only: branch names often carry people's names.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub refs: BTreeMap<String, String>,
 }
 
 /// A settings file as read from the repository.
@@ -192,7 +197,8 @@ impl<W: Write + Send> FactsWriter<W> {
         }
         group.close()?;
         self.rows += rows.len() as u64;
-        self.repositories.push(meta_of(read));
+        self.repositories
+            .push(meta_of(read, self.options.pseudonymize.is_some()));
         Ok(())
     }
 
@@ -214,6 +220,7 @@ impl<W: Write + Send> FactsWriter<W> {
             config: None,
             accepted: None,
             edited_in_range: Vec::new(),
+            refs: BTreeMap::new(),
         });
     }
 
@@ -378,7 +385,7 @@ impl<W: Write + Send> FactsWriter<W> {
     }
 }
 
-fn meta_of(read: &RepoRead) -> RepoMeta {
+fn meta_of(read: &RepoRead, pseudonymized: bool) -> RepoMeta {
     let file = |f: &Option<SettingsFile>| {
         f.as_ref().map(|f| FileMeta {
             label: f.label.to_string_lossy().into_owned(),
@@ -406,6 +413,13 @@ fn meta_of(read: &RepoRead) -> RepoMeta {
             .edited_in_range
             .iter()
             .map(|s| (*s).to_owned())
+            .collect(),
+        refs: read
+            .walked
+            .refs
+            .iter()
+            .filter(|(name, id)| (!pseudonymized || name == "HEAD") && read.store.contains(id))
+            .map(|(name, id)| (name.clone(), id.to_hex().to_string()))
             .collect(),
     }
 }
@@ -1240,6 +1254,11 @@ impl Loading {
                 },
                 selected,
                 range: None,
+                refs: meta
+                    .refs
+                    .iter()
+                    .map(|(name, hex)| Ok((name.clone(), object_id(hex.as_bytes())?)))
+                    .collect::<Result<_, String>>()?,
             },
             identity_map: meta.mailmap.then_some(IdentityMap::Table(self.mailmap)),
             settings: RepoSettings {

@@ -652,6 +652,7 @@ impl HistoryBuilder {
                         stats: WalkStats::default(),
                         selected: store::BitSet::new(0),
                         range: None,
+                        refs: Vec::new(),
                     },
                 ),
                 identity_map,

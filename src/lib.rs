@@ -19,6 +19,7 @@ pub mod identities;
 pub mod links;
 pub mod parallel;
 pub mod profiles;
+pub mod range;
 pub mod reports;
 pub mod rhythm;
 pub mod settings;

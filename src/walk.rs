@@ -13,6 +13,7 @@ use gix::objs::Find;
 
 use crate::error::Error;
 pub use crate::facts::parent_ids;
+use crate::range::RangeSpec;
 use crate::store::{BitSet, Store};
 
 /// Which commits to walk.
@@ -51,6 +52,9 @@ pub struct Walked {
     pub selected: BitSet,
     /// With `with_baseline`: the commits of the range.
     pub range: Option<BitSet>,
+    /// The refs walked from, by full name (and `HEAD`), with their commits:
+    /// an extract records them so that `check --facts` can name a range.
+    pub refs: Vec<(String, ObjectId)>,
 }
 
 /// An opened repository and where it lives.
@@ -121,33 +125,6 @@ pub fn shallow_commits(repo: &gix::Repository) -> Result<StdHashSet<ObjectId>, E
     }
 }
 
-/// A parsed revision range.
-enum RangeSpec {
-    /// `A..B`
-    Exclusive(ObjectId, ObjectId),
-    /// `A...B`
-    Symmetric(ObjectId, ObjectId),
-    /// One revision and its ancestors.
-    Single(ObjectId),
-    /// What `include` reaches and `exclude` does not (`A^!`, `A^@`).
-    Reach {
-        include: Vec<ObjectId>,
-        exclude: Vec<ObjectId>,
-    },
-}
-
-impl RangeSpec {
-    fn endpoints(&self) -> Vec<ObjectId> {
-        match self {
-            RangeSpec::Exclusive(a, b) | RangeSpec::Symmetric(a, b) => vec![*a, *b],
-            RangeSpec::Single(b) => vec![*b],
-            RangeSpec::Reach { include, exclude } => {
-                include.iter().chain(exclude).copied().collect()
-            }
-        }
-    }
-}
-
 /// Walk the selected history into `store` (reading only commits it does not
 /// hold yet) and select commits from it. `progress` gets the number of
 /// commits decoded so far.
@@ -166,11 +143,14 @@ pub fn walk(
         .as_deref()
         .map(|spec| parse_range(repo, spec))
         .transpose()?;
-    let ref_tips = if range.is_none() || options.with_baseline {
+    let refs = if range.is_none() || options.with_baseline {
         ref_tips(repo, options.all_refs, &mut stats)?
     } else {
         Vec::new()
     };
+    let mut ref_tips: Vec<ObjectId> = refs.iter().map(|(_, id)| *id).collect();
+    ref_tips.sort();
+    ref_tips.dedup();
     let mut tips = ref_tips.clone();
     if let Some(r) = &range {
         tips.extend(r.endpoints());
@@ -182,29 +162,7 @@ pub fn walk(
 
     let index =
         |ids: &[ObjectId]| -> Vec<u32> { ids.iter().filter_map(|id| store.index_of(id)).collect() };
-    let range_set = range.as_ref().map(|r| match r {
-        RangeSpec::Exclusive(a, b) => {
-            let mut set = store.reach(&index(&[*b]));
-            set.and_not(&store.reach(&index(&[*a])));
-            set
-        }
-        RangeSpec::Symmetric(a, b) => {
-            let ra = store.reach(&index(&[*a]));
-            let rb = store.reach(&index(&[*b]));
-            let mut both = ra.clone();
-            both.and(&rb);
-            let mut set = ra;
-            set.or(&rb);
-            set.and_not(&both);
-            set
-        }
-        RangeSpec::Single(b) => store.reach(&index(&[*b])),
-        RangeSpec::Reach { include, exclude } => {
-            let mut set = store.reach(&index(include));
-            set.and_not(&store.reach(&index(exclude)));
-            set
-        }
-    });
+    let range_set = range.as_ref().map(|r| r.select(store));
     let (selected, range) = match (range_set, options.with_baseline) {
         (Some(range_set), true) => {
             let mut all = store.reach(&index(&ref_tips));
@@ -219,6 +177,7 @@ pub fn walk(
         stats,
         selected,
         range,
+        refs,
     })
 }
 
@@ -569,7 +528,7 @@ fn ref_tips(
     repo: &gix::Repository,
     all_refs: bool,
     stats: &mut WalkStats,
-) -> Result<Vec<ObjectId>, Error> {
+) -> Result<Vec<(String, ObjectId)>, Error> {
     let repo_err = |reason: String| Error::Repository {
         path: repo.git_dir().to_owned(),
         reason,
@@ -592,7 +551,7 @@ fn ref_tips(
             continue;
         }
         match reference.peel_to_id() {
-            Ok(id) => tips.push(id.detach()),
+            Ok(id) => tips.push((name, id.detach())),
             Err(_) => {
                 stats.unreadable_objects += 1;
                 stats.note_text(format!("the tip of {name}"));
@@ -601,7 +560,7 @@ fn ref_tips(
     }
     // A detached HEAD is walked too, as `git log --all` does.
     if let Ok(head) = repo.head_id() {
-        tips.push(head.detach());
+        tips.push(("HEAD".to_owned(), head.detach()));
     }
     tips.sort();
     tips.dedup();

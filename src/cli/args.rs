@@ -275,7 +275,8 @@ pub struct CommonArgs {
     pub require_full_history: bool,
     /// Analyse facts written by `git alibi extract` (Parquet files, or
     /// directories whose *.parquet files are read in name order) instead of
-    /// repositories.
+    /// repositories. `check` resolves its range in the extracts' recorded
+    /// refs and commit ids.
     #[arg(long, value_name = "FILE_OR_DIR")]
     pub facts: Vec<PathBuf>,
     /// Colour in text output: auto (on a terminal), always, never.

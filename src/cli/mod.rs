@@ -38,7 +38,7 @@ use prepare::{create_output, prepare, privacy_of, reject_unused};
 use progress::Progress;
 use report::run_job;
 use show::show;
-use targets::{jobs, parse_date, refuse_with_facts, repositories};
+use targets::{facts_range, jobs, parse_date, repositories};
 
 /// Run the CLI; returns the exit code. Output goes to `stdout` (or `--output`),
 /// messages to `stderr`.

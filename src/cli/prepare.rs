@@ -18,14 +18,16 @@ pub(super) fn prepare(
     stderr: &mut dyn Write,
 ) -> Result<Prepared, Error> {
     let common = &job.common;
-    if !common.facts.is_empty() {
-        refuse_with_facts(job)?;
-    }
+    let from_facts = !common.facts.is_empty();
     let Repositories {
         paths,
         range,
         keep_going,
-    } = repositories(&job.targets, &common.source)?;
+    } = if from_facts {
+        facts_range(job)?
+    } else {
+        repositories(&job.targets, &common.source)?
+    };
     if job.check {
         match &range {
             Some(r) if r.contains("..") || r.ends_with("^!") => {}
@@ -80,14 +82,23 @@ pub(super) fn prepare(
         history?
     } else {
         let mut builder = history::HistoryBuilder::new(&options);
+        let mut check_range = job.check.then(|| CheckInFacts::new(range.as_deref()));
         for file in crate::extract::facts_files(&common.facts)? {
             crate::extract::read_file(&file, &mut |read| {
                 match read {
-                    Ok(mut read) => builder.add(Ok(&mut read))?,
+                    Ok(mut read) => {
+                        if let Some(check) = &mut check_range {
+                            check.mark(&mut read);
+                        }
+                        builder.add(Ok(&mut read))?
+                    }
                     Err(reason) => builder.add_not_read(reason),
                 }
                 Ok(())
             })?;
+        }
+        if let Some(check) = check_range {
+            builder.notes(check.finish()?);
         }
         builder.finish()
     };
@@ -217,5 +228,64 @@ pub(super) fn privacy_of(common: &CommonArgs) -> Privacy {
         show_emails: common.show_emails,
         pseudonymize: common.pseudonyms.pseudonymize,
         salt: common.pseudonyms.pseudonym_salt.clone().unwrap_or_default(),
+    }
+}
+
+/// `check --facts`: the range is resolved in each repository's facts (its
+/// recorded refs and commit ids), since there is no repository to ask.
+struct CheckInFacts {
+    spec: String,
+    repositories: usize,
+    resolved: usize,
+    first_problem: Option<(String, crate::range::FactsRangeError)>,
+}
+
+impl CheckInFacts {
+    fn new(spec: Option<&str>) -> CheckInFacts {
+        CheckInFacts {
+            spec: spec.unwrap_or_default().to_owned(),
+            repositories: 0,
+            resolved: 0,
+            first_problem: None,
+        }
+    }
+
+    /// Mark the commits of the range in one repository, where it resolves.
+    fn mark(&mut self, read: &mut history::RepoRead) {
+        self.repositories += 1;
+        match crate::range::resolve_in_facts(&read.store, &read.walked.refs, &self.spec) {
+            Ok(range) => {
+                read.walked.range = Some(range.select(&read.store));
+                read.summary.range = Some(self.spec.clone());
+                self.resolved += 1;
+            }
+            Err(problem) => {
+                self.first_problem
+                    .get_or_insert_with(|| (read.summary.path.clone(), problem));
+            }
+        }
+    }
+
+    /// Warnings for the report, or an error when no repository knows the range.
+    fn finish(self) -> Result<Vec<String>, Error> {
+        if self.resolved == 0 {
+            return Err(Error::BadRevision {
+                revision: self.spec,
+                reason: match self.first_problem {
+                    Some((path, problem)) => format!("{problem} (in the facts of {path})"),
+                    None => "the facts hold no repository".into(),
+                },
+            });
+        }
+        let mut notes = vec![
+            "check --facts: settings and accepted findings are those recorded at extraction, not the range base's, and edits to them in the range cannot be seen".to_owned(),
+        ];
+        if self.resolved < self.repositories {
+            notes.push(format!(
+                "check --facts: the range {} names commits in {} of {} repositories; the others are baseline only",
+                self.spec, self.resolved, self.repositories
+            ));
+        }
+        Ok(notes)
     }
 }

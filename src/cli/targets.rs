@@ -120,31 +120,48 @@ pub(super) fn repositories(targets: &Targets, source: &SourceArgs) -> Result<Rep
 }
 
 /// `--facts` replaces the repositories: options that choose repositories or
-/// commits to walk have nothing to act on.
-pub(super) fn refuse_with_facts(job: &Job) -> Result<(), Error> {
+/// commits to walk have nothing to act on. `check` still takes its range,
+/// resolved in the facts; every positional argument is then a revision.
+pub(super) fn facts_range(job: &Job) -> Result<Repositories, Error> {
     let source = &job.common.source;
-    let conflict = if !job.targets.targets.is_empty() || !job.targets.paths.is_empty() {
-        Some("repository paths or a range")
-    } else if source.repos_from.is_some() || !source.discover.is_empty() {
-        Some("--repos-from or --discover")
-    } else if source.range.is_some() || source.all_refs {
-        Some("--range or --all-refs")
-    } else if job.check {
-        Some("check")
-    } else {
-        None
-    };
-    match conflict {
-        Some(what) => Err(Error::Usage {
-            message: format!("--facts does not go with {what}"),
-            hint: if job.check {
-                "check resolves its range in the repository; run it on the repository".into()
-            } else {
-                "the facts were selected when they were extracted: give the range, refs and repositories to `git alibi extract`".into()
-            },
-        }),
-        None => Ok(()),
+    let refuse = |what: &str| {
+        Error::Usage {
+        message: format!("--facts does not go with {what}"),
+        hint: "the facts were selected when they were extracted: give the range, refs and repositories to `git alibi extract`".into(),
     }
+    };
+    let names_a_path = job
+        .targets
+        .targets
+        .iter()
+        .any(|t| std::path::Path::new(t).exists());
+    if !job.targets.paths.is_empty()
+        || names_a_path
+        || (!job.check && !job.targets.targets.is_empty())
+    {
+        return Err(refuse("repository paths or a range"));
+    }
+    if source.repos_from.is_some() || !source.discover.is_empty() {
+        return Err(refuse("--repos-from or --discover"));
+    }
+    if source.all_refs || (!job.check && source.range.is_some()) {
+        return Err(refuse("--range or --all-refs"));
+    }
+    let mut revisions: Vec<&String> = source.range.iter().chain(&job.targets.targets).collect();
+    if revisions.len() > 1 {
+        return Err(Error::BadRevision {
+            revision: revisions[1].clone(),
+            reason: format!(
+                "only one revision range may be given (already have '{}')",
+                revisions[0]
+            ),
+        });
+    }
+    Ok(Repositories {
+        paths: Vec::new(),
+        range: revisions.pop().cloned(),
+        keep_going: false,
+    })
 }
 
 /// Repositories read at once: the option, else one per CPU.

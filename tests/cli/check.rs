@@ -429,3 +429,76 @@ fn github_action_range_script() {
     assert!(action.contains("ci/github-range.sh"));
     assert!(action.contains("--path \"$GITHUB_ACTION_PATH\""));
 }
+
+/// `check --facts`: the range is resolved in an extract (its recorded refs
+/// and commit ids), and the report is the one the repository gives.
+#[test]
+fn check_from_facts_gives_the_report_of_the_repository() {
+    let repo = pr_repo();
+    let r = repo.to_str().unwrap();
+    let roster = check_roster();
+    let roster = roster.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let facts = dir.path().join("facts.parquet");
+    let facts_s = facts.to_str().unwrap();
+    let extracted = alibi(&["extract", "--no-cache", r, "-o", facts_s]);
+    assert_eq!(extracted.code, 0, "{}", extracted.stderr);
+    let rev = |spec: &str| {
+        let out = git(&repo).args(["rev-parse", spec]).output().unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    let base = rev("main");
+    let head = rev("pr");
+    // The same range written as refs, as a short and a full id, with ~.
+    for (in_repo, in_facts) in [
+        ("main..pr", "main..pr".to_owned()),
+        ("main..pr", format!("{}..{}", &base[..7], head)),
+        ("main..pr", format!("refs/heads/main..{}", &head[..10])),
+        ("main..pr~1", "main..pr~1".to_owned()),
+        ("main...pr", "main...pr".to_owned()),
+        ("pr^!", format!("{}^!", &head[..8])),
+    ] {
+        let direct = alibi(&["check", "--roster", roster, "--format", "json", in_repo, r]);
+        let from_facts = alibi(&[
+            "check", "--roster", roster, "--format", "json", "--facts", facts_s, &in_facts,
+        ]);
+        assert_eq!(
+            from_facts.code, direct.code,
+            "{in_facts}: {}",
+            from_facts.stderr
+        );
+        validated_json(&from_facts);
+        // Byte-identical, but for the range as written.
+        let written_as_in_repo = from_facts.stdout.replace(
+            &format!("\"range\": \"{in_facts}\""),
+            &format!("\"range\": \"{in_repo}\""),
+        );
+        assert!(
+            written_as_in_repo == direct.stdout,
+            "{in_facts}: the reports differ"
+        );
+        assert!(
+            from_facts.stderr.contains("recorded at extraction"),
+            "{}",
+            from_facts.stderr
+        );
+    }
+    // A name the extract does not hold, an ambiguous or past-the-root
+    // revision, and paths next to --facts are usage errors (exit 2).
+    let unknown = alibi(&["check", "--facts", facts_s, "main..nosuchbranch"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("nosuchbranch"),
+        "{}",
+        unknown.stderr
+    );
+    let past = alibi(&["check", "--facts", facts_s, "main~100000..pr"]);
+    assert_eq!(past.code, 2, "{}", past.stderr);
+    assert!(
+        past.stderr.contains("past the first commit"),
+        "{}",
+        past.stderr
+    );
+    assert_eq!(alibi(&["check", "--facts", facts_s, "main..pr", r]).code, 2);
+    assert_eq!(alibi(&["check", "--facts", facts_s]).code, 2);
+}

@@ -1127,11 +1127,13 @@ fn many_repositories_from_discover_and_repos_from() {
         };
         assert_eq!(run(&["--facts", all_s]), run(&["--discover", org_s]));
     }
-    // Facts replace the repositories: no paths, ranges or checks with them.
+    // Facts replace the repositories: no paths, ranges or refs with them
+    // (check takes its range; tests/cli/check.rs).
     for bad in [
         &["scan", "--facts", all_s, org_s][..],
         &["scan", "--facts", all_s, "--all-refs"][..],
-        &["check", "--facts", all_s, "HEAD~1..HEAD"][..],
+        &["scan", "--facts", all_s, "--range", "HEAD~1..HEAD"][..],
+        &["check", "--facts", all_s, "HEAD~1..HEAD", org_s][..],
     ] {
         let run = alibi(bad);
         assert_eq!(run.code, 2, "{bad:?}: {}", run.stderr);
