@@ -235,13 +235,46 @@ impl Store {
     /// Parse a raw commit and add it. `follow_parents` is false on a shallow
     /// boundary, whose parents are not in the clone.
     pub fn add_raw(&mut self, id: ObjectId, data: &[u8], follow_parents: bool) -> u32 {
-        let facts = CommitFacts::parse(data);
-        let summary = self.summarise(&facts);
-        let parents = follow_parents
-            .then(|| crate::facts::parent_ids(data))
-            .into_iter()
-            .flatten();
-        self.push(id, summary, parents)
+        let mut parsed = ParsedBatch::default();
+        parsed.parse(id, data, follow_parents);
+        self.add_parsed(&parsed, 0)
+    }
+
+    /// Add every commit of a batch parsed elsewhere, in its order.
+    pub fn add_batch(&mut self, batch: &ParsedBatch) {
+        for k in 0..batch.commits.len() {
+            self.add_parsed(batch, k);
+        }
+    }
+
+    /// Add commit `k` of a parsed batch: intern its strings, then append it.
+    fn add_parsed(&mut self, batch: &ParsedBatch, k: usize) -> u32 {
+        let c = &batch.commits[k];
+        let text = |span: Span| &batch.arena[span.0 as usize..span.1 as usize];
+        let mut intern = |span: Option<Span>| match span {
+            Some(span) => self.strings.intern(text(span)),
+            None => NONE,
+        };
+        let mut summary = c.summary;
+        summary.author_raw_offset = intern(c.author_raw_offset);
+        summary.committer_raw_offset = intern(c.committer_raw_offset);
+        summary.encoding = intern(c.encoding);
+        // Interned in the order the store always used (indices are saved in the cache).
+        let extras = &batch.extras[c.extras.0 as usize..c.extras.1 as usize];
+        let (extras_start, extras_len) = self.intern_extras(
+            extras.iter().filter(|e| !e.1).map(|e| text(e.0)),
+            extras.iter().filter(|e| e.1).map(|e| text(e.0)),
+        );
+        summary.extras_start = extras_start;
+        summary.extras_len = extras_len;
+        summary.author = self.identities.intern(text(c.author));
+        summary.committer = self.identities.intern(text(c.committer));
+        summary.signing_key = match c.signing_key {
+            Some(span) => self.strings.intern(text(span)),
+            None => NONE,
+        };
+        let parents = &batch.parents[c.parents.0 as usize..c.parents.1 as usize];
+        self.push(c.id, summary, parents.iter().copied())
     }
 
     /// Append a commit (its parent ids resolved later, by `resolve_parents`).
@@ -260,144 +293,6 @@ impl Store {
         self.commits.push(summary);
         self.recent.insert(id, index);
         index
-    }
-
-    fn summarise(&mut self, facts: &CommitFacts<'_>) -> CommitSummary {
-        let absent = Ident {
-            name: b"",
-            email: b"",
-            seconds: 0,
-            offset_raw: b"",
-            offset: Offset::Invalid,
-            problem: Some(IdentProblem::NoEmail),
-        };
-        let author = facts.author.clone().unwrap_or_else(|| absent.clone());
-        let committer = facts.committer.clone().unwrap_or(absent);
-        let mut f = 0u16;
-        if facts.is_merge() {
-            f |= flags::MERGE;
-        }
-        if facts.parents.is_empty() {
-            f |= flags::ROOT;
-        }
-        if facts.signature.is_some() {
-            f |= flags::SIGNED;
-        }
-        if facts.mergetag {
-            f |= flags::MERGETAG;
-        }
-        if is_forge_identity(committer.name, committer.email) {
-            f |= flags::VIA_FORGE;
-        }
-        if author.problem.is_some() {
-            f |= flags::AUTHOR_MALFORMED;
-        }
-        if committer.problem.is_some() {
-            f |= flags::COMMITTER_MALFORMED;
-        }
-        if author.offset == Offset::NegativeZero {
-            f |= flags::AUTHOR_NEGATIVE_ZERO;
-        }
-        if facts.encoding.is_some() {
-            f |= flags::ENCODING_HEADER;
-        }
-        if !facts.unknown_headers.is_empty() {
-            f |= flags::UNKNOWN_HEADER;
-        }
-        let message_scripts = scripts_in(facts.message);
-        for (script, flag) in [
-            (Script::Hangul, flags::HANGUL),
-            (Script::Han, flags::HAN),
-            (Script::Cyrillic, flags::CYRILLIC),
-        ] {
-            if message_scripts & (1 << script as u16) != 0 {
-                f |= flag;
-            }
-        }
-        let problem_code = |ident: &Ident<'_>, present: bool| -> u8 {
-            if !present {
-                return problem::ABSENT;
-            }
-            match ident.problem {
-                Some(IdentProblem::NoEmail) => problem::NO_EMAIL,
-                Some(IdentProblem::NoTimestamp) => problem::NO_TIMESTAMP,
-                Some(IdentProblem::BadTimestamp) => problem::BAD_TIMESTAMP,
-                Some(IdentProblem::BadOffset) => problem::BAD_OFFSET,
-                Some(IdentProblem::ExtraBrackets) => problem::EXTRA_BRACKETS,
-                None if ident.offset == Offset::NegativeZero => problem::NEGATIVE_ZERO,
-                None => problem::NONE,
-            }
-        };
-        let author_problem = problem_code(&author, facts.author.is_some());
-        let committer_problem = problem_code(&committer, facts.committer.is_some());
-        let mut raw_offset = |ident: &Ident<'_>, code: u8| -> u32 {
-            if code == problem::NONE || code == problem::NEGATIVE_ZERO || code == problem::ABSENT {
-                NONE
-            } else {
-                let text = crate::text::lossy_bounded(ident.offset_raw, 40);
-                self.strings.intern(text.as_bytes())
-            }
-        };
-        let author_raw_offset = raw_offset(&author, author_problem);
-        let committer_raw_offset = raw_offset(&committer, committer_problem);
-        let encoding = match facts.encoding {
-            Some(enc) => {
-                let v = String::from_utf8_lossy(enc).trim().to_ascii_lowercase();
-                self.strings.intern(v.as_bytes())
-            }
-            None => NONE,
-        };
-        let (extras_start, extras_len) = self.intern_extras(
-            facts
-                .trailers()
-                .into_iter()
-                .map(|t| crate::facts::canonical_trailer(t.key)),
-            facts
-                .unknown_headers
-                .iter()
-                .map(|h| crate::text::lossy_bounded(h, 64)),
-        );
-
-        let mut ident_key = Vec::with_capacity(author.name.len() + author.email.len() + 4);
-        identity_key(&mut ident_key, author.name, author.email);
-        let author_index = self.identities.intern(&ident_key);
-        identity_key(&mut ident_key, committer.name, committer.email);
-        let committer_index = self.identities.intern(&ident_key);
-
-        let signing_key = match facts
-            .signature_text
-            .and_then(crate::signatures::signing_key)
-        {
-            Some(k) => self.strings.intern(k.as_bytes()),
-            None => NONE,
-        };
-        CommitSummary {
-            signing_key,
-            author_time: author.seconds,
-            committer_time: committer.seconds,
-            author: author_index,
-            committer: committer_index,
-            encoding,
-            author_raw_offset,
-            committer_raw_offset,
-            extras_start,
-            extras_len,
-            author_offset: author.offset_minutes().unwrap_or(OFFSET_INVALID),
-            committer_offset: committer.offset_minutes().unwrap_or(OFFSET_INVALID),
-            flags: f,
-            message_scripts,
-            signature: match facts.signature {
-                None => 0,
-                Some(crate::facts::SignatureKind::OpenPgp) => 1,
-                Some(crate::facts::SignatureKind::Ssh) => 2,
-                Some(crate::facts::SignatureKind::X509) => 3,
-                Some(crate::facts::SignatureKind::Unknown) => 4,
-            },
-            line_endings: facts.line_endings() as u8,
-            author_problem,
-            committer_problem,
-            message_kind: crate::facts::message_kind(facts.message),
-        }
     }
 
     /// Intern a commit's trailer keys and unknown header names into the
@@ -643,6 +538,208 @@ impl Store {
             pending_parents: Vec::new(),
             pending_counts: Vec::new(),
         }
+    }
+}
+
+/// A start..end span in a [`ParsedBatch`]'s arena.
+type Span = (u32, u32);
+
+/// Commits parsed away from the store (on the decoding threads), with the
+/// strings they will intern kept in one arena: the store's thread then only
+/// interns and appends, which is what keeps a many-core walk from waiting on it.
+#[derive(Default)]
+pub struct ParsedBatch {
+    arena: Vec<u8>,
+    commits: Vec<ParsedCommit>,
+    /// Trailer keys (false) and unknown header names (true).
+    extras: Vec<(Span, bool)>,
+    parents: Vec<ObjectId>,
+    key: Vec<u8>,
+}
+
+struct ParsedCommit {
+    id: ObjectId,
+    summary: CommitSummary,
+    author: Span,
+    committer: Span,
+    author_raw_offset: Option<Span>,
+    committer_raw_offset: Option<Span>,
+    encoding: Option<Span>,
+    signing_key: Option<Span>,
+    extras: Span,
+    parents: Span,
+}
+
+impl ParsedBatch {
+    pub fn len(&self) -> usize {
+        self.commits.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.commits.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.arena.clear();
+        self.commits.clear();
+        self.extras.clear();
+        self.parents.clear();
+    }
+
+    /// Parse a raw commit into the batch (no store needed: this runs on
+    /// the decoding threads). `follow_parents` is false on a shallow boundary.
+    pub fn parse(&mut self, id: ObjectId, data: &[u8], follow_parents: bool) {
+        let facts = CommitFacts::parse(data);
+        let absent = Ident {
+            name: b"",
+            email: b"",
+            seconds: 0,
+            offset_raw: b"",
+            offset: Offset::Invalid,
+            problem: Some(IdentProblem::NoEmail),
+        };
+        let author = facts.author.clone().unwrap_or_else(|| absent.clone());
+        let committer = facts.committer.clone().unwrap_or(absent);
+        let mut f = 0u16;
+        if facts.is_merge() {
+            f |= flags::MERGE;
+        }
+        if facts.parents.is_empty() {
+            f |= flags::ROOT;
+        }
+        if facts.signature.is_some() {
+            f |= flags::SIGNED;
+        }
+        if facts.mergetag {
+            f |= flags::MERGETAG;
+        }
+        if is_forge_identity(committer.name, committer.email) {
+            f |= flags::VIA_FORGE;
+        }
+        if author.problem.is_some() {
+            f |= flags::AUTHOR_MALFORMED;
+        }
+        if committer.problem.is_some() {
+            f |= flags::COMMITTER_MALFORMED;
+        }
+        if author.offset == Offset::NegativeZero {
+            f |= flags::AUTHOR_NEGATIVE_ZERO;
+        }
+        if facts.encoding.is_some() {
+            f |= flags::ENCODING_HEADER;
+        }
+        if !facts.unknown_headers.is_empty() {
+            f |= flags::UNKNOWN_HEADER;
+        }
+        let message_scripts = scripts_in(facts.message);
+        for (script, flag) in [
+            (Script::Hangul, flags::HANGUL),
+            (Script::Han, flags::HAN),
+            (Script::Cyrillic, flags::CYRILLIC),
+        ] {
+            if message_scripts & (1 << script as u16) != 0 {
+                f |= flag;
+            }
+        }
+        let problem_code = |ident: &Ident<'_>, present: bool| -> u8 {
+            if !present {
+                return problem::ABSENT;
+            }
+            match ident.problem {
+                Some(IdentProblem::NoEmail) => problem::NO_EMAIL,
+                Some(IdentProblem::NoTimestamp) => problem::NO_TIMESTAMP,
+                Some(IdentProblem::BadTimestamp) => problem::BAD_TIMESTAMP,
+                Some(IdentProblem::BadOffset) => problem::BAD_OFFSET,
+                Some(IdentProblem::ExtraBrackets) => problem::EXTRA_BRACKETS,
+                None if ident.offset == Offset::NegativeZero => problem::NEGATIVE_ZERO,
+                None => problem::NONE,
+            }
+        };
+        let author_problem = problem_code(&author, facts.author.is_some());
+        let committer_problem = problem_code(&committer, facts.committer.is_some());
+        let arena = &mut self.arena;
+        let mut keep = |bytes: &[u8]| -> Span {
+            let start = arena.len() as u32;
+            arena.extend_from_slice(bytes);
+            (start, arena.len() as u32)
+        };
+        let mut raw_offset = |ident: &Ident<'_>, code: u8| -> Option<Span> {
+            if code == problem::NONE || code == problem::NEGATIVE_ZERO || code == problem::ABSENT {
+                None
+            } else {
+                let text = crate::text::lossy_bounded(ident.offset_raw, 40);
+                Some(keep(text.as_bytes()))
+            }
+        };
+        let author_raw_offset = raw_offset(&author, author_problem);
+        let committer_raw_offset = raw_offset(&committer, committer_problem);
+        let encoding = facts.encoding.map(|enc| {
+            let v = String::from_utf8_lossy(enc).trim().to_ascii_lowercase();
+            keep(v.as_bytes())
+        });
+        let extras_from = self.extras.len() as u32;
+        for t in facts.trailers() {
+            let span = keep(crate::facts::canonical_trailer(t.key).as_bytes());
+            self.extras.push((span, false));
+        }
+        for h in &facts.unknown_headers {
+            let span = keep(crate::text::lossy_bounded(h, 64).as_bytes());
+            self.extras.push((span, true));
+        }
+        let mut key = std::mem::take(&mut self.key);
+        identity_key(&mut key, author.name, author.email);
+        let author_key = keep(&key);
+        identity_key(&mut key, committer.name, committer.email);
+        let committer_key = keep(&key);
+        self.key = key;
+        let signing_key = facts
+            .signature_text
+            .and_then(crate::signatures::signing_key)
+            .map(|k| keep(k.as_bytes()));
+        let parents_from = self.parents.len() as u32;
+        if follow_parents {
+            self.parents.extend(crate::facts::parent_ids(data));
+        }
+        // The interned fields are set when the store adds the commit.
+        let summary = CommitSummary {
+            signing_key: NONE,
+            author_time: author.seconds,
+            committer_time: committer.seconds,
+            author: 0,
+            committer: 0,
+            encoding: NONE,
+            author_raw_offset: NONE,
+            committer_raw_offset: NONE,
+            extras_start: 0,
+            extras_len: 0,
+            author_offset: author.offset_minutes().unwrap_or(OFFSET_INVALID),
+            committer_offset: committer.offset_minutes().unwrap_or(OFFSET_INVALID),
+            flags: f,
+            message_scripts,
+            signature: match facts.signature {
+                None => 0,
+                Some(crate::facts::SignatureKind::OpenPgp) => 1,
+                Some(crate::facts::SignatureKind::Ssh) => 2,
+                Some(crate::facts::SignatureKind::X509) => 3,
+                Some(crate::facts::SignatureKind::Unknown) => 4,
+            },
+            line_endings: facts.line_endings() as u8,
+            author_problem,
+            committer_problem,
+            message_kind: crate::facts::message_kind(facts.message),
+        };
+        self.commits.push(ParsedCommit {
+            id,
+            summary,
+            author: author_key,
+            committer: committer_key,
+            author_raw_offset,
+            committer_raw_offset,
+            encoding,
+            signing_key,
+            extras: (extras_from, self.extras.len() as u32),
+            parents: (parents_from, self.parents.len() as u32),
+        });
     }
 }
 

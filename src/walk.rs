@@ -14,7 +14,7 @@ use gix::objs::Find;
 use crate::error::Error;
 pub use crate::facts::parent_ids;
 use crate::range::RangeSpec;
-use crate::store::{BitSet, Store};
+use crate::store::{BitSet, ParsedBatch, Store};
 
 /// Which commits to walk.
 #[derive(Debug, Clone, Default)]
@@ -208,12 +208,10 @@ fn discover(
         && let Ok(Some(graph)) = repo.commit_graph_if_enabled()
     {
         let ids = ids_via_graph(repo, &graph, frontier, store, stats);
-        decode_in_order(repo, &ids, stats, &mut |id, data| {
-            store.add_raw(*id, data, true);
-            decoded += 1;
-            if decoded.is_multiple_of(4096) {
-                progress(decoded);
-            }
+        decode_in_order(repo, &ids, stats, &mut |batch| {
+            store.add_batch(batch);
+            decoded += batch.len() as u64;
+            progress(decoded);
         });
         progress(decoded);
         return;
@@ -236,6 +234,7 @@ fn discover(
         }
     }
     let mut buf = Vec::with_capacity(4096);
+    let mut parsed = ParsedBatch::default();
     while let Some(id) = stack.pop() {
         let Some(data) = read_commit(repo, &id, &mut buf, stats) else {
             continue;
@@ -248,7 +247,9 @@ fn discover(
                 }
             }
         }
-        store.add_raw(id, data, follow);
+        parsed.clear();
+        parsed.parse(id, data, follow);
+        store.add_batch(&parsed);
         decoded += 1;
         if decoded.is_multiple_of(4096) {
             progress(decoded);
@@ -317,9 +318,12 @@ fn discover_pipelined(
             }
             stats
         });
+        let mut parsed = ParsedBatch::default();
         for batch in rx {
             for &(id, from, to, follow) in &batch.commits {
-                store.add_raw(id, &batch.data[from..to], follow);
+                parsed.clear();
+                parsed.parse(id, &batch.data[from..to], follow);
+                store.add_batch(&parsed);
                 decoded += 1;
                 if decoded.is_multiple_of(4096) {
                     progress(decoded);
@@ -393,49 +397,84 @@ fn ids_via_graph(
     store: &Store,
     stats: &mut WalkStats,
 ) -> Vec<ObjectId> {
-    let mut seen: HashSet<ObjectId> = HashSet::default();
-    let mut stack: Vec<ObjectId> = Vec::with_capacity(1024);
-    for tip in tips {
-        if seen.insert(tip) {
-            stack.push(tip);
+    // Commits in the graph are followed by position (no hashing, no id
+    // lookups); the few newer ones by id.
+    #[derive(Clone, Copy)]
+    enum Node {
+        InGraph(u32),
+        Outside(ObjectId),
+    }
+    let mut seen_in_graph = BitSet::new(graph.num_commits() as usize);
+    let mut seen_outside: HashSet<ObjectId> = HashSet::default();
+    let cached = |id: &ObjectId| !store.is_empty() && store.contains(id);
+    let visit = |id: ObjectId,
+                 stack: &mut Vec<Node>,
+                 seen_in_graph: &mut BitSet,
+                 seen_outside: &mut HashSet<ObjectId>| match graph.lookup(id) {
+        Some(pos) => {
+            if seen_in_graph.insert(pos.0) {
+                stack.push(Node::InGraph(pos.0));
+            }
         }
+        None => {
+            if seen_outside.insert(id) {
+                stack.push(Node::Outside(id));
+            }
+        }
+    };
+    let mut stack: Vec<Node> = Vec::with_capacity(1024);
+    for tip in tips {
+        visit(tip, &mut stack, &mut seen_in_graph, &mut seen_outside);
     }
     let mut out = Vec::with_capacity(graph.num_commits() as usize);
     let mut buf = Vec::with_capacity(4096);
     let mut parents: Vec<ObjectId> = Vec::with_capacity(4);
-    while let Some(id) = stack.pop() {
-        parents.clear();
-        match graph.lookup(id) {
-            Some(pos) => {
+    while let Some(node) = stack.pop() {
+        match node {
+            Node::InGraph(pos) => {
+                let pos = gix::commitgraph::Position(pos);
+                out.push(graph.id_at(pos).to_owned());
                 for p in graph.commit_at(pos).iter_parents() {
                     match p {
-                        Ok(p) => parents.push(graph.id_at(p).to_owned()),
+                        Ok(p) => {
+                            if !seen_in_graph.contains(p.0) {
+                                let id = graph.id_at(p);
+                                if !cached(&id.to_owned()) {
+                                    seen_in_graph.insert(p.0);
+                                    stack.push(Node::InGraph(p.0));
+                                }
+                            }
+                        }
                         Err(_) => {
                             stats.unreadable_objects += 1;
-                            stats.note_text(format!("a parent of {id} in the commit-graph"));
+                            stats.note_text(format!(
+                                "a parent of {} in the commit-graph",
+                                graph.id_at(pos)
+                            ));
                         }
                     }
                 }
             }
-            None => {
+            Node::Outside(id) => {
                 // Not in the graph: read it. Missing or non-commit tips are
                 // counted during decoding, not here.
                 let mut scratch = WalkStats::default();
                 let Some(data) = read_commit(repo, &id, &mut buf, &mut scratch) else {
-                    if scratch.non_commit_tips > 0 {
+                    if scratch.non_commit_tips == 0 {
+                        out.push(id);
+                    } else {
                         stats.non_commit_tips += 1;
-                        continue;
                     }
-                    out.push(id);
                     continue;
                 };
+                parents.clear();
                 parents.extend(parent_ids(data));
-            }
-        }
-        out.push(id);
-        for p in &parents {
-            if !store.contains(p) && seen.insert(*p) {
-                stack.push(*p);
+                out.push(id);
+                for p in &parents {
+                    if !cached(p) {
+                        visit(*p, &mut stack, &mut seen_in_graph, &mut seen_outside);
+                    }
+                }
             }
         }
     }
@@ -445,21 +484,21 @@ fn ids_via_graph(
 /// Commits per batch handed from a decoding thread to the consumer.
 const BATCH: usize = 2048;
 
-/// Raw commits of a batch, concatenated, with (index in ids, start, end) spans.
+/// Commits of a batch, inflated and parsed on a worker thread.
 #[derive(Default)]
 struct Batch {
-    data: Vec<u8>,
-    spans: Vec<(usize, usize, usize)>,
+    parsed: ParsedBatch,
     stats: WalkStats,
 }
 
-/// Inflate `ids` on worker threads (one repository handle each) and call
-/// `visit` on this thread in the order of `ids`, so results are deterministic.
+/// Inflate and parse `ids` on worker threads (one repository handle each) and
+/// call `visit` on this thread with each batch in the order of `ids`, so
+/// results are deterministic.
 fn decode_in_order(
     repo: &gix::Repository,
     ids: &[ObjectId],
     stats: &mut WalkStats,
-    visit: &mut dyn FnMut(&ObjectId, &[u8]),
+    visit: &mut dyn FnMut(&ParsedBatch),
 ) {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -468,19 +507,15 @@ fn decode_in_order(
         let mut batch = Batch::default();
         let mut buf = Vec::with_capacity(4096);
         let start = k * BATCH;
-        for (i, id) in ids.iter().enumerate().skip(start).take(BATCH) {
+        for id in ids.iter().skip(start).take(BATCH) {
             if let Some(data) = read_commit(repo, id, &mut buf, &mut batch.stats) {
-                let from = batch.data.len();
-                batch.data.extend_from_slice(data);
-                batch.spans.push((i, from, batch.data.len()));
+                batch.parsed.parse(*id, data, true);
             }
         }
         batch
     };
     let mut consume = |batch: Batch, stats: &mut WalkStats| {
-        for (i, from, to) in batch.spans {
-            visit(&ids[i], &batch.data[from..to]);
-        }
+        visit(&batch.parsed);
         stats.absorb(batch.stats);
     };
     let batches = ids.len().div_ceil(BATCH);
