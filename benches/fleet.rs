@@ -19,7 +19,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use git_alibi::synth::{SimCommit, SimIdentity};
+use git_alibi::harness::synth::{SimCommit, SimIdentity};
 use rayon::prelude::*;
 
 fn env_or(name: &str, default: u64) -> u64 {
@@ -32,7 +32,7 @@ fn env_or(name: &str, default: u64) -> u64 {
 /// Split the population over repositories, deterministically.
 fn assign(ids: &[SimIdentity], repos: usize) -> Vec<Vec<SimIdentity>> {
     let mut out: Vec<Vec<SimIdentity>> = vec![Vec::new(); repos];
-    let mut rng = git_alibi::synth::Rng::new(99);
+    let mut rng = git_alibi::harness::synth::Rng::new(99);
     for id in ids {
         let home = rng.below(repos as u64) as usize;
         let second = (rng.f64() < 0.3).then(|| rng.below(repos as u64) as usize);
@@ -70,7 +70,7 @@ fn generate(root: &Path, repos: usize, commits: u64, people: usize) {
         "generating {commits} commits by {people} people in {repos} repositories under {}",
         root.display()
     );
-    let ids = git_alibi::synth::population(11, people, 3650, commits);
+    let ids = git_alibi::harness::synth::population(11, people, 3650, commits);
     let per_repo = assign(&ids, repos);
     drop(ids);
     let written: u64 = per_repo
@@ -97,7 +97,7 @@ fn generate(root: &Path, repos: usize, commits: u64, people: usize) {
                 .spawn()
                 .unwrap();
             let mut stdin = std::io::BufWriter::new(child.stdin.take().unwrap());
-            let n = git_alibi::synth::write_fast_import(&mut stdin, ids, "main").unwrap();
+            let n = git_alibi::harness::synth::write_fast_import(&mut stdin, ids, "main").unwrap();
             drop(stdin);
             assert!(child.wait().unwrap().success());
             n

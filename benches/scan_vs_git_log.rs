@@ -36,7 +36,7 @@ fn generate(dir: &Path, commits: u64) {
         "generating {commits} commits by {people} people in {}",
         dir.display()
     );
-    let ids = git_alibi::synth::population(7, people, 3650, commits);
+    let ids = git_alibi::harness::synth::population(7, people, 3650, commits);
     let mut child = Command::new("git")
         .args(["fast-import", "--quiet"])
         .current_dir(dir)
@@ -44,7 +44,7 @@ fn generate(dir: &Path, commits: u64) {
         .spawn()
         .unwrap();
     let mut stdin = std::io::BufWriter::new(child.stdin.take().unwrap());
-    let n = git_alibi::synth::write_fast_import(&mut stdin, &ids, "main").unwrap();
+    let n = git_alibi::harness::synth::write_fast_import(&mut stdin, &ids, "main").unwrap();
     drop(stdin);
     assert!(child.wait().unwrap().success());
     git(&["repack", "-a", "-d", "-q"]);

@@ -4,16 +4,16 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let per: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(200);
     let seed: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1);
-    let cases = git_alibi::accuracy::generate(seed, per);
-    let analysis = git_alibi::accuracy::judge(&cases);
-    let rows = git_alibi::accuracy::tally(&cases, &analysis);
-    print!("{}", git_alibi::accuracy::markdown(&rows));
+    let cases = git_alibi::harness::accuracy::generate(seed, per);
+    let analysis = git_alibi::harness::accuracy::judge(&cases);
+    let rows = git_alibi::harness::accuracy::tally(&cases, &analysis);
+    print!("{}", git_alibi::harness::accuracy::markdown(&rows));
     if std::env::var_os("ACCURACY_DETAIL").is_some() {
         for (case, r) in cases.iter().zip(&analysis.results) {
             let flagged = matches!(
                 r.judgement.verdict,
-                git_alibi::verdicts::Verdict::Suspicious
-                    | git_alibi::verdicts::Verdict::Contradiction
+                git_alibi::analysis::verdicts::Verdict::Suspicious
+                    | git_alibi::analysis::verdicts::Verdict::Contradiction
             );
             if flagged == case.scenario.is_honest() {
                 eprintln!(

@@ -1,33 +1,31 @@
-//! git-alibi: git-commit forensics. Modules follow the data's path:
-//! walk → facts → identities → history/profiles → rhythm → detectors →
-//! verdicts → reports.
+//! git-alibi: git-commit forensics. The modules are layers that follow the
+//! data's path, each using only the ones listed before it:
+//!
+//! 1. support: [`error`], [`clock`], [`text`], [`parallel`], [`privacy`];
+//! 2. [`git`]: the walk over raw objects, commit facts, the store and its
+//!    cache, signatures, ranges, settings files;
+//! 3. [`model`]: identities, the history of commit records, Parquet facts;
+//! 4. [`inference`]: profiles, links, claims, calendars, the rhythm inference;
+//! 5. [`detectors`]: the rule table and one file per rule;
+//! 6. [`analysis`]: the orchestration, verdicts and accepted findings;
+//! 7. [`reports`]: the report model and one file per output format;
+//! 8. [`cli`] (the command line) and [`harness`] (tests and benchmarks only).
+//!
+//! `tests/cli/structure.rs` checks that no module imports a later layer and
+//! that modules form no cycle.
 
-pub mod accepted;
-pub mod accuracy;
 pub mod analysis;
-pub mod cache;
-pub mod calendars;
-pub mod claims;
 pub mod cli;
 pub mod clock;
 pub mod detectors;
 pub mod error;
-pub mod extract;
-pub mod facts;
-pub mod history;
-pub mod identities;
-pub mod links;
+pub mod git;
+pub mod harness;
+pub mod inference;
+pub mod model;
 pub mod parallel;
-pub mod profiles;
-pub mod range;
+pub mod privacy;
 pub mod reports;
-pub mod rhythm;
-pub mod settings;
-pub mod signatures;
-pub mod store;
-pub mod synth;
 pub mod text;
-pub mod verdicts;
-pub mod walk;
 
 pub use error::Error;

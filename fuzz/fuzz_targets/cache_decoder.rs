@@ -4,5 +4,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = git_alibi::cache::decode(data);
+    let _ = git_alibi::git::cache::decode(data);
 });

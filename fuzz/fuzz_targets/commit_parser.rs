@@ -1,7 +1,7 @@
 //! The raw commit parser reads untrusted object bytes: any input parses (with
 //! its problems noted) and every derived view works, never a panic.
 #![no_main]
-use git_alibi::facts::{self, CommitFacts};
+use git_alibi::git::facts::{self, CommitFacts};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,8 @@
 //! Rosters (CSV), `.git-alibi.toml` and `.git-alibi-accepted.toml` come from
 //! users and from repositories: any bytes give claims or an error, never a panic.
 #![no_main]
-use git_alibi::{accepted, claims};
+use git_alibi::analysis::accepted;
+use git_alibi::inference::claims;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! arbitrary bytes) — and the raw input is also read as armor text.
 #![no_main]
 use base64::Engine;
-use git_alibi::signatures::signing_key;
+use git_alibi::git::signatures::signing_key;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

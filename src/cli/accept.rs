@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::accepted::Accepted;
+use crate::analysis::accepted::Accepted;
 use crate::error::Error;
 use crate::reports::{self, Format};
 
@@ -22,18 +22,18 @@ pub(super) fn accept(a: AcceptArgs, stderr: &mut dyn Write) -> Result<i32, Error
     let file = match a.file {
         Some(f) => f,
         None => match analysis.history.workdirs.iter().flatten().next() {
-            Some(root) => crate::accepted::default_path(root),
-            None => PathBuf::from(crate::accepted::DEFAULT_FILE),
+            Some(root) => crate::analysis::accepted::default_path(root),
+            None => PathBuf::from(crate::analysis::accepted::DEFAULT_FILE),
         },
     };
-    let mut accepted = crate::accepted::read(&file, false)?.unwrap_or_default();
+    let mut accepted = crate::analysis::accepted::read(&file, false)?.unwrap_or_default();
     let privacy = privacy_of(&job.common);
     let mut added = 0usize;
     for r in &analysis.results {
         let c = &analysis.history.contributors[r.profile.contributor as usize];
         for f in r.findings.iter().filter(|f| f.severity >= a.min_severity) {
             added += 1;
-            accepted.upsert(crate::accepted::AcceptedEntry {
+            accepted.upsert(crate::analysis::accepted::AcceptedEntry {
                 fingerprint: f.fingerprint.clone(),
                 rule: f.rule.to_owned(),
                 contributor: if privacy.pseudonymize {

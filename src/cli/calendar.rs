@@ -15,7 +15,7 @@ pub(super) fn calendar(a: CalendarArgs, stdout: &mut dyn Write) -> Result<i32, E
             hint: "use --format text or --format json".into(),
         });
     }
-    let all = crate::calendars::calendars();
+    let all = crate::inference::calendars::calendars();
     let Some(cal) = all.get(&a.country) else {
         return Err(Error::UnknownCountry {
             country: a.country.clone(),
@@ -28,7 +28,7 @@ pub(super) fn calendar(a: CalendarArgs, stdout: &mut dyn Write) -> Result<i32, E
         .iter()
         .enumerate()
         .filter(|(_, w)| **w)
-        .map(|(i, _)| crate::calendars::WEEKDAYS[i])
+        .map(|(i, _)| crate::inference::calendars::WEEKDAYS[i])
         .collect();
     let holidays = cal.holidays_in(year);
     let makeup = cal.makeup_in(year);

@@ -4,9 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::error::Error;
-use crate::history::{self, ReadOptions};
+use crate::git::walk::WalkOptions;
+use crate::model::history::{self, ReadOptions};
 use crate::reports::{self, Privacy};
-use crate::walk::WalkOptions;
 
 use super::*;
 
@@ -46,9 +46,9 @@ pub(super) fn extract(a: ExtractArgs, stderr: &mut dyn Write) -> Result<i32, Err
             path: a.output.clone(),
             message: e.to_string(),
         };
-        let writer = crate::extract::FactsWriter::new(
+        let writer = crate::model::extract::FactsWriter::new(
             std::io::BufWriter::new(file),
-            crate::extract::ExtractOptions {
+            crate::model::extract::ExtractOptions {
                 pseudonymize: a.pseudonyms.pseudonymize.then(|| Privacy {
                     show_emails: false,
                     pseudonymize: true,

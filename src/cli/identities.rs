@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::accepted::Accepted;
+use crate::analysis::accepted::Accepted;
 use crate::error::Error;
 use crate::reports::{self, Format};
 
@@ -26,8 +26,8 @@ pub(super) fn identities(
     };
     let Prepared { analysis, .. } = prepare(&job, &Accepted::default(), stderr)?;
     let history = &analysis.history;
-    let links = crate::links::build(history);
-    let clusters = crate::links::clusters(history, &links);
+    let links = crate::inference::links::build(history);
+    let clusters = crate::inference::links::clusters(history, &links);
     let privacy = privacy_of(&job.common);
     if a.mailmap && job.common.pseudonyms.pseudonymize {
         return Err(Error::Usage {
@@ -55,7 +55,7 @@ pub(super) fn identities(
         stdout,
         |out, _| {
             if a.mailmap {
-                let chosen: Vec<&crate::links::Cluster> = clusters
+                let chosen: Vec<&crate::inference::links::Cluster> = clusters
                     .iter()
                     .enumerate()
                     .filter(|(k, _)| a.cluster.is_empty() || a.cluster.contains(&(k + 1)))

@@ -2,13 +2,13 @@
 
 use std::io::Write;
 
-use crate::accepted::Accepted;
 use crate::analysis;
-use crate::claims::{self, Claim, Thresholds};
+use crate::analysis::accepted::Accepted;
 use crate::error::Error;
-use crate::history::{self, ReadOptions};
+use crate::git::walk::WalkOptions;
+use crate::inference::claims::{self, Claim, Thresholds};
+use crate::model::history::{self, ReadOptions};
 use crate::reports::{Format, Privacy};
-use crate::walk::WalkOptions;
 
 use super::*;
 
@@ -83,8 +83,8 @@ pub(super) fn prepare(
     } else {
         let mut builder = history::HistoryBuilder::new(&options);
         let mut check_range = job.check.then(|| CheckInFacts::new(range.as_deref()));
-        for file in crate::extract::facts_files(&common.facts)? {
-            crate::extract::read_file(&file, &mut |read| {
+        for file in crate::model::extract::facts_files(&common.facts)? {
+            crate::model::extract::read_file(&file, &mut |read| {
                 match read {
                     Ok(mut read) => {
                         if let Some(check) = &mut check_range {
@@ -149,13 +149,13 @@ pub(super) fn prepare(
     let mut accepted = accepted.clone();
     match &job.accepted {
         Some(file) => {
-            if let Some(a) = crate::accepted::read(file, true)? {
+            if let Some(a) = crate::analysis::accepted::read(file, true)? {
                 accepted.merge(a);
             }
         }
         None if job.command != "accept" => {
             for file in history.settings.iter().filter_map(|s| s.accepted.as_ref()) {
-                accepted.merge(crate::accepted::parse(&file.label, &file.bytes)?);
+                accepted.merge(crate::analysis::accepted::parse(&file.label, &file.bytes)?);
             }
         }
         None => {}
@@ -237,7 +237,7 @@ struct CheckInFacts {
     spec: String,
     repositories: usize,
     resolved: usize,
-    first_problem: Option<(String, crate::range::FactsRangeError)>,
+    first_problem: Option<(String, crate::git::range::FactsRangeError)>,
 }
 
 impl CheckInFacts {
@@ -253,7 +253,7 @@ impl CheckInFacts {
     /// Mark the commits of the range in one repository, where it resolves.
     fn mark(&mut self, read: &mut history::RepoRead) {
         self.repositories += 1;
-        match crate::range::resolve_in_facts(&read.store, &read.walked.refs, &self.spec) {
+        match crate::git::range::resolve_in_facts(&read.store, &read.walked.refs, &self.spec) {
             Ok(range) => {
                 read.walked.range = Some(range.select(&read.store));
                 read.summary.range = Some(self.spec.clone());

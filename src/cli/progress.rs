@@ -2,7 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::history::{self};
+use crate::model::history::{self};
 use crate::reports::{self};
 
 /// How far reading has come. On a terminal, a bar on stderr. Elsewhere (a CI

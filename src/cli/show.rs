@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::accepted::Accepted;
+use crate::analysis::accepted::Accepted;
 use crate::error::Error;
 use crate::reports::{self, Format, ReportOptions};
 

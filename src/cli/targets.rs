@@ -65,7 +65,7 @@ pub(super) fn split_targets(
         })
         .unwrap_or_else(|| PathBuf::from("."));
     for t in existing {
-        if !plainly_a_path(t) && crate::walk::is_revision(&repo_for_revisions, t) {
+        if !plainly_a_path(t) && crate::git::walk::is_revision(&repo_for_revisions, t) {
             return Err(Error::AmbiguousTarget {
                 target: t.clone(),
                 repo: repo_for_revisions.clone(),
@@ -88,11 +88,11 @@ pub(super) fn split_targets(
     // `--` or in --range it is a revision, and the walk reports it as such.)
     let guessed = targets.paths.is_empty() && range_option_absent;
     if let (true, Some(r)) = (guessed, &range)
-        && !crate::walk::is_revision(&repo_for_revisions, r)
+        && !crate::git::walk::is_revision(&repo_for_revisions, r)
     {
         return Err(Error::UnknownTarget {
             target: r.clone(),
-            reason: crate::walk::revision_problem(&repo_for_revisions),
+            reason: crate::git::walk::revision_problem(&repo_for_revisions),
             repo: repo_for_revisions.clone(),
         });
     }
@@ -210,7 +210,7 @@ pub(super) fn listed_repositories(source: &SourceArgs) -> Result<Vec<PathBuf>, E
                 hint: "give the directory that holds the repositories".into(),
             });
         }
-        let found = crate::walk::discover_repositories(dir);
+        let found = crate::git::walk::discover_repositories(dir);
         if found.is_empty() {
             return Err(Error::Usage {
                 message: format!("--discover {}: no repository below it", dir.display()),

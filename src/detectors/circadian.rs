@@ -2,7 +2,7 @@
 //! day (sleep trough, working hours, weekend) sits, inferred from UTC instants
 //! alone, far from every offset the claimed location had.
 //!
-//! Survives rewritten offsets; see `crate::rhythm` for the model. The
+//! Survives rewritten offsets; see `crate::inference::rhythm` for the model. The
 //! inferred offset is *apparent* (a typical schedule assumed), so the rule
 //! allows a chronotype band around every offset the claim had during the
 //! contributor's span: apparent offsets up to `LATE_ALLOWANCE` hours west
@@ -12,7 +12,7 @@
 use serde_json::json;
 
 use super::{Family, Finding, Severity, Subject};
-use crate::rhythm::{by_local_hour, quietest_window, round3};
+use crate::inference::rhythm::{by_local_hour, quietest_window, round3};
 
 pub const ID: &str = "circadian-mismatch";
 
@@ -49,7 +49,7 @@ pub fn claimed_hours(s: &Subject<'_>) -> Option<ClaimedHours> {
     let mut by_weekday_hour = [[0u32; 24]; 7];
     for r in s.timed() {
         let offset = claim.location.reading_offset(r.author_time, None);
-        let (d, h) = crate::profiles::weekday_hour(r.author_time, offset);
+        let (d, h) = crate::inference::profiles::weekday_hour(r.author_time, offset);
         by_weekday_hour[d][h] += 1;
     }
     Some(ClaimedHours {

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::{Family, Finding, Severity, Subject, iso_date};
-use crate::history::{CommitRecord, flags};
-use crate::profiles::format_offset;
+use crate::inference::profiles::format_offset;
+use crate::model::history::{CommitRecord, flags};
 
 pub const ID: &str = "fingerprint-change";
 /// Timed commits needed on each side of the change.
@@ -133,9 +133,9 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
                 "commits_before": k,
                 "commits_after": n - k,
                 "tooling": TOOLING[ti],
-                "tooling_share_before": crate::rhythm::round3(before_share),
-                "tooling_share_after": crate::rhythm::round3(after_share),
-                "hours_distance": crate::rhythm::round3(tv),
+                "tooling_share_before": crate::inference::rhythm::round3(before_share),
+                "tooling_share_after": crate::inference::rhythm::round3(after_share),
+                "hours_distance": crate::inference::rhythm::round3(tv),
                 "offset_before": format_offset(dominant),
                 "offset_after": format_offset(dominant_after),
             });

@@ -18,7 +18,7 @@ use super::local_days::{
     LocalActivity, candidates, claimed_calendar, country_name, local_activity,
 };
 use super::{Family, Finding, Severity, Subject};
-use crate::calendars::{CountryCalendar, Day, date_of, weekday_of};
+use crate::inference::calendars::{CountryCalendar, Day, date_of, weekday_of};
 
 pub const ID: &str = "holiday-calendar";
 /// Share of an ordinary workday's activity expected on an observed holiday.
@@ -312,10 +312,10 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
                 "examples": dated(best.candidate, &best.candidate_makeup.active_examples),
             },
             "other_candidates": others,
-            "ordinary_workday_activity": crate::rhythm::round3(best.workday_activity),
+            "ordinary_workday_activity": crate::inference::rhythm::round3(best.workday_activity),
             "weeks_considered": act.weeks.len(),
             "years": (span_years * 10.0).round() / 10.0,
-            "local_days_at": format!("{} offset {}", act.offset_source, crate::profiles::format_offset(Some(act.offset_minutes as i16))),
+            "local_days_at": format!("{} offset {}", act.offset_source, crate::inference::profiles::format_offset(Some(act.offset_minutes as i16))),
         }),
     ))
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde_json::json;
 
 use super::{Family, Finding, Severity, Subject};
-use crate::links::{LinkKind, name_key, of_kind};
+use crate::inference::links::{LinkKind, name_key, of_kind};
 
 pub const ID: &str = "identity-churn";
 /// Distinct names before one email's names count as churn.

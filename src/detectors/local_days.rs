@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::calendars::{CountryCalendar, Day, calendars, weekday_of};
-use crate::claims::Location;
+use crate::inference::calendars::{CountryCalendar, Day, calendars, weekday_of};
+use crate::inference::claims::Location;
 
 use super::Subject;
 

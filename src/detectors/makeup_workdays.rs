@@ -8,7 +8,7 @@ use serde_json::json;
 use super::holiday_calendar::Tally;
 use super::local_days::{candidates, claimed_calendar, country_name, local_activity};
 use super::{Family, Finding, Severity, Subject};
-use crate::calendars::date_of;
+use crate::inference::calendars::date_of;
 
 pub const ID: &str = "makeup-workdays";
 /// Make-up days needed before the rule speaks.

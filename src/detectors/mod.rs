@@ -1,13 +1,13 @@
 //! The rule engine. A rule is one file here: it reads a contributor's profile,
 //! records and claim, and returns findings. Verdicts are computed from
-//! findings in one place (`crate::verdicts`).
+//! findings in one place (`crate::analysis::verdicts`).
 
 use serde::Serialize;
 
-use crate::claims::{Claim, Thresholds};
-use crate::history::{CommitRecord, Fingerprint, is_timed};
-use crate::profiles::Profile;
-use crate::rhythm::Inference;
+use crate::inference::claims::{Claim, Thresholds};
+use crate::inference::profiles::Profile;
+use crate::inference::rhythm::Inference;
+use crate::model::history::{CommitRecord, Fingerprint, is_timed};
 
 pub mod circadian;
 pub mod fingerprint_change;
@@ -93,7 +93,7 @@ pub struct Finding {
     pub severity: Severity,
     pub summary: String,
     pub evidence: serde_json::Value,
-    /// Stable across runs and options: rule + contributor (see `crate::accepted`).
+    /// Stable across runs and options: rule + contributor (see `crate::analysis::accepted`).
     pub fingerprint: String,
     /// `check` only: whether the range's commits raised the finding.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -153,9 +153,9 @@ pub struct Subject<'a> {
     pub observations: &'a [u32; 168],
     pub thresholds: &'a Thresholds,
     /// The contributor (identities, kind).
-    pub contributor: &'a crate::identities::Contributor,
-    /// Links to other contributors (`crate::links`).
-    pub links: &'a [crate::links::Link],
+    pub contributor: &'a crate::model::identities::Contributor,
+    /// Links to other contributors (`crate::inference::links`).
+    pub links: &'a [crate::inference::links::Link],
     /// Machine names in this contributor's emails.
     pub hosts: &'a std::collections::BTreeSet<String>,
     /// The newest committer date in the history read (the analysis' "now").
@@ -176,10 +176,10 @@ impl Subject<'_> {
     /// Wider than [`Subject::timed`]: a squash merge's date is the merge's,
     /// but its offset is still the author's browser zone.
     pub fn own_offsets(&self) -> impl Iterator<Item = &CommitRecord> + '_ {
-        let human = self.profile.kind == crate::identities::ContributorKind::Human;
+        let human = self.profile.kind == crate::model::identities::ContributorKind::Human;
         self.records.iter().filter(move |r| {
             human
-                && !r.has(crate::history::flags::AUTHOR_MALFORMED)
+                && !r.has(crate::model::history::flags::AUTHOR_MALFORMED)
                 && r.author_offset().is_some_and(|o| o != 0)
         })
     }
@@ -198,7 +198,7 @@ impl Subject<'_> {
             .iter()
             .filter(|r| {
                 !r.provenance.instant_is_authors()
-                    || r.has(crate::history::flags::SERIES_CONTINUATION)
+                    || r.has(crate::model::history::flags::SERIES_CONTINUATION)
             })
             .count();
         serde_json::json!({ "offsets_made_by_a_forge": offsets, "dates_not_the_authors": dates })

@@ -7,7 +7,7 @@
 use serde_json::json;
 
 use super::{Family, Finding, Severity, Subject, iso_date};
-use crate::profiles::format_offset;
+use crate::inference::profiles::format_offset;
 
 pub const ID: &str = "no-daylight-saving";
 
@@ -32,9 +32,9 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     // a zone without DST (Arizona in the US) can explain a fixed offset.
     let mut commits_by_claimed: std::collections::BTreeMap<i32, u64> = Default::default();
     for zone in &claim.location.zones {
-        let zone_claim = crate::claims::Location {
+        let zone_claim = crate::inference::claims::Location {
             text: zone.name().into(),
-            kind: crate::claims::LocationKind::Zone,
+            kind: crate::inference::claims::LocationKind::Zone,
             zones: vec![*zone],
             fixed_minutes: None,
             country: None,

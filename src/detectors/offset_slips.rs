@@ -13,8 +13,8 @@
 use serde_json::json;
 
 use super::{Family, Finding, Severity, Subject, examples};
-use crate::history::CommitRecord;
-use crate::profiles::{OffsetRun, format_offset};
+use crate::inference::profiles::{OffsetRun, format_offset};
+use crate::model::history::CommitRecord;
 
 pub const ID: &str = "offset-slips";
 
@@ -36,7 +36,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     if commits.len() < 3 {
         return None;
     }
-    let runs = crate::profiles::offset_runs(&commits, s.profile.kind);
+    let runs = crate::inference::profiles::offset_runs(&commits, s.profile.kind);
     let mut impossible: Vec<i64> = Vec::new();
     let mut excursions: Vec<i64> = Vec::new();
     for i in 1..runs.len() {

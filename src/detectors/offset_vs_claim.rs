@@ -13,13 +13,13 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::{Family, Finding, Severity, Subject, examples};
-use crate::profiles::format_offset;
+use crate::inference::profiles::format_offset;
 
 pub const ID: &str = "offset-vs-claim";
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let claim = s.claim?;
-    let commits: Vec<&crate::history::CommitRecord> = s.own_offsets().collect();
+    let commits: Vec<&crate::model::history::CommitRecord> = s.own_offsets().collect();
     let judged = commits.len() as u64;
     let mismatch: Vec<bool> = commits
         .iter()
@@ -50,7 +50,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let total_mismatched = mismatch.iter().filter(|m| **m).count() as u64;
     // Trips covering most of the history are not trips.
     let discount_trips = trip_commits * 2 < judged;
-    let mut mismatched: BTreeMap<i16, (u64, Vec<&crate::history::CommitRecord>)> = BTreeMap::new();
+    let mut mismatched: BTreeMap<i16, (u64, Vec<&crate::model::history::CommitRecord>)> =
+        BTreeMap::new();
     for (k, r) in commits.iter().enumerate() {
         if mismatch[k] && !(discount_trips && in_trip[k]) {
             let e = mismatched.entry(r.author_offset).or_default();
@@ -109,7 +110,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "trip_like_stays": trips,
             "commits_in_trip_like_stays": trip_commits,
             "trips_discounted": discount_trips,
-            "share": crate::rhythm::round3(share),
+            "share": crate::inference::rhythm::round3(share),
             "by_offset": by_offset.iter().map(|(o, (n, ex))| json!({
                 "offset": format_offset(Some(**o)),
                 "commits": n,

@@ -1,12 +1,12 @@
 //! Personas: two identities that are never active on the same day, yet take
 //! turns day after day, with the same UTC offset and the same hours — one
 //! person switching between names (published cases describe one worker
-//! running a dozen personas). Found across contributors in `crate::links`.
+//! running a dozen personas). Found across contributors in `crate::inference::links`.
 
 use serde_json::json;
 
 use super::{Family, Finding, Severity, Subject};
-use crate::links::{LinkKind, of_kind};
+use crate::inference::links::{LinkKind, of_kind};
 
 pub const ID: &str = "personas";
 

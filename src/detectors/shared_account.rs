@@ -7,9 +7,11 @@
 use serde_json::json;
 
 use super::{Family, Finding, Severity, Subject};
-use crate::history::CommitRecord;
-use crate::profiles::{format_offset, weekday_hour};
-use crate::rhythm::{TEMPER, active_hours, observations, quietest_window, round3, two_zone_gain};
+use crate::inference::profiles::{format_offset, weekday_hour};
+use crate::inference::rhythm::{
+    TEMPER, active_hours, observations, quietest_window, round3, two_zone_gain,
+};
+use crate::model::history::CommitRecord;
 
 pub const ID: &str = "shared-account";
 
@@ -30,7 +32,7 @@ const MIN_PERIOD_OBS: u64 = 40;
 /// second working day.
 fn working_sessions<'a>(s: &'a Subject<'_>) -> impl Iterator<Item = &'a CommitRecord> + 'a {
     s.timed()
-        .filter(|r| r.provenance != crate::history::Provenance::ForgeMerge)
+        .filter(|r| r.provenance != crate::model::history::Provenance::ForgeMerge)
 }
 
 /// Did the recorded offsets move with the person: two offsets at least 2 h

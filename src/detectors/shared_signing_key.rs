@@ -8,7 +8,7 @@
 use serde_json::json;
 
 use super::{Family, Finding, Severity, Subject};
-use crate::links::{LinkKind, of_kind};
+use crate::inference::links::{LinkKind, of_kind};
 
 pub const ID: &str = "shared-signing-key";
 

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use super::{Family, Finding, Severity, Subject, examples};
-use crate::history::flags;
+use crate::model::history::flags;
 
 pub const ID: &str = "timestamp-forgery";
 const DAY: i64 = 86_400;

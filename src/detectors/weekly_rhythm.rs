@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::local_days::{claimed_calendar, country_name, local_activity};
 use super::{Family, Finding, Severity, Subject};
-use crate::calendars::{WEEKDAYS, calendars, date_of};
+use crate::inference::calendars::{WEEKDAYS, calendars, date_of};
 use chrono::Datelike;
 
 pub const ID: &str = "weekly-rhythm";
@@ -108,10 +108,10 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "rest_days": names(&rest),
             "worked_claimed_weekend_days": names(&worked_weekend),
             "rested_claimed_workdays": names(&rested_weekdays),
-            "active_share_by_weekday": rates.iter().map(|r| crate::rhythm::round3(*r)).collect::<Vec<_>>(),
+            "active_share_by_weekday": rates.iter().map(|r| crate::inference::rhythm::round3(*r)).collect::<Vec<_>>(),
             "weeks_considered": weeks,
             "calendars_with_this_weekend": matching,
-            "local_days_at": format!("{} offset {}", act.offset_source, crate::profiles::format_offset(Some(act.offset_minutes as i16))),
+            "local_days_at": format!("{} offset {}", act.offset_source, crate::inference::profiles::format_offset(Some(act.offset_minutes as i16))),
         }),
     ))
 }

@@ -8,9 +8,9 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use super::{ContributorReport, Report};
+use crate::analysis::verdicts::Verdict;
 use crate::detectors::Severity;
 use crate::text::display_safe;
-use crate::verdicts::Verdict;
 
 /// Escape for HTML text and attribute values, after neutralising control
 /// characters and bidi overrides (which would reorder what a reader sees).
@@ -108,7 +108,7 @@ fn heatmap(week: &[[u32; 24]; 7], title: &str, outline: bool) -> String {
 /// as if they lived in the claimed zone, and the prior shifted to the
 /// inferred zone.
 fn hour_curve(person: &[u64; 24], claimed_offset: Option<f64>, inferred: Option<f64>) -> String {
-    let prior = crate::rhythm::prior().hour_of_day("all");
+    let prior = crate::inference::rhythm::prior().hour_of_day("all");
     let total: u64 = person.iter().sum();
     let share: Vec<f64> = person
         .iter()
@@ -533,7 +533,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 
 /// Contributors with a claim or a finding get their own section.
 fn has_section(c: &ContributorReport) -> bool {
-    c.kind == crate::identities::ContributorKind::Human
+    c.kind == crate::model::identities::ContributorKind::Human
         && c.profile.timed_commits > 0
         && (c.claim.is_some() || c.findings.iter().any(|f| f.severity >= Severity::Low))
 }
@@ -662,7 +662,7 @@ fn section(s: &mut String, report: &Report, c: &ContributorReport) {
     }
     if let Some(local) = &c.claimed_local_time {
         let country = c.claim.as_ref().and_then(|cl| cl.country.as_deref());
-        let cal = country.and_then(|cc| crate::calendars::calendars().get(cc));
+        let cal = country.and_then(|cc| crate::inference::calendars::calendars().get(cc));
         let year = c
             .last_commit
             .get(..4)

@@ -6,14 +6,14 @@ use std::io::Write;
 use serde_json::json;
 
 use super::Privacy;
-use crate::history::History;
-use crate::links::Cluster;
+use crate::inference::links::Cluster;
+use crate::model::history::History;
 use crate::text::display_safe;
 
 /// A link's shared value as the privacy options allow: names and machine
 /// names (which often hold a person's name) are pseudonymised with the rest.
-fn link_value(privacy: &Privacy, kind: crate::links::LinkKind, value: &str) -> String {
-    use crate::links::LinkKind;
+fn link_value(privacy: &Privacy, kind: crate::inference::links::LinkKind, value: &str) -> String {
+    use crate::inference::links::LinkKind;
     match kind {
         LinkKind::SameName | LinkKind::SameHost if privacy.pseudonymize => {
             privacy.pseudonym("value", value.as_bytes())

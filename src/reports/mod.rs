@@ -7,11 +7,11 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::analysis::Analysis;
+use crate::analysis::verdicts::Verdict;
 use crate::detectors::{Finding, Severity, iso_time};
-use crate::history::{MalformedExample, RepoSummary};
-use crate::profiles::{DelayStats, format_offset};
+use crate::inference::profiles::{DelayStats, format_offset};
+use crate::model::history::{MalformedExample, RepoSummary};
 use crate::text::{Script, lossy_bounded};
-use crate::verdicts::Verdict;
 
 pub mod csv;
 pub mod gitlab;
@@ -25,30 +25,7 @@ pub mod text;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// How people are named in the output.
-#[derive(Debug, Clone, Default)]
-pub struct Privacy {
-    pub show_emails: bool,
-    pub pseudonymize: bool,
-    pub salt: String,
-}
-
-impl Privacy {
-    /// Stable salted pseudonym: sha1(salt, kind, value), first 10 hex digits.
-    pub fn pseudonym(&self, kind: &str, value: &[u8]) -> String {
-        let mut h = gix::hash::hasher(gix::hash::Kind::Sha1);
-        h.update(self.salt.as_bytes());
-        h.update(b"\0");
-        h.update(kind.as_bytes());
-        h.update(b"\0");
-        h.update(value);
-        let id = h
-            .try_finalize()
-            .map(|id| id.to_string())
-            .unwrap_or_default();
-        format!("{kind}-{}", &id[..10.min(id.len())])
-    }
-}
+pub use crate::privacy::Privacy;
 
 #[derive(Debug, Serialize)]
 pub struct Report {
@@ -71,7 +48,7 @@ pub struct Report {
     pub anchor_file: String,
 }
 
-pub use crate::settings::anchor_file;
+pub use crate::git::settings::anchor_file;
 
 /// What `check` judged.
 #[derive(Debug, Serialize, Clone)]
@@ -108,7 +85,7 @@ pub struct SettingsEdit {
 
 impl SettingsEdit {
     pub fn new(repository: &str, file: &str) -> SettingsEdit {
-        let what = if file == crate::settings::CONFIG_FILE {
+        let what = if file == crate::git::settings::CONFIG_FILE {
             "the claims and thresholds"
         } else {
             "the accepted findings"
@@ -157,7 +134,7 @@ pub struct Summary {
 #[derive(Debug, Serialize, Clone)]
 pub struct ClaimReport {
     pub location: String,
-    pub kind: crate::claims::LocationKind,
+    pub kind: crate::inference::claims::LocationKind,
     pub country: Option<String>,
     pub source: String,
     /// File and line of the claim (`.git-alibi.toml` or the roster).
@@ -227,14 +204,14 @@ pub struct ProfileReport {
     pub signed_share: f64,
     pub fingerprint: FingerprintReport,
     /// Commits the rules read only in part because of how they were made.
-    pub set_aside: Vec<crate::profiles::SetAside>,
+    pub set_aside: Vec<crate::inference::profiles::SetAside>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct ContributorReport {
     pub id: String,
     pub name: String,
-    pub kind: crate::identities::ContributorKind,
+    pub kind: crate::model::identities::ContributorKind,
     pub emails: Vec<String>,
     pub identities: usize,
     pub commits: u64,
@@ -272,7 +249,11 @@ fn script_counts(counts: &[u64]) -> BTreeMap<&'static str, u64> {
 
 /// Identity findings name other contributors by index (`evidence.peers`):
 /// turn them into report ids and names, under the same privacy as the rest.
-fn with_peers_named(f: &Finding, history: &crate::history::History, privacy: &Privacy) -> Finding {
+fn with_peers_named(
+    f: &Finding,
+    history: &crate::model::history::History,
+    privacy: &Privacy,
+) -> Finding {
     let mut f = f.clone();
     if let Some(peers) = f.evidence.get("peers").and_then(|p| p.as_array()).cloned() {
         let named: Vec<serde_json::Value> = peers
@@ -364,9 +345,9 @@ pub fn build(
                     .collect(),
                 claim: r.claim.map(claim_report),
                 claimed_local_time: r.claimed_hours.as_ref().map(|h| ClaimedLocalTime {
-                    night_share: crate::rhythm::round3(h.night_share),
+                    night_share: crate::inference::rhythm::round3(h.night_share),
                     sleep_trough_start_hour: h.trough_start,
-                    sleep_trough_share: crate::rhythm::round3(h.trough_share),
+                    sleep_trough_share: crate::inference::rhythm::round3(h.trough_share),
                     commits_by_hour: h.by_hour,
                     commits_by_weekday_hour: h.by_weekday_hour,
                     claimed_utc_offsets_hours: h
@@ -395,7 +376,7 @@ pub fn build(
                     history
                         .records_of(p.contributor)
                         .iter()
-                        .filter(|r| r.has(crate::history::flags::IN_RANGE))
+                        .filter(|r| r.has(crate::model::history::flags::IN_RANGE))
                         .count() as u64
                 }),
                 profile: ProfileReport {
@@ -413,8 +394,10 @@ pub fn build(
                         .collect(),
                     busiest_local_hours: p.busiest_local_hours(),
                     delay: p.delay.clone(),
-                    committed_by_other_share: crate::rhythm::round3(p.committed_by_other_share),
-                    signed_share: crate::rhythm::round3(p.signed_share),
+                    committed_by_other_share: crate::inference::rhythm::round3(
+                        p.committed_by_other_share,
+                    ),
+                    signed_share: crate::inference::rhythm::round3(p.signed_share),
                     fingerprint: FingerprintReport {
                         encodings: fp.encodings.clone(),
                         signature_kinds: fp.signature_kinds.clone(),

@@ -159,7 +159,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 
 /// Stable per repository and file, so one edit is one alert.
 pub fn settings_fingerprint(edit: &SettingsEdit) -> String {
-    crate::accepted::fingerprint(
+    crate::analysis::accepted::fingerprint(
         SETTINGS_EDIT_RULE,
         format!("{}\0{}", edit.repository, edit.file).as_bytes(),
     )

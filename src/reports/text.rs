@@ -6,8 +6,8 @@ use std::io::Write;
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::{ContributorReport, Report};
+use crate::analysis::verdicts::Verdict;
 use crate::text::display_safe;
-use crate::verdicts::Verdict;
 
 fn span(c: &ContributorReport) -> String {
     format!(

@@ -63,7 +63,7 @@ pub fn git(dir: &Path) -> Command {
 /// An honest New Yorker and an impostor living at UTC+9 whose offsets were
 /// rewritten to New York's real (DST-aware) offsets: only timing betrays them.
 pub fn build_synthetic(dir: &Path) {
-    use git_alibi::synth::{OffsetMode, Person, Rng, SimIdentity, simulate, zone};
+    use git_alibi::harness::synth::{OffsetMode, Person, Rng, SimIdentity, simulate, zone};
     std::fs::create_dir_all(dir).unwrap();
     assert!(
         git(dir)
@@ -110,7 +110,8 @@ pub fn build_synthetic(dir: &Path) {
         .stdin(Stdio::piped())
         .spawn()
         .unwrap();
-    git_alibi::synth::write_fast_import(child.stdin.as_mut().unwrap(), &ids, "main").unwrap();
+    git_alibi::harness::synth::write_fast_import(child.stdin.as_mut().unwrap(), &ids, "main")
+        .unwrap();
     drop(child.stdin.take());
     assert!(child.wait().unwrap().success());
 }
@@ -122,7 +123,7 @@ pub fn build_synthetic(dir: &Path) {
 /// calendar (its holidays and make-up workdays). Offsets are the claimed
 /// zones' own.
 pub fn build_calendar_population(dir: &Path) {
-    use git_alibi::synth::{OffsetMode, Person, Rng, SimIdentity, simulate, zone};
+    use git_alibi::harness::synth::{OffsetMode, Person, Rng, SimIdentity, simulate, zone};
     std::fs::create_dir_all(dir).unwrap();
     assert!(
         git(dir)
@@ -182,7 +183,8 @@ pub fn build_calendar_population(dir: &Path) {
         .stdin(Stdio::piped())
         .spawn()
         .unwrap();
-    git_alibi::synth::write_fast_import(child.stdin.as_mut().unwrap(), &ids, "main").unwrap();
+    git_alibi::harness::synth::write_fast_import(child.stdin.as_mut().unwrap(), &ids, "main")
+        .unwrap();
     drop(child.stdin.take());
     assert!(child.wait().unwrap().success());
 }

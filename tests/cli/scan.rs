@@ -373,7 +373,7 @@ fn cache_gives_identical_results_and_survives_damage() {
     assert_eq!(run.stdout, reference);
     assert_eq!(std::fs::read(&cache).unwrap(), good);
     // New commits: the warm run reads only them, and results match a cold run.
-    use git_alibi::history::{ReadOptions, read};
+    use git_alibi::model::history::{ReadOptions, read};
     let options = ReadOptions {
         cache: true,
         use_mailmap: true,

@@ -10,10 +10,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::walk;
+use crate::git::walk;
 
 pub const CONFIG_FILE: &str = ".git-alibi.toml";
-/// Reviewed findings that `check` and `audit` skip (`crate::accepted`).
+/// Reviewed findings that `check` and `audit` skip (`crate::analysis::accepted`).
 pub const ACCEPTED_FILE: &str = ".git-alibi-accepted.toml";
 
 /// The bytes of one settings file and where they were read.

@@ -35,8 +35,8 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::history::CommitRecord;
-use crate::profiles::{DAY, weekday_hour};
+use crate::inference::profiles::{DAY, weekday_hour};
+use crate::model::history::CommitRecord;
 
 /// Candidate offsets: −12:00 … +14:00 in 15-minute steps.
 pub const CANDIDATES: usize = 105;
@@ -104,7 +104,7 @@ pub struct Prior {
 static PRIOR: OnceLock<Prior> = OnceLock::new();
 
 pub fn prior() -> &'static Prior {
-    PRIOR.get_or_init(|| Prior::parse(include_str!("../data/diurnal.csv")))
+    PRIOR.get_or_init(|| Prior::parse(include_str!("../../data/diurnal.csv")))
 }
 
 impl Prior {

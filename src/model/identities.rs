@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-pub use crate::facts::is_forge_identity;
+pub use crate::git::facts::is_forge_identity;
 
 /// What kind of actor a contributor is. Only `Human` commits feed timing profiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -144,7 +144,7 @@ pub fn contributor_key(name: &[u8], email: &[u8]) -> Vec<u8> {
 
 /// How one repository's identities map to their canonical form: its
 /// `.mailmap` (git's semantics, via gix), or the mapping an extract recorded
-/// (raw [`crate::facts::identity_key`] to mapped name and email).
+/// (raw [`crate::git::facts::identity_key`] to mapped name and email).
 pub enum IdentityMap {
     Mailmap(gix::mailmap::Snapshot),
     Table(HashMap<Vec<u8>, (Vec<u8>, Vec<u8>)>),
@@ -171,7 +171,7 @@ impl IdentityMap {
             }
             IdentityMap::Table(table) => {
                 let mut key = Vec::with_capacity(4 + name.len() + email.len());
-                crate::facts::identity_key(&mut key, name, email);
+                crate::git::facts::identity_key(&mut key, name, email);
                 table.get(&key).cloned()
             }
         }
@@ -199,7 +199,7 @@ impl IdentityResolver {
 
     /// The contributor of an identity; `count` adds one commit to the identity.
     pub fn resolve(&mut self, name: &[u8], email: &[u8], count: bool) -> u32 {
-        crate::facts::identity_key(&mut self.scratch, name, email);
+        crate::git::facts::identity_key(&mut self.scratch, name, email);
         let slot = match self.cache.get(&self.scratch) {
             Some(&i) => i,
             None => {
@@ -218,7 +218,7 @@ impl IdentityResolver {
     /// Add `n` commits to an identity (resolving it if needed).
     pub fn count(&mut self, name: &[u8], email: &[u8], n: u64) {
         self.resolve(name, email, false);
-        crate::facts::identity_key(&mut self.scratch, name, email);
+        crate::git::facts::identity_key(&mut self.scratch, name, email);
         if let Some(&slot) = self.cache.get(&self.scratch) {
             self.slots[slot as usize].commits += n;
         }

@@ -1,16 +1,19 @@
 //! Orchestration: history → profiles → claims → inference → findings → verdicts.
 
+pub mod accepted;
+pub mod verdicts;
+
 use rayon::prelude::*;
 
-use crate::accepted::Accepted;
-use crate::claims::{Claim, Thresholds};
+use crate::analysis::accepted::Accepted;
+use crate::analysis::verdicts::Judgement;
 use crate::detectors::Origin;
 use crate::detectors::{self, Finding, Subject};
-use crate::history::History;
-use crate::identities::ContributorKind;
-use crate::profiles::{self, Profile};
-use crate::rhythm::{self, Inference};
-use crate::verdicts::{self, Judgement};
+use crate::inference::claims::{Claim, Thresholds};
+use crate::inference::profiles::{self, Profile};
+use crate::inference::rhythm::{self, Inference};
+use crate::model::history::History;
+use crate::model::identities::ContributorKind;
 
 /// Below this many distinct active hours we do not even report an inferred offset.
 pub const MIN_OBSERVATIONS_FOR_INFERENCE: u32 = 10;
@@ -67,7 +70,7 @@ pub fn analyse_with(
         .into_iter()
         .filter(|p| p.commits > 0)
         .collect();
-    let links = crate::links::build(&history);
+    let links = crate::inference::links::build(&history);
     let results: Vec<ContributorResult> = profiles
         .into_par_iter()
         .map(|profile| {
@@ -77,7 +80,7 @@ pub fn analyse_with(
                 rhythm::observations(
                     records
                         .iter()
-                        .filter(|r| crate::history::is_timed(r, profile.kind)),
+                        .filter(|r| crate::model::history::is_timed(r, profile.kind)),
                 )
             } else {
                 [0; 168]
@@ -105,7 +108,7 @@ pub fn analyse_with(
                 detectors::run_all(&subject)
                     .into_iter()
                     .map(|mut f| {
-                        f.fingerprint = crate::accepted::fingerprint(f.rule, key);
+                        f.fingerprint = crate::analysis::accepted::fingerprint(f.rule, key);
                         f
                     })
                     .partition(|f| accepted.covers(f));

@@ -34,7 +34,7 @@ pub enum LocationKind {
 }
 
 /// zone.tab from the tz database (public domain): country code, coordinates, zone.
-const ZONE_TAB: &str = include_str!("../data/zone.tab");
+const ZONE_TAB: &str = include_str!("../../data/zone.tab");
 
 fn zone_tab() -> impl Iterator<Item = (&'static str, &'static str)> {
     ZONE_TAB

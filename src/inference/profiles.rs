@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::history::{CommitRecord, History, Provenance, flags, is_timed};
-use crate::identities::ContributorKind;
+use crate::model::history::{CommitRecord, History, Provenance, flags, is_timed};
+use crate::model::identities::ContributorKind;
 
 /// A run of consecutive commits (by author date) at the same recorded offset.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -112,7 +112,7 @@ pub struct Calendars {
 
 static CALENDARS: OnceLock<Calendars> = OnceLock::new();
 
-pub const DATA: &str = include_str!("../data/calendars.tsv");
+pub const DATA: &str = include_str!("../../data/calendars.tsv");
 
 pub fn calendars() -> &'static Calendars {
     CALENDARS.get_or_init(|| Calendars::parse(DATA))

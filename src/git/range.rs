@@ -4,7 +4,7 @@
 
 use gix::ObjectId;
 
-use crate::store::{BitSet, MISSING, Store};
+use crate::git::store::{BitSet, MISSING, Store};
 
 /// A parsed revision range.
 #[derive(Debug, Clone, PartialEq, Eq)]

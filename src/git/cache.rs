@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use gix::ObjectId;
 
-use crate::store::{CommitSummary, MISSING, NONE, Store};
+use crate::git::store::{CommitSummary, MISSING, NONE, Store};
 
 const MAGIC: &[u8; 8] = b"GITALIBI";
 const FORMAT: u32 = 4;
@@ -309,7 +309,7 @@ pub fn decode(data: &[u8]) -> Result<Store, String> {
     }
     if extras
         .iter()
-        .any(|&e| (e & !crate::store::EXTRA_UNKNOWN_HEADER) as usize >= n_strings)
+        .any(|&e| (e & !crate::git::store::EXTRA_UNKNOWN_HEADER) as usize >= n_strings)
     {
         return Err("extras index out of range".into());
     }

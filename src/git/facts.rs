@@ -537,7 +537,7 @@ pub fn is_forge_identity(name: &[u8], email: &[u8]) -> bool {
 
 /// Trailer keys compared case-insensitively, shown in their usual spelling.
 pub fn canonical_trailer(key: &[u8]) -> String {
-    for known in crate::facts::KNOWN_TRAILERS {
+    for known in crate::git::facts::KNOWN_TRAILERS {
         if known.eq_ignore_ascii_case(key) {
             return String::from_utf8_lossy(known).into_owned();
         }

@@ -14,7 +14,7 @@ use crate::detectors::{Finding, Severity};
 use crate::error::Error;
 
 /// Looked for in each repository's work tree when `--accepted` is not given.
-pub use crate::settings::ACCEPTED_FILE as DEFAULT_FILE;
+pub use crate::git::settings::ACCEPTED_FILE as DEFAULT_FILE;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Accepted {

@@ -13,7 +13,7 @@ use std::str::FromStr;
 use chrono::{Datelike, NaiveDate, Offset as _, TimeZone};
 use chrono_tz::Tz;
 
-use crate::rhythm::prior;
+use crate::inference::rhythm::prior;
 
 /// SplitMix64: small, fast, deterministic.
 #[derive(Debug, Clone)]
@@ -190,10 +190,10 @@ pub fn simulate(rng: &mut Rng, person: &Person, start: NaiveDate, days: u32) -> 
         // workdays falling on a weekend are worked like a Wednesday.
         let (w, factor) = match person
             .calendar
-            .and_then(|c| crate::calendars::calendars().get(c))
+            .and_then(|c| crate::inference::calendars::calendars().get(c))
         {
             Some(cal) => {
-                let day = crate::calendars::day_of(date);
+                let day = crate::inference::calendars::day_of(date);
                 if cal.is_rest(day) {
                     (
                         weekday,

@@ -21,9 +21,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::claims::Thresholds;
 use crate::detectors::{Family, Finding, Severity};
-use crate::profiles::Profile;
+use crate::inference::claims::Thresholds;
+use crate::inference::profiles::Profile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -103,7 +103,7 @@ pub fn judge(profile: &Profile, findings: &[Finding], thresholds: &Thresholds) -
         .map(|(family, severity)| likelihood_ratio(*family, *severity).ln())
         .sum();
     let odds = (PRIOR / (1.0 - PRIOR)).ln() + log_ratio;
-    let risk = crate::rhythm::round3(1.0 / (1.0 + (-odds).exp()));
+    let risk = crate::inference::rhythm::round3(1.0 / (1.0 + (-odds).exp()));
     let at_least_medium = strongest
         .values()
         .filter(|s| **s >= Severity::Medium)
@@ -112,7 +112,7 @@ pub fn judge(profile: &Profile, findings: &[Finding], thresholds: &Thresholds) -
         Verdict::Contradiction
     } else if risk >= SUSPICIOUS_AT {
         Verdict::Suspicious
-    } else if profile.kind == crate::identities::ContributorKind::Human
+    } else if profile.kind == crate::model::identities::ContributorKind::Human
         && (profile.timed_commits < thresholds.min_commits
             || profile.active_weeks < thresholds.min_weeks)
     {

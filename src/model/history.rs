@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::cache;
 use crate::error::Error;
-pub use crate::facts::canonical_trailer;
-use crate::identities::{Contributor, ContributorKind, IdentityMap, IdentityResolver};
-use crate::store::{self, CommitSummary, Store};
-pub use crate::store::{OFFSET_INVALID, flags};
+use crate::git::cache;
+pub use crate::git::facts::canonical_trailer;
+use crate::git::store::{self, CommitSummary, Store};
+pub use crate::git::store::{OFFSET_INVALID, flags};
+use crate::git::walk::{self, WalkOptions, WalkStats, Walked};
+use crate::model::identities::{Contributor, ContributorKind, IdentityMap, IdentityResolver};
 use crate::text::{SCRIPT_COUNT, scripts_in};
-use crate::walk::{self, WalkOptions, WalkStats, Walked};
 
 /// 2014-01-01T00:00:00Z: from about then GitHub dated web commits in the
 /// user's browser zone instead of US Pacific time.
@@ -117,7 +117,7 @@ impl Provenance {
         committer_kind: ContributorKind,
         committed_by_other: bool,
     ) -> Provenance {
-        use crate::facts::message_kind::*;
+        use crate::git::facts::message_kind::*;
         let merge = summary.flags & flags::MERGE != 0;
         let forge =
             summary.flags & flags::VIA_FORGE != 0 || committer_kind == ContributorKind::Forge;
@@ -222,7 +222,7 @@ pub struct Fingerprint {
     pub message_script_examples: BTreeMap<&'static str, (i64, [u8; 20])>,
     pub malformed: BTreeMap<&'static str, u64>,
     pub malformed_examples: Vec<MalformedExample>,
-    /// Signing key ids (`crate::signatures`) and their commits.
+    /// Signing key ids (`crate::git::signatures`) and their commits.
     pub signing_keys: BTreeMap<String, u64>,
     /// Commits whose author date is more than a day before a parent's.
     pub author_before_parent: u64,
@@ -237,7 +237,7 @@ pub struct Fingerprint {
 pub struct RepoSummary {
     pub path: String,
     /// A file of the repository that SARIF results without a line point at
-    /// (`crate::settings::anchor_file`), chosen when it was read.
+    /// (`crate::git::settings::anchor_file`), chosen when it was read.
     #[serde(skip)]
     pub anchor_file: String,
     pub range: Option<String>,
@@ -253,7 +253,7 @@ pub struct History {
     /// Work tree of each repository (None for bare ones), where `.git-alibi.toml` lives.
     pub workdirs: Vec<Option<PathBuf>>,
     /// Each repository's settings files (`check`: from the range's base).
-    pub settings: Vec<crate::settings::RepoSettings>,
+    pub settings: Vec<crate::git::settings::RepoSettings>,
     /// Sorted by (contributor, author_time, id); duplicates across repositories removed.
     /// Empty after [`History::release_records`].
     pub records: Vec<CommitRecord>,
@@ -365,14 +365,14 @@ pub struct ReadProgress {
 
 /// One repository as read: its commit store, what the walk selected from it,
 /// and what the history needs of it besides commits. Made by
-/// [`read_repository`] from a repository or by `crate::extract` from facts.
+/// [`read_repository`] from a repository or by `crate::model::extract` from facts.
 pub struct RepoRead {
     pub summary: RepoSummary,
     pub store: Store,
     pub walked: Walked,
     /// How identities map to their canonical form (`.mailmap`), when kept.
     pub identity_map: Option<IdentityMap>,
-    pub settings: crate::settings::RepoSettings,
+    pub settings: crate::git::settings::RepoSettings,
     pub workdir: Option<PathBuf>,
     /// Why the history of this repository is incomplete.
     pub incomplete: Vec<String>,
@@ -452,7 +452,7 @@ pub fn read_repository(
         .with_baseline
         .then_some(options.walk.range.as_deref())
         .flatten();
-    let settings = crate::settings::read(&opened.repo, settings_from)?;
+    let settings = crate::git::settings::read(&opened.repo, settings_from)?;
     let workdir = opened.repo.workdir().map(Path::to_owned);
     let summary = RepoSummary {
         path: shown,
@@ -461,7 +461,7 @@ pub fn read_repository(
         shallow: stats.shallow,
         missing_objects: stats.missing_objects,
         unreadable_objects: stats.unreadable_objects,
-        anchor_file: crate::settings::anchor_file(workdir.as_deref()),
+        anchor_file: crate::git::settings::anchor_file(workdir.as_deref()),
     };
     let identity_map = (options.use_mailmap || keep_mailmap)
         .then(|| IdentityMap::Mailmap(opened.repo.open_mailmap()));
@@ -729,7 +729,7 @@ struct Builder {
     fingerprints: Vec<Fingerprint>,
     repos: Vec<RepoSummary>,
     workdirs: Vec<Option<PathBuf>>,
-    settings: Vec<crate::settings::RepoSettings>,
+    settings: Vec<crate::git::settings::RepoSettings>,
     incomplete: Vec<String>,
     cache_notes: Vec<String>,
     decoded: u64,
@@ -816,7 +816,7 @@ impl Builder {
             }
             let committer_kind = *identity_kinds[c.committer as usize].get_or_insert_with(|| {
                 let (name, email) = store.identity(c.committer);
-                crate::identities::classify(name, email)
+                crate::model::identities::classify(name, email)
             });
             let provenance = Provenance::classify(c, committer_kind, committer != contributor);
             let record = CommitRecord {
@@ -966,7 +966,7 @@ fn tally(
     // commits this contributor committed themselves count as their keys.
     if c.signing_key != store::NONE && !record.has(flags::COMMITTED_BY_OTHER) {
         let key = String::from_utf8_lossy(store.strings.get(c.signing_key));
-        if !crate::signatures::is_forge_key(&key) {
+        if !crate::git::signatures::is_forge_key(&key) {
             *fp.signing_keys.entry(key.into_owned()).or_default() += 1;
         }
     }

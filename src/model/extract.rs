@@ -5,10 +5,10 @@
 //! documented in `docs/schema/facts.md`; this module and that page change
 //! together, with [`FACTS_VERSION`].
 //!
-//! What is written is the commit store (`crate::store`) of each repository
+//! What is written is the commit store (`crate::git::store`) of each repository
 //! as the walk selected it, before `.mailmap` and before any filter, plus the
 //! mailmap's answer for each identity and the repository's settings files:
-//! everything `crate::history` needs, so that an audit of the facts gives the
+//! everything `crate::model::history` needs, so that an audit of the facts gives the
 //! same report as an audit of the repositories.
 
 use std::collections::{BTreeMap, HashMap};
@@ -27,11 +27,11 @@ use parquet::file::writer::SerializedFileWriter;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::history::{LINE_ENDINGS, Provenance, RepoRead, RepoSummary};
-use crate::identities::{IdentityMap, contributor_key};
-use crate::settings::{RepoSettings, SettingsFile};
-use crate::store::{self, BitSet, CommitSummary, NONE, Store};
-use crate::walk::{WalkStats, Walked};
+use crate::git::settings::{RepoSettings, SettingsFile};
+use crate::git::store::{self, BitSet, CommitSummary, NONE, Store};
+use crate::git::walk::{WalkStats, Walked};
+use crate::model::history::{LINE_ENDINGS, Provenance, RepoRead, RepoSummary};
+use crate::model::identities::{IdentityMap, contributor_key};
 
 /// Version of the column schema and of the repository metadata. A reader
 /// refuses files of another version.
@@ -125,7 +125,7 @@ pub struct FileMeta {
 pub struct ExtractOptions {
     /// Replace the names and emails of people by salted pseudonyms (bots and
     /// forges keep theirs: the analysis tells them apart by name).
-    pub pseudonymize: Option<crate::reports::Privacy>,
+    pub pseudonymize: Option<crate::privacy::Privacy>,
 }
 
 /// Writes repositories, one row group each, to a Parquet file.
@@ -252,8 +252,8 @@ impl<W: Write + Send> FactsWriter<W> {
         // forges as written.
         let write_identity = |name: &[u8], email: &[u8]| -> (Vec<u8>, Vec<u8>) {
             if self.options.pseudonymize.is_none()
-                || crate::identities::classify(name, email)
-                    != crate::identities::ContributorKind::Human
+                || crate::model::identities::classify(name, email)
+                    != crate::model::identities::ContributorKind::Human
             {
                 return (name.to_vec(), email.to_vec());
             }
@@ -326,7 +326,7 @@ impl<W: Write + Send> FactsWriter<W> {
             ] {
                 let d = &mut c.dates[who];
                 d.time.push(time);
-                if offset == crate::history::OFFSET_INVALID {
+                if offset == crate::model::history::OFFSET_INVALID {
                     d.offset.push_null();
                 } else {
                     d.offset.push(i32::from(offset));
@@ -336,7 +336,8 @@ impl<W: Write + Send> FactsWriter<W> {
                 d.offset_text
                     .push_opt((raw != NONE).then(|| store.strings.get(raw)));
             }
-            let committer_kind = crate::identities::classify(committer_name, committer_email);
+            let committer_kind =
+                crate::model::identities::classify(committer_name, committer_email);
             let key = |name: &[u8], email: &[u8]| match mapped(name, email) {
                 Some((n, e)) => contributor_key(&n, &e),
                 None => contributor_key(name, email),
@@ -1119,7 +1120,7 @@ impl Loading {
             };
             let name = exact(cols[0], cols[2]).ok_or("no name")?;
             let email = exact(cols[1], cols[3]).ok_or("no email")?;
-            crate::store::identity_key(&mut key, &name, &email);
+            crate::git::store::identity_key(&mut key, &name, &email);
             if let (Some(mn), Some(me)) = (exact(cols[4], cols[6]), exact(cols[5], cols[7])) {
                 self.mailmap.insert(key.clone(), (mn, me));
             }
@@ -1131,7 +1132,7 @@ impl Loading {
             let time = integer(&f[cols[0]]).ok_or("no time")?;
             let offset = match integer(&f[cols[1]]) {
                 Some(v) => i16::try_from(v).map_err(|_| format!("offset {v} out of range"))?,
-                None => crate::history::OFFSET_INVALID,
+                None => crate::model::history::OFFSET_INVALID,
             };
             let problem = match text(&f[cols[2]]) {
                 None => store::problem::NONE,

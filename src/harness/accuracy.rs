@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use crate::analysis::verdicts::Verdict;
 use crate::analysis::{self, Analysis};
-use crate::claims::{Claim, Location, Thresholds};
-use crate::history::{CommitRecord, Fingerprint, History, OFFSET_INVALID, RepoSummary};
-use crate::identities::{Contributor, ContributorKind};
-use crate::synth::{self, OffsetMode, Person, Rng, SimCommit, Trip, zone};
-use crate::verdicts::Verdict;
+use crate::harness::synth::{self, OffsetMode, Person, Rng, SimCommit, Trip, zone};
+use crate::inference::claims::{Claim, Location, Thresholds};
+use crate::model::history::{CommitRecord, Fingerprint, History, OFFSET_INVALID, RepoSummary};
+use crate::model::identities::{Contributor, ContributorKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scenario {

@@ -1,7 +1,7 @@
 //! The commit store of one repository: the compact facts of every commit read,
 //! with its parents as indices. The walk fills it from raw objects, the cache
-//! (`crate::cache`) saves and reloads it so that a second run reads only new
-//! commits, and `crate::history` selects commits from it.
+//! (`crate::git::cache`) saves and reloads it so that a second run reads only new
+//! commits, and `crate::model::history` selects commits from it.
 //!
 //! Facts are kept *before* `.mailmap` and before any filter, so a cached store
 //! stays valid whatever options the next run is given.
@@ -10,8 +10,8 @@ use std::collections::HashMap;
 
 use gix::ObjectId;
 
-use crate::facts::{CommitFacts, Ident, IdentProblem, Offset, is_forge_identity};
-pub use crate::facts::{identity_key, split_identity};
+use crate::git::facts::{CommitFacts, Ident, IdentProblem, Offset, is_forge_identity};
+pub use crate::git::facts::{identity_key, split_identity};
 use crate::text::{Script, scripts_in};
 
 /// Parent index of a parent that is not in the store (missing object).
@@ -100,7 +100,7 @@ pub struct CommitSummary {
     pub committer: u32,
     /// String index of the `encoding` header value, or `NONE`.
     pub encoding: u32,
-    /// String index of the signing key (`crate::signatures`), or `NONE`.
+    /// String index of the signing key (`crate::git::signatures`), or `NONE`.
     pub signing_key: u32,
     /// String indices of the raw author / committer offset text when the ident is malformed.
     pub author_raw_offset: u32,
@@ -110,7 +110,7 @@ pub struct CommitSummary {
     pub extras_len: u16,
     pub author_offset: i16,
     pub committer_offset: i16,
-    /// `crate::history::flags` known from the commit alone.
+    /// `crate::model::history::flags` known from the commit alone.
     pub flags: u16,
     /// Bit per `Script` in the message.
     pub message_scripts: u16,
@@ -118,7 +118,7 @@ pub struct CommitSummary {
     pub line_endings: u8,
     pub author_problem: u8,
     pub committer_problem: u8,
-    /// `crate::facts::message_kind` bits.
+    /// `crate::git::facts::message_kind` bits.
     pub message_kind: u8,
 }
 
@@ -679,7 +679,7 @@ impl ParsedBatch {
         });
         let extras_from = self.extras.len() as u32;
         for t in facts.trailers() {
-            let span = keep(crate::facts::canonical_trailer(t.key).as_bytes());
+            let span = keep(crate::git::facts::canonical_trailer(t.key).as_bytes());
             self.extras.push((span, false));
         }
         for h in &facts.unknown_headers {
@@ -694,11 +694,11 @@ impl ParsedBatch {
         self.key = key;
         let signing_key = facts
             .signature_text
-            .and_then(crate::signatures::signing_key)
+            .and_then(crate::git::signatures::signing_key)
             .map(|k| keep(k.as_bytes()));
         let parents_from = self.parents.len() as u32;
         if follow_parents {
-            self.parents.extend(crate::facts::parent_ids(data));
+            self.parents.extend(crate::git::facts::parent_ids(data));
         }
         // The interned fields are set when the store adds the commit.
         let summary = CommitSummary {
@@ -718,15 +718,15 @@ impl ParsedBatch {
             message_scripts,
             signature: match facts.signature {
                 None => 0,
-                Some(crate::facts::SignatureKind::OpenPgp) => 1,
-                Some(crate::facts::SignatureKind::Ssh) => 2,
-                Some(crate::facts::SignatureKind::X509) => 3,
-                Some(crate::facts::SignatureKind::Unknown) => 4,
+                Some(crate::git::facts::SignatureKind::OpenPgp) => 1,
+                Some(crate::git::facts::SignatureKind::Ssh) => 2,
+                Some(crate::git::facts::SignatureKind::X509) => 3,
+                Some(crate::git::facts::SignatureKind::Unknown) => 4,
             },
             line_endings: facts.line_endings() as u8,
             author_problem,
             committer_problem,
-            message_kind: crate::facts::message_kind(facts.message),
+            message_kind: crate::git::facts::message_kind(facts.message),
         };
         self.commits.push(ParsedCommit {
             id,

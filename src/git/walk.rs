@@ -12,9 +12,9 @@ use gix::hashtable::HashSet;
 use gix::objs::Find;
 
 use crate::error::Error;
-pub use crate::facts::parent_ids;
-use crate::range::RangeSpec;
-use crate::store::{BitSet, ParsedBatch, Store};
+pub use crate::git::facts::parent_ids;
+use crate::git::range::RangeSpec;
+use crate::git::store::{BitSet, ParsedBatch, Store};
 
 /// Which commits to walk.
 #[derive(Debug, Clone, Default)]

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::history::History;
-use crate::identities::ContributorKind;
+use crate::model::history::History;
+use crate::model::identities::ContributorKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -282,7 +282,7 @@ fn personas(history: &History, has_commits: &[bool]) -> Vec<(u32, u32, String)> 
         let recs: Vec<_> = history
             .records_of(i as u32)
             .iter()
-            .filter(|r| crate::history::is_timed(r, c.kind))
+            .filter(|r| crate::model::history::is_timed(r, c.kind))
             .collect();
         let mut offsets: BTreeMap<i16, usize> = BTreeMap::new();
         let mut hours = [0.0; 24];
