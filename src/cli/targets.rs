@@ -73,16 +73,7 @@ pub(super) fn split_targets(
         }
         paths.push(PathBuf::from(t));
     }
-    if revisions.len() > 1 {
-        return Err(Error::BadRevision {
-            revision: revisions[1].clone(),
-            reason: format!(
-                "only one revision range may be given (already have '{}')",
-                revisions[0]
-            ),
-        });
-    }
-    let range = revisions.first().map(|r| r.to_string());
+    let range = at_most_one_revision(&revisions)?;
     // A bare argument that is neither an existing path nor a revision is
     // most likely a mistyped path: say that both readings failed. (After
     // `--` or in --range it is a revision, and the walk reports it as such.)
@@ -97,6 +88,20 @@ pub(super) fn split_targets(
         });
     }
     Ok((paths, range))
+}
+
+/// The one revision range given, if any: a second is an error.
+fn at_most_one_revision(revisions: &[&String]) -> Result<Option<String>, Error> {
+    if revisions.len() > 1 {
+        return Err(Error::BadRevision {
+            revision: revisions[1].clone(),
+            reason: format!(
+                "only one revision range may be given (already have '{}')",
+                revisions[0]
+            ),
+        });
+    }
+    Ok(revisions.first().map(|r| r.to_string()))
 }
 
 pub(super) fn repositories(targets: &Targets, source: &SourceArgs) -> Result<Repositories, Error> {
@@ -147,19 +152,10 @@ pub(super) fn facts_range(job: &Job) -> Result<Repositories, Error> {
     if source.all_refs || (!job.check && source.range.is_some()) {
         return Err(refuse("--range or --all-refs"));
     }
-    let mut revisions: Vec<&String> = source.range.iter().chain(&job.targets.targets).collect();
-    if revisions.len() > 1 {
-        return Err(Error::BadRevision {
-            revision: revisions[1].clone(),
-            reason: format!(
-                "only one revision range may be given (already have '{}')",
-                revisions[0]
-            ),
-        });
-    }
+    let revisions: Vec<&String> = source.range.iter().chain(&job.targets.targets).collect();
     Ok(Repositories {
         paths: Vec::new(),
-        range: revisions.pop().cloned(),
+        range: at_most_one_revision(&revisions)?,
         keep_going: false,
     })
 }

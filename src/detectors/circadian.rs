@@ -11,7 +11,7 @@
 
 use serde_json::json;
 
-use super::{Family, Finding, Severity, Subject};
+use super::{Finding, Severity, Subject};
 use crate::inference::rhythm::{by_local_hour, quietest_window, round3};
 
 pub const ID: &str = "circadian-mismatch";
@@ -102,7 +102,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     };
     Some(Finding::new(
         ID,
-        Family::Rhythm,
         severity,
         format!(
             "working rhythm fits UTC{:+} (90% interval {:+} to {:+}), {:.1} h from {} and {:.1} h beyond what a night owl or early bird there would show; {:.0}% of commits fall at 00–06 claimed local time, quietest 5 h start at {:02}:00",

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
-use super::{Family, Finding, Severity, Subject, iso_date};
+use super::{Finding, Severity, Subject, iso_date};
 use crate::inference::profiles::format_offset;
 use crate::model::history::{CommitRecord, flags};
 
@@ -145,7 +145,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let (_, k, evidence, what) = best?;
     Some(Finding::new(
         ID,
-        Family::Sharing,
         Severity::Medium,
         format!(
             "habits change abruptly on {} after {k} commits ({what}): possibly someone else using the account since",

@@ -17,7 +17,7 @@ use serde_json::json;
 use super::local_days::{
     LocalActivity, candidates, claimed_calendar, country_name, local_activity,
 };
-use super::{Family, Finding, Severity, Subject};
+use super::{Finding, Severity, Subject};
 use crate::inference::calendars::{CountryCalendar, Day, date_of, weekday_of};
 
 pub const ID: &str = "holiday-calendar";
@@ -283,7 +283,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .collect();
     Some(Finding::new(
         ID,
-        Family::Calendar,
         severity,
         summary,
         json!({

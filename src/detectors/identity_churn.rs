@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::json;
 
-use super::{Family, Finding, Severity, Subject};
+use super::{Finding, Severity, Subject};
 use crate::inference::links::{LinkKind, name_key, of_kind};
 
 pub const ID: &str = "identity-churn";
@@ -39,7 +39,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     }
     Some(Finding::new(
         ID,
-        Family::Identity,
         Severity::Low,
         parts.join("; "),
         json!({

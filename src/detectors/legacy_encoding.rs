@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::{Family, Finding, Severity, Subject};
+use super::{Finding, Severity, Subject};
 
 pub const ID: &str = "legacy-encoding";
 
@@ -60,7 +60,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let (enc, n, lang, _) = hits[0];
     Some(Finding::new(
         ID,
-        Family::Tooling,
         severity,
         format!(
             "{n} commit{} the legacy {lang} encoding `{enc}`{}",

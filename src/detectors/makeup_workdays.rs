@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::holiday_calendar::Tally;
 use super::local_days::{candidates, claimed_calendar, country_name, local_activity};
-use super::{Family, Finding, Severity, Subject};
+use super::{Finding, Severity, Subject};
 use crate::inference::calendars::date_of;
 
 pub const ID: &str = "makeup-workdays";
@@ -69,7 +69,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     );
     Some(Finding::new(
         ID,
-        Family::Calendar,
         severity,
         summary,
         json!({

@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use super::{Family, Finding, Severity, Subject};
+use super::{Finding, Severity, Subject};
 
 pub const ID: &str = "malformed-ident";
 
@@ -24,7 +24,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .join(", ");
     Some(Finding::new(
         ID,
-        Family::Tooling,
         Severity::Low,
         format!("{total} identity lines git would not write: {kinds}"),
         json!({

@@ -105,14 +105,13 @@ impl Finding {
     /// origin are filled in by the analysis.
     pub fn new(
         rule: &'static str,
-        family: Family,
         severity: Severity,
         summary: String,
         evidence: serde_json::Value,
     ) -> Finding {
         Finding {
             rule,
-            family,
+            family: family_of(rule),
             severity,
             summary,
             evidence,
@@ -225,6 +224,15 @@ pub struct RuleSpec {
     pub family: Family,
     pub default_severity: Severity,
     pub check: Rule,
+}
+
+/// A rule's family, as the rule table gives it (a rule is told apart by its
+/// id alone; `every_rule_is_in_the_table_once` keeps ids and table in step).
+pub fn family_of(rule: &str) -> Family {
+    RULES
+        .iter()
+        .find(|spec| spec.id == rule)
+        .map_or(Family::Integrity, |spec| spec.family)
 }
 
 /// Every rule, grouped by family (the order of SARIF's rule list).
@@ -423,6 +431,31 @@ pub fn rule_doc(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every rule file's id is in the table once (a finding takes its family
+    /// from there).
+    #[test]
+    fn every_rule_is_in_the_table_once() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/detectors");
+        let mut files = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let Some(line) = text
+                .lines()
+                .find(|l| l.starts_with("pub const ID: &str = "))
+            else {
+                continue;
+            };
+            let id = line.split('"').nth(1).unwrap();
+            files += 1;
+            assert_eq!(
+                RULES.iter().filter(|r| r.id == id).count(),
+                1,
+                "{id} must be in RULES once"
+            );
+        }
+        assert_eq!(files, RULES.len(), "one file per rule");
+    }
 
     #[test]
     fn every_rule_has_a_doc_section_naming_its_family() {

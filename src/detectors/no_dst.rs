@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use super::{Family, Finding, Severity, Subject, iso_date};
+use super::{Finding, Severity, Subject, iso_date};
 use crate::inference::profiles::format_offset;
 
 pub const ID: &str = "no-daylight-saving";
@@ -63,7 +63,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     };
     Some(Finding::new(
         ID,
-        Family::Offsets,
         severity,
         format!(
             "all {} commits from {} to {} carry {}, while {} switched between {}",

@@ -12,7 +12,7 @@
 
 use serde_json::json;
 
-use super::{Family, Finding, Severity, Subject, examples};
+use super::{Finding, Severity, Subject, examples};
 use crate::inference::profiles::{OffsetRun, format_offset};
 use crate::model::history::CommitRecord;
 
@@ -85,7 +85,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .filter(|r| at.binary_search(&r.author_time).is_ok());
     Some(Finding::new(
         ID,
-        Family::Offsets,
         severity,
         format!(
             "{} offset jumps faster than travel allows and {} brief excursions to a far offset (A/B/A within a day)",

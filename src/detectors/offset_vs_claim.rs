@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
-use super::{Family, Finding, Severity, Subject, examples};
+use super::{Finding, Severity, Subject, examples};
 use crate::inference::profiles::format_offset;
 
 pub const ID: &str = "offset-vs-claim";
@@ -85,7 +85,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .join(", ");
     Some(Finding::new(
         ID,
-        Family::Offsets,
         severity,
         format!(
             "{bad} of {judged} commits ({:.0}%) carry an offset {} never had at that moment{}{}",

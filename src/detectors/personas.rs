@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::{Family, Finding, Severity, Subject};
+use super::{Finding, Severity, Subject};
 use crate::inference::links::{LinkKind, of_kind};
 
 pub const ID: &str = "personas";
@@ -17,7 +17,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     }
     Some(Finding::new(
         ID,
-        Family::Identity,
         Severity::Medium,
         format!(
             "never active on the same day as {} other contributor{} with the same offset and hours, yet taking turns with them ({}): one person behind several names? (see evidence)",

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::{Family, Finding, Severity, Subject, examples, iso_time};
+use super::{Finding, Severity, Subject, examples, iso_time};
 
 pub const ID: &str = "pyongyang-time";
 
@@ -32,7 +32,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     };
     Some(Finding::new(
         ID,
-        Family::Offsets,
         severity,
         format!(
             "{} commits recorded at +08:30 between 2015-08-15 and 2018-05-04, an offset only Pyongyang used",

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::{Family, Finding, Severity, Subject};
+use super::{Finding, Severity, Subject};
 use crate::text::Script;
 
 pub const ID: &str = "script-mismatch";
@@ -65,7 +65,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .collect();
     Some(Finding::new(
         ID,
-        Family::Tooling,
         Severity::Low,
         format!(
             "{} — not a script of the claimed country ({country})",

@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use super::{Family, Finding, Severity, Subject};
+use super::{Finding, Severity, Subject};
 use crate::inference::profiles::{format_offset, weekday_hour};
 use crate::inference::rhythm::{
     TEMPER, active_hours, observations, quietest_window, round3, two_zone_gain,
@@ -181,7 +181,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     };
     Some(Finding::new(
         ID,
-        Family::Sharing,
         severity,
         summary,
         json!({

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::{Family, Finding, Severity, Subject};
+use super::{Finding, Severity, Subject};
 use crate::inference::links::{LinkKind, of_kind};
 
 pub const ID: &str = "shared-machine";
@@ -29,7 +29,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     };
     Some(Finding::new(
         ID,
-        Family::Identity,
         severity,
         format!(
             "emails built from the machine name {} (git's fallback without user.email) are shared with {} other contributor{} (see evidence)",

@@ -7,7 +7,7 @@
 
 use serde_json::json;
 
-use super::{Family, Finding, Severity, Subject};
+use super::{Finding, Severity, Subject};
 use crate::inference::links::{LinkKind, of_kind};
 
 pub const ID: &str = "shared-signing-key";
@@ -27,7 +27,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .sum();
     Some(Finding::new(
         ID,
-        Family::Identity,
         if own >= 3 && others > 0 {
             Severity::Medium
         } else {

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::{Family, Finding, Severity, Subject, examples};
+use super::{Finding, Severity, Subject, examples};
 use crate::model::history::flags;
 
 pub const ID: &str = "timestamp-forgery";
@@ -272,7 +272,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .count();
     Some(Finding::new(
         ID,
-        Family::Integrity,
         severity,
         signals
             .iter()

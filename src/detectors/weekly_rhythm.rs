@@ -8,7 +8,7 @@
 use serde_json::json;
 
 use super::local_days::{claimed_calendar, country_name, local_activity};
-use super::{Family, Finding, Severity, Subject};
+use super::{Finding, Severity, Subject};
 use crate::inference::calendars::{WEEKDAYS, calendars, date_of};
 use chrono::Datelike;
 
@@ -99,7 +99,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     );
     Some(Finding::new(
         ID,
-        Family::Calendar,
         severity,
         summary,
         json!({

@@ -226,13 +226,7 @@ fn discover(
         discover_pipelined(repo, store, frontier, shallow, stats, progress);
         return;
     }
-    let mut seen: HashSet<ObjectId> = HashSet::default();
-    let mut stack: Vec<ObjectId> = Vec::with_capacity(1024);
-    for tip in frontier {
-        if seen.insert(tip) {
-            stack.push(tip);
-        }
-    }
+    let (mut seen, mut stack) = depth_first_start(frontier);
     let mut buf = Vec::with_capacity(4096);
     let mut parsed = ParsedBatch::default();
     while let Some(id) = stack.pop() {
@@ -256,6 +250,18 @@ fn discover(
         }
     }
     progress(decoded);
+}
+
+/// The seen set and stack a depth-first walk from `tips` starts with.
+fn depth_first_start(tips: Vec<ObjectId>) -> (HashSet<ObjectId>, Vec<ObjectId>) {
+    let mut seen: HashSet<ObjectId> = HashSet::default();
+    let mut stack: Vec<ObjectId> = Vec::with_capacity(1024);
+    for tip in tips {
+        if seen.insert(tip) {
+            stack.push(tip);
+        }
+    }
+    (seen, stack)
 }
 
 /// Raw commits walked by [`discover_pipelined`]'s reading thread.
@@ -285,13 +291,7 @@ fn discover_pipelined(
             let mut local = shared.to_thread_local();
             local.object_cache_size_if_unset(0);
             let mut stats = WalkStats::default();
-            let mut seen: HashSet<ObjectId> = HashSet::default();
-            let mut stack: Vec<ObjectId> = Vec::with_capacity(1024);
-            for tip in frontier {
-                if seen.insert(tip) {
-                    stack.push(tip);
-                }
-            }
+            let (mut seen, mut stack) = depth_first_start(frontier);
             let mut buf = Vec::with_capacity(4096);
             let mut batch = WalkedBatch::default();
             while let Some(id) = stack.pop() {
