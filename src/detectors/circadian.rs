@@ -131,3 +131,55 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         }),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::detectors::Severity;
+    use crate::detectors::testing::{Person, severity_for, zone_offset};
+    use chrono_tz::{America::New_York, Asia::Shanghai};
+
+    const WORKDAY: &[u32] = &[9, 10, 11, 13, 14, 16, 17];
+
+    #[test]
+    fn fires_on_a_day_lived_twelve_hours_away_whatever_the_offsets_say() {
+        // Office hours in Shanghai, with New York's offsets written on them.
+        let person = Person::new("Far Person")
+            .claims("America/New_York")
+            .weekdays("2023-01-09", 10, WORKDAY, Shanghai, zone_offset(New_York));
+        assert_eq!(severity_for(person, ID), Some(Severity::High));
+    }
+
+    #[test]
+    fn honest_control_and_a_night_owl() {
+        let office = Person::new("Nyc Person")
+            .claims("America/New_York")
+            .weekdays("2023-01-09", 10, WORKDAY, New_York, zone_offset(New_York));
+        assert_eq!(severity_for(office, ID), None);
+        // 14:00 to 01:00 in New York: late, not elsewhere.
+        let owl = Person::new("Owl Person")
+            .claims("America/New_York")
+            .weekdays(
+                "2023-01-09",
+                10,
+                &[14, 16, 18, 20, 22, 23, 0],
+                New_York,
+                zone_offset(New_York),
+            );
+        assert_eq!(severity_for(owl, ID), None);
+    }
+
+    #[test]
+    fn minimum_evidence_is_thirty_commits_over_four_weeks() {
+        // Three weeks of Shanghai office hours: 105 commits, too few weeks.
+        let three_weeks = Person::new("Far Person")
+            .claims("America/New_York")
+            .weekdays("2023-01-09", 3, WORKDAY, Shanghai, zone_offset(New_York));
+        assert_eq!(severity_for(three_weeks, ID), None);
+        // Four weeks, one commit a day at two hours: 40 commits, enough.
+        let four_weeks = Person::new("Far Person")
+            .claims("America/New_York")
+            .weekdays("2023-01-09", 4, &[10, 15], Shanghai, zone_offset(New_York));
+        assert!(severity_for(four_weeks, ID).is_some());
+    }
+}

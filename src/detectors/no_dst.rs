@@ -86,3 +86,46 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         }),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::detectors::Severity;
+    use crate::detectors::testing::{Person, fixed, severity_for, zone_offset};
+    use chrono_tz::Europe::Berlin;
+
+    /// Weekdays in Berlin from `first_monday`, with the offsets `recorded` gives.
+    fn berliner(first_monday: &str, weeks: u32, recorded: impl Fn(i64) -> i16) -> Person {
+        Person::new("Berlin Person")
+            .claims("Europe/Berlin")
+            .weekdays(first_monday, weeks, &[10, 15], Berlin, recorded)
+    }
+
+    #[test]
+    fn fires_on_one_offset_across_the_summer_time_change() {
+        // +01:00 all through March and April 2023 (Berlin: +02:00 from 26 March).
+        let person = berliner("2023-02-27", 8, fixed(60));
+        assert_eq!(severity_for(person, ID), Some(Severity::Medium));
+    }
+
+    #[test]
+    fn honest_control_follows_the_change() {
+        let person = berliner("2023-02-27", 8, zone_offset(Berlin));
+        assert_eq!(severity_for(person, ID), None);
+    }
+
+    #[test]
+    fn minimum_evidence_is_five_commits_each_side() {
+        // 4 commits before the change: not enough.
+        let thin = Person::new("Berlin Person")
+            .claims("Europe/Berlin")
+            .at("2023-03-20 10:00", 60)
+            .at("2023-03-21 10:00", 60)
+            .at("2023-03-22 10:00", 60)
+            .at("2023-03-23 10:00", 60)
+            .weekdays("2023-03-27", 1, &[10], Berlin, fixed(60));
+        assert_eq!(severity_for(thin.clone(), ID), None);
+        let five = thin.at("2023-03-24 10:00", 60);
+        assert_eq!(severity_for(five, ID), Some(Severity::Low));
+    }
+}

@@ -119,3 +119,59 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         }),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::detectors::Severity;
+    use crate::detectors::testing::{Person, fixed, severity_for, zone_offset};
+    use chrono_tz::{America::New_York, Asia::Shanghai, Europe::Paris};
+
+    /// Twelve weeks of weekdays across New York's change to summer time.
+    fn new_yorker() -> Person {
+        Person::new("Nyc Person")
+            .claims("America/New_York")
+            .weekdays("2023-02-06", 12, &[10, 15], New_York, zone_offset(New_York))
+    }
+
+    #[test]
+    fn fires_on_offsets_the_claimed_zone_never_had() {
+        let person = Person::new("Far Person")
+            .claims("America/New_York")
+            .weekdays("2023-02-06", 12, &[10, 15], Shanghai, fixed(480));
+        assert_eq!(severity_for(person, ID), Some(Severity::High));
+    }
+
+    #[test]
+    fn honest_control_across_daylight_saving() {
+        assert_eq!(severity_for(new_yorker(), ID), None);
+    }
+
+    #[test]
+    fn minimum_evidence_is_three_commits() {
+        let two = new_yorker()
+            .at("2023-03-01 03:10", 480)
+            .at("2023-03-08 03:20", 480);
+        assert_eq!(severity_for(two.clone(), ID), Some(Severity::Info));
+        let three = two.at("2023-03-29 03:30", 480);
+        assert_eq!(severity_for(three, ID), Some(Severity::Low));
+    }
+
+    #[test]
+    fn a_short_trip_is_reported_but_not_counted() {
+        // A working week in Paris between weeks in New York.
+        let person = Person::new("Nyc Person")
+            .claims("America/New_York")
+            .weekdays("2023-03-06", 5, &[10, 15], New_York, zone_offset(New_York))
+            .weekdays("2023-04-10", 1, &[10, 15], Paris, zone_offset(Paris))
+            .weekdays("2023-04-17", 5, &[10, 15], New_York, zone_offset(New_York));
+        let finding = crate::detectors::testing::finding(&[person], 0, ID).expect("a finding");
+        assert_eq!(finding.severity, Severity::Low);
+        assert_eq!(
+            finding.evidence["trip_like_stays"], 1,
+            "{}",
+            finding.evidence
+        );
+        assert_eq!(finding.evidence["commits_in_trip_like_stays"], 10);
+    }
+}

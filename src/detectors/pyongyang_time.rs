@@ -45,3 +45,42 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         }),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::detectors::Severity;
+    use crate::detectors::testing::{Person, severity_for};
+
+    fn seoul() -> Person {
+        Person::new("Seoul Person")
+            .at("2016-05-02 10:00", 540)
+            .at("2016-05-03 11:00", 540)
+    }
+
+    #[test]
+    fn fires_on_plus_0830_while_pyongyang_used_it() {
+        let person = seoul()
+            .at("2017-03-01 09:00", 510)
+            .at("2017-03-02 09:00", 510)
+            .at("2017-03-03 09:00", 510);
+        assert_eq!(severity_for(person, ID), Some(Severity::High));
+    }
+
+    #[test]
+    fn honest_control_outside_the_window() {
+        // +08:30 before 2015-08-15 and after 2018-05-04 is not Pyongyang's.
+        let person = seoul()
+            .at("2014-03-01 09:00", 510)
+            .at("2019-03-01 09:00", 510);
+        assert_eq!(severity_for(person, ID), None);
+    }
+
+    #[test]
+    fn minimum_evidence_is_one_commit() {
+        let one = seoul().at("2016-06-01 09:00", 510);
+        assert_eq!(severity_for(one.clone(), ID), Some(Severity::Medium));
+        let three = one.at("2016-06-02 09:00", 510).at("2016-06-03 09:00", 510);
+        assert_eq!(severity_for(three, ID), Some(Severity::High));
+    }
+}

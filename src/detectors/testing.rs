@@ -1,0 +1,220 @@
+//! Test support: people and their commits written as a reader would describe
+//! them ("weekdays at 10:00 and 15:00 in New York for twelve weeks, claiming
+//! New York"), run through the whole analysis, so a rule's unit tests see the
+//! subject the tool would build. Dates are fixed; nothing reads the clock.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, TimeZone};
+
+use crate::analysis::{self, Analysis};
+use crate::detectors::{Finding, Severity};
+use crate::inference::claims::{Claim, Location, Thresholds};
+use crate::model::history::{CommitRecord, Fingerprint, History, RepoSummary};
+use crate::model::identities::{Contributor, ContributorKind};
+
+/// One commit: its UTC instant, its recorded author offset (minutes) and flags.
+#[derive(Debug, Clone, Copy)]
+pub struct Commit {
+    pub time: i64,
+    pub offset: i16,
+    pub flags: u16,
+}
+
+/// A person, the location they claim, and their commits.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub name: String,
+    pub claim: Option<String>,
+    pub commits: Vec<Commit>,
+}
+
+impl Person {
+    pub fn new(name: &str) -> Person {
+        Person {
+            name: name.to_owned(),
+            claim: None,
+            commits: Vec::new(),
+        }
+    }
+
+    fn email(&self) -> String {
+        format!("{}@example.org", self.name.to_lowercase().replace(' ', "."))
+    }
+
+    /// Claim a location, as a roster line would (`America/New_York`, `DE`).
+    pub fn claims(mut self, location: &str) -> Person {
+        self.claim = Some(location.to_owned());
+        self
+    }
+
+    /// One commit at a local time (`2023-01-02 10:00`) with the offset
+    /// recorded (minutes east of UTC).
+    pub fn at(mut self, local: &str, offset_minutes: i16) -> Person {
+        let naive = chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M")
+            .unwrap_or_else(|e| panic!("{local}: {e}"));
+        let time = naive.and_utc().timestamp() - i64::from(offset_minutes) * 60;
+        self.commits.push(Commit {
+            time,
+            offset: offset_minutes,
+            flags: 0,
+        });
+        self
+    }
+
+    /// Commits on every weekday (Monday to Friday) of `weeks` weeks from
+    /// `first_monday`, at `hours` local time in `zone`, each recording the
+    /// offset `recorded` gives for its instant (the zone's own offset for an
+    /// honest person). The minutes vary with the day so hours do not repeat
+    /// to the second.
+    pub fn weekdays(
+        mut self,
+        first_monday: &str,
+        weeks: u32,
+        hours: &[u32],
+        zone: chrono_tz::Tz,
+        recorded: impl Fn(i64) -> i16,
+    ) -> Person {
+        let start = NaiveDate::parse_from_str(first_monday, "%Y-%m-%d").expect("a date");
+        for day in 0..weeks * 7 {
+            let date = start + chrono::Days::new(u64::from(day));
+            if date.weekday().number_from_monday() > 5 {
+                continue;
+            }
+            for &hour in hours {
+                let minute = (day * 7 + hour) % 50;
+                let Some(local) = date.and_hms_opt(hour, minute, 0) else {
+                    continue;
+                };
+                let Some(t) = zone.from_local_datetime(&local).earliest() else {
+                    continue;
+                };
+                let time = t.timestamp();
+                self.commits.push(Commit {
+                    time,
+                    offset: recorded(time),
+                    flags: 0,
+                });
+            }
+        }
+        self
+    }
+
+    /// Set `flag` on every commit so far.
+    pub fn flagged(mut self, flag: u16) -> Person {
+        for c in &mut self.commits {
+            c.flags |= flag;
+        }
+        self
+    }
+}
+
+/// The offset `zone` had at a UTC instant, in minutes: what an honest
+/// person's commits record.
+pub fn zone_offset(zone: chrono_tz::Tz) -> impl Fn(i64) -> i16 {
+    move |time| {
+        use chrono::Offset;
+        let utc = chrono::DateTime::from_timestamp(time, 0).expect("a time");
+        (zone
+            .offset_from_utc_datetime(&utc.naive_utc())
+            .fix()
+            .local_minus_utc()
+            / 60) as i16
+    }
+}
+
+/// A fixed offset, whatever the instant.
+pub fn fixed(offset_minutes: i16) -> impl Fn(i64) -> i16 {
+    move |_| offset_minutes
+}
+
+/// Analyse these people as one repository's history.
+pub fn analyse(people: &[Person]) -> Analysis {
+    let mut records = Vec::new();
+    let mut contributors = Vec::new();
+    let mut claims = Vec::new();
+    let mut per_repo = Vec::new();
+    for (i, person) in people.iter().enumerate() {
+        let email = person.email();
+        let identities = BTreeMap::from([(
+            (person.name.clone().into_bytes(), email.clone().into_bytes()),
+            person.commits.len() as u64,
+        )]);
+        contributors.push(Contributor {
+            key: email.clone().into_bytes(),
+            identities: identities.clone(),
+            raw_identities: identities,
+            kind: ContributorKind::Human,
+        });
+        per_repo.push(BTreeMap::from([(0u16, person.commits.len() as u64)]));
+        for (k, c) in person.commits.iter().enumerate() {
+            let mut id = [0u8; 20];
+            id[..4].copy_from_slice(&(i as u32).to_be_bytes());
+            id[4..12].copy_from_slice(&(k as u64).to_be_bytes());
+            records.push(CommitRecord {
+                id,
+                author_time: c.time,
+                committer_time: c.time,
+                contributor: i as u32,
+                committer: i as u32,
+                author_offset: c.offset,
+                committer_offset: c.offset,
+                flags: c.flags,
+                repo: 0,
+                provenance: Default::default(),
+            });
+        }
+        if let Some(claim) = &person.claim {
+            claims.push(Claim {
+                emails: vec![email],
+                name: None,
+                location: Location::parse(claim).unwrap_or_else(|e| panic!("{claim}: {e}")),
+                source: format!("test:{i}"),
+                source_file: "test".into(),
+                source_line: i,
+            });
+        }
+    }
+    records.sort_by_key(|r| (r.contributor, r.author_time));
+    let newest = records.iter().map(|r| r.committer_time).max().unwrap_or(0);
+    let history = History {
+        repos: vec![RepoSummary {
+            anchor_file: "README.md".into(),
+            path: "test".into(),
+            range: None,
+            commits: records.len() as u64,
+            shallow: false,
+            missing_objects: 0,
+            unreadable_objects: 0,
+        }],
+        workdirs: vec![None],
+        settings: vec![Default::default()],
+        commit_count: records.len() as u64,
+        records,
+        fingerprints: vec![Fingerprint::default(); contributors.len()],
+        contributors,
+        per_repo,
+        incomplete: Vec::new(),
+        newest_committer_time: newest,
+        range_commits: 0,
+        cache_notes: Vec::new(),
+        decoded_commits: 0,
+        baseline_fingerprints: None,
+    };
+    analysis::analyse(history, claims, Thresholds::default())
+}
+
+/// The finding of `rule` for person `who` (their index), if the rule fired.
+pub fn finding(people: &[Person], who: usize, rule: &str) -> Option<Finding> {
+    let analysis = analyse(people);
+    analysis
+        .results
+        .into_iter()
+        .find(|r| r.profile.contributor == who as u32)
+        .and_then(|r| r.findings.into_iter().find(|f| f.rule == rule))
+}
+
+/// The severity `rule` gives the only person, if it fired.
+pub fn severity_for(person: Person, rule: &str) -> Option<Severity> {
+    finding(&[person], 0, rule).map(|f| f.severity)
+}
