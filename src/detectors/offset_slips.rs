@@ -102,3 +102,64 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         }),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::detectors::Severity;
+    use crate::detectors::testing::{Person, severity_for, zone_offset};
+    use chrono_tz::America::New_York;
+
+    /// Ten weeks of New York office hours (10:00 and 15:00) from 9 January 2023.
+    fn new_yorker() -> Person {
+        Person::new("Nyc Person").weekdays(
+            "2023-01-09",
+            10,
+            &[10, 15],
+            New_York,
+            zone_offset(New_York),
+        )
+    }
+
+    /// A commit at +08:00 at 17:30 UTC on Wednesdays, between the New York
+    /// commits of 10:00 and 15:00: another machine, thirteen hours away.
+    fn with_excursions(mut person: Person, wednesdays: &[&str]) -> Person {
+        for day in wednesdays {
+            person = person.at(&format!("{day} 01:30"), 480);
+        }
+        person
+    }
+
+    const THURSDAYS: &[&str] = &[
+        "2023-01-12",
+        "2023-01-19",
+        "2023-01-26",
+        "2023-02-02",
+        "2023-02-09",
+        "2023-02-16",
+        "2023-02-23",
+        "2023-03-02",
+        "2023-03-09",
+        "2023-03-16",
+    ];
+
+    #[test]
+    fn fires_on_excursions_to_another_offset_and_back() {
+        let person = with_excursions(new_yorker(), THURSDAYS);
+        assert_eq!(severity_for(person, ID), Some(Severity::High));
+    }
+
+    #[test]
+    fn honest_control_with_a_daylight_saving_change() {
+        assert_eq!(severity_for(new_yorker(), ID), None);
+    }
+
+    #[test]
+    fn minimum_evidence_for_medium_is_three_slips() {
+        // One excursion is two impossible jumps: low.
+        let one = with_excursions(new_yorker(), &THURSDAYS[..1]);
+        assert_eq!(severity_for(one, ID), Some(Severity::Low));
+        let two = with_excursions(new_yorker(), &THURSDAYS[..2]);
+        assert_eq!(severity_for(two, ID), Some(Severity::Medium));
+    }
+}

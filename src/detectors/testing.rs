@@ -99,14 +99,6 @@ impl Person {
         }
         self
     }
-
-    /// Set `flag` on every commit so far.
-    pub fn flagged(mut self, flag: u16) -> Person {
-        for c in &mut self.commits {
-            c.flags |= flag;
-        }
-        self
-    }
 }
 
 /// The offset `zone` had at a UTC instant, in minutes: what an honest
