@@ -65,12 +65,26 @@ impl Person {
     /// Commits on every weekday (Monday to Friday) of `weeks` weeks from
     /// `first_monday`, at `hours` local time in `zone`, each recording the
     /// offset `recorded` gives for its instant (the zone's own offset for an
-    /// honest person). The minutes vary with the day so hours do not repeat
-    /// to the second.
+    /// honest person).
     pub fn weekdays(
+        self,
+        first_monday: &str,
+        weeks: u32,
+        hours: &[u32],
+        zone: chrono_tz::Tz,
+        recorded: impl Fn(i64) -> i16,
+    ) -> Person {
+        self.days(first_monday, weeks, &[1, 2, 3, 4, 5], hours, zone, recorded)
+    }
+
+    /// As [`Person::weekdays`], on the given days of the week (1 = Monday, 7 =
+    /// Sunday). The minutes vary with the day so hours do not repeat to the
+    /// second.
+    pub fn days(
         mut self,
         first_monday: &str,
         weeks: u32,
+        days: &[u32],
         hours: &[u32],
         zone: chrono_tz::Tz,
         recorded: impl Fn(i64) -> i16,
@@ -78,7 +92,7 @@ impl Person {
         let start = NaiveDate::parse_from_str(first_monday, "%Y-%m-%d").expect("a date");
         for day in 0..weeks * 7 {
             let date = start + chrono::Days::new(u64::from(day));
-            if date.weekday().number_from_monday() > 5 {
+            if !days.contains(&date.weekday().number_from_monday()) {
                 continue;
             }
             for &hour in hours {

@@ -114,3 +114,54 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         }),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::detectors::Severity;
+    use crate::detectors::testing::{Person, severity_for, zone_offset};
+    use chrono_tz::Europe::Berlin;
+
+    /// Weeks from 2 January 2023 in Berlin, working on `days` (1 = Monday).
+    fn berliner(weeks: u32, days: &[u32]) -> Person {
+        Person::new("Berlin Person").claims("Europe/Berlin").days(
+            "2023-01-02",
+            weeks,
+            days,
+            &[10, 14, 16],
+            Berlin,
+            zone_offset(Berlin),
+        )
+    }
+
+    const MONDAY_TO_SATURDAY: &[u32] = &[1, 2, 3, 4, 5, 6];
+
+    #[test]
+    fn fires_on_a_six_day_week_resting_on_sunday() {
+        assert_eq!(
+            severity_for(berliner(30, MONDAY_TO_SATURDAY), ID),
+            Some(Severity::Low)
+        );
+        // Held for a year and a half: medium.
+        assert_eq!(
+            severity_for(berliner(80, MONDAY_TO_SATURDAY), ID),
+            Some(Severity::Medium)
+        );
+    }
+
+    #[test]
+    fn honest_control_rests_on_the_weekend() {
+        assert_eq!(severity_for(berliner(30, &[1, 2, 3, 4, 5]), ID), None);
+        // Working every day gives no rest day and no finding.
+        assert_eq!(severity_for(berliner(30, &[1, 2, 3, 4, 5, 6, 7]), ID), None);
+    }
+
+    #[test]
+    fn minimum_evidence_is_twenty_six_weeks() {
+        assert_eq!(severity_for(berliner(25, MONDAY_TO_SATURDAY), ID), None);
+        assert_eq!(
+            severity_for(berliner(26, MONDAY_TO_SATURDAY), ID),
+            Some(Severity::Low)
+        );
+    }
+}
