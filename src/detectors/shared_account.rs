@@ -198,3 +198,57 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         }),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::detectors::Severity;
+    use crate::detectors::testing::{Person, severity_for, zone_offset};
+    use chrono_tz::{America::New_York, Asia::Shanghai};
+
+    const OFFICE: &[u32] = &[9, 11, 13, 15, 17, 19];
+
+    /// One identity, office hours in New York and in Shanghai, each machine
+    /// writing its own offset.
+    fn two_desks(weeks: u32) -> Person {
+        Person::new("Team Account")
+            .weekdays("2023-01-09", weeks, OFFICE, New_York, zone_offset(New_York))
+            .weekdays("2023-01-09", weeks, OFFICE, Shanghai, zone_offset(Shanghai))
+    }
+
+    #[test]
+    fn fires_on_two_working_days_twelve_hours_apart() {
+        let severity = severity_for(two_desks(12), ID);
+        assert!(severity >= Some(Severity::Medium), "{severity:?}");
+    }
+
+    #[test]
+    fn honest_control_has_one_working_day() {
+        let person = Person::new("Nyc Person").weekdays(
+            "2023-01-09",
+            12,
+            OFFICE,
+            New_York,
+            zone_offset(New_York),
+        );
+        assert_eq!(severity_for(person, ID), None);
+    }
+
+    #[test]
+    fn a_move_is_said_at_low() {
+        // Two years in New York, then two in Shanghai: each half-year but the
+        // one the move falls in shows one sleeping person, and the clock moved
+        // with them. (A move inside a year of history leaves too few clean
+        // half-years: the half-years are fixed, so one straddles the move.)
+        let person = Person::new("Mover")
+            .weekdays("2021-01-04", 104, OFFICE, New_York, zone_offset(New_York))
+            .weekdays("2023-01-02", 104, OFFICE, Shanghai, zone_offset(Shanghai));
+        assert_eq!(severity_for(person, ID), Some(Severity::Low));
+    }
+
+    #[test]
+    fn minimum_evidence_is_four_active_weeks() {
+        assert_eq!(severity_for(two_desks(3), ID), None);
+        assert!(severity_for(two_desks(4), ID).is_some());
+    }
+}
