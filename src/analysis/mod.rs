@@ -1,6 +1,8 @@
 //! Orchestration: history → profiles → claims → inference → findings → verdicts.
 
 pub mod accepted;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod verdicts;
 
 use rayon::prelude::*;

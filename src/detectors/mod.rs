@@ -429,9 +429,6 @@ pub fn rule_doc(id: &str) -> String {
 }
 
 #[cfg(test)]
-pub(crate) mod testing;
-
-#[cfg(test)]
 mod tests {
     use super::*;
 

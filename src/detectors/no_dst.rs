@@ -90,8 +90,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::ID;
+    use crate::analysis::testing::{Person, fixed, severity_for, zone_offset};
     use crate::detectors::Severity;
-    use crate::detectors::testing::{Person, fixed, severity_for, zone_offset};
     use chrono_tz::Europe::Berlin;
 
     /// Weekdays in Berlin from `first_monday`, with the offsets `recorded` gives.

@@ -106,8 +106,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::ID;
+    use crate::analysis::testing::{Person, severity_for, zone_offset};
     use crate::detectors::Severity;
-    use crate::detectors::testing::{Person, severity_for, zone_offset};
     use chrono_tz::America::New_York;
 
     /// Ten weeks of New York office hours (10:00 and 15:00) from 9 January 2023.

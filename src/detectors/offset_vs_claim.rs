@@ -123,8 +123,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::ID;
+    use crate::analysis::testing::{Person, fixed, severity_for, zone_offset};
     use crate::detectors::Severity;
-    use crate::detectors::testing::{Person, fixed, severity_for, zone_offset};
     use chrono_tz::{America::New_York, Asia::Shanghai, Europe::Paris};
 
     /// Twelve weeks of weekdays across New York's change to summer time.
@@ -165,7 +165,7 @@ mod tests {
             .weekdays("2023-03-06", 5, &[10, 15], New_York, zone_offset(New_York))
             .weekdays("2023-04-10", 1, &[10, 15], Paris, zone_offset(Paris))
             .weekdays("2023-04-17", 5, &[10, 15], New_York, zone_offset(New_York));
-        let finding = crate::detectors::testing::finding(&[person], 0, ID).expect("a finding");
+        let finding = crate::analysis::testing::finding(&[person], 0, ID).expect("a finding");
         assert_eq!(finding.severity, Severity::Low);
         assert_eq!(
             finding.evidence["trip_like_stays"], 1,

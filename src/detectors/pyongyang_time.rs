@@ -49,8 +49,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::ID;
+    use crate::analysis::testing::{Person, severity_for};
     use crate::detectors::Severity;
-    use crate::detectors::testing::{Person, severity_for};
 
     fn seoul() -> Person {
         Person::new("Seoul Person")

@@ -202,8 +202,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::ID;
+    use crate::analysis::testing::{Person, severity_for, zone_offset};
     use crate::detectors::Severity;
-    use crate::detectors::testing::{Person, severity_for, zone_offset};
     use chrono_tz::{America::New_York, Asia::Shanghai};
 
     const OFFICE: &[u32] = &[9, 11, 13, 15, 17, 19];

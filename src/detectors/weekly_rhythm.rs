@@ -118,8 +118,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::ID;
+    use crate::analysis::testing::{Person, severity_for, zone_offset};
     use crate::detectors::Severity;
-    use crate::detectors::testing::{Person, severity_for, zone_offset};
     use chrono_tz::Europe::Berlin;
 
     /// Weeks from 2 January 2023 in Berlin, working on `days` (1 = Monday).

@@ -39,13 +39,40 @@ pub fn unsafe_reason(repo: &gix::Repository) -> Option<&'static str> {
     None
 }
 
+/// Why a cache file cannot be used (it is then rebuilt, and the reason shown
+/// as a warning).
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("not a git-alibi cache file")]
+    NotACache,
+    #[error("cache format {found}, expected {expected}")]
+    Format { found: u32, expected: u32 },
+    #[error("written by git-alibi {0}")]
+    OtherVersion(String),
+    /// Cut short, inconsistent counts or indices: what a torn write or a
+    /// damaged disk leaves.
+    #[error("damaged: {0}")]
+    Damaged(&'static str),
+}
+
 /// Load a cache file. `Ok(None)`: no file. `Err(reason)`: a file that cannot
 /// be used (it will be rewritten).
-pub fn load(path: &Path) -> Result<Option<Store>, String> {
+pub fn load(path: &Path) -> Result<Option<Store>, CacheError> {
     let data = match std::fs::read(path) {
         Ok(d) => d,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        Err(source) => {
+            return Err(CacheError::Read {
+                path: path.to_owned(),
+                source,
+            });
+        }
     };
     decode(&data).map(Some)
 }
@@ -151,29 +178,29 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], CacheError> {
         let end = self
             .pos
             .checked_add(n)
             .filter(|&e| e <= self.data.len())
-            .ok_or("truncated file")?;
+            .ok_or(CacheError::Damaged("truncated file"))?;
         let s = &self.data[self.pos..end];
         self.pos = end;
         Ok(s)
     }
 
-    fn u32(&mut self) -> Result<u32, String> {
+    fn u32(&mut self) -> Result<u32, CacheError> {
         let b = self.take(4)?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    fn bytes(&mut self) -> Result<&'a [u8], String> {
+    fn bytes(&mut self) -> Result<&'a [u8], CacheError> {
         let n = self.u32()? as usize;
         self.take(n)
     }
 
-    fn u32s(&mut self, n: usize) -> Result<Vec<u32>, String> {
-        let raw = self.take(n.checked_mul(4).ok_or("bad count")?)?;
+    fn u32s(&mut self, n: usize) -> Result<Vec<u32>, CacheError> {
+        let raw = self.take(n.checked_mul(4).ok_or(CacheError::Damaged("bad count"))?)?;
         Ok(raw
             .chunks_exact(4)
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
@@ -183,20 +210,22 @@ impl<'a> Reader<'a> {
 
 /// Decodes a cache file's bytes; anything damaged, cut short or of another
 /// format is an error, never a panic (public for the fuzz target).
-pub fn decode(data: &[u8]) -> Result<Store, String> {
+pub fn decode(data: &[u8]) -> Result<Store, CacheError> {
     let mut r = Reader { data, pos: 0 };
     if r.take(8)? != MAGIC {
-        return Err("not a git-alibi cache file".into());
+        return Err(CacheError::NotACache);
     }
     let format = r.u32()?;
     if format != FORMAT {
-        return Err(format!("cache format {format}, expected {FORMAT}"));
+        return Err(CacheError::Format {
+            found: format,
+            expected: FORMAT,
+        });
     }
     let version = r.bytes()?;
     if version != env!("CARGO_PKG_VERSION").as_bytes() {
-        return Err(format!(
-            "written by git-alibi {}",
-            String::from_utf8_lossy(version)
+        return Err(CacheError::OtherVersion(
+            String::from_utf8_lossy(version).into_owned(),
         ));
     }
     let n = r.u32()? as usize;
@@ -210,7 +239,7 @@ pub fn decode(data: &[u8]) -> Result<Store, String> {
         || n_extras.saturating_mul(4) > data.len()
         || n_identities.saturating_add(n_strings).saturating_mul(4) > data.len()
     {
-        return Err("counts larger than the file".into());
+        return Err(CacheError::Damaged("counts larger than the file"));
     }
     let raw_ids = r.take(n * 20)?;
     let ids: Vec<ObjectId> = raw_ids
@@ -243,7 +272,8 @@ pub fn decode(data: &[u8]) -> Result<Store, String> {
             author_raw_offset: u(28),
             committer_raw_offset: u(32),
             extras_start: u(36),
-            extras_len: u16::try_from(extras_len).map_err(|_| "bad extras length")?,
+            extras_len: u16::try_from(extras_len)
+                .map_err(|_| CacheError::Damaged("bad extras length"))?,
             signing_key: u(44),
             author_offset: i16_at(44 + at),
             committer_offset: i16_at(46 + at),
@@ -269,14 +299,14 @@ pub fn decode(data: &[u8]) -> Result<Store, String> {
         strings.push(r.bytes()?.to_vec());
     }
     if r.take(8)? != END || r.pos != data.len() {
-        return Err("trailing or missing end marker".into());
+        return Err(CacheError::Damaged("trailing or missing end marker"));
     }
     // Bounds: a bad index would otherwise surface as a wrong report.
     if parent_start.first() != Some(&0)
         || parent_start.last().map(|&l| l as usize) != Some(n_parents)
         || parent_start.windows(2).any(|w| w[0] > w[1])
     {
-        return Err("bad parent table".into());
+        return Err(CacheError::Damaged("bad parent table"));
     }
     // Topological order (parents first) is what `Store::reach` relies on.
     for (child, w) in parent_start.windows(2).enumerate() {
@@ -284,7 +314,7 @@ pub fn decode(data: &[u8]) -> Result<Store, String> {
             .iter()
             .any(|&p| p == MISSING || p as usize >= child)
         {
-            return Err("parents out of order".into());
+            return Err(CacheError::Damaged("parents out of order"));
         }
     }
     if by_id.iter().any(|&i| i as usize >= n)
@@ -292,7 +322,7 @@ pub fn decode(data: &[u8]) -> Result<Store, String> {
             .windows(2)
             .any(|w| ids[w[0] as usize] >= ids[w[1] as usize])
     {
-        return Err("bad id index".into());
+        return Err(CacheError::Damaged("bad id index"));
     }
     let string_ok = |i: u32| i == NONE || (i as usize) < n_strings;
     for c in &commits {
@@ -304,14 +334,14 @@ pub fn decode(data: &[u8]) -> Result<Store, String> {
             || !string_ok(c.committer_raw_offset)
             || c.extras_start as usize + c.extras_len as usize > n_extras
         {
-            return Err("index out of range".into());
+            return Err(CacheError::Damaged("index out of range"));
         }
     }
     if extras
         .iter()
         .any(|&e| (e & !crate::git::store::EXTRA_UNKNOWN_HEADER) as usize >= n_strings)
     {
-        return Err("extras index out of range".into());
+        return Err(CacheError::Damaged("extras index out of range"));
     }
     Ok(Store::from_parts(
         ids,

@@ -1,4 +1,5 @@
-//! Test support: people and their commits written as a reader would describe
+//! Test support for the rules (in the analysis layer, which may use both
+//! rules and inference): people and their commits written as a reader would describe
 //! them ("weekdays at 10:00 and 15:00 in New York for twelve weeks, claiming
 //! New York"), run through the whole analysis, so a rule's unit tests see the
 //! subject the tool would build. Dates are fixed; nothing reads the clock.
