@@ -28,6 +28,8 @@ pub struct Person {
     pub name: String,
     pub claim: Option<String>,
     pub commits: Vec<Commit>,
+    /// What the commits' headers and messages showed (the walk's tallies).
+    pub fingerprint: Fingerprint,
 }
 
 impl Person {
@@ -36,11 +38,18 @@ impl Person {
             name: name.to_owned(),
             claim: None,
             commits: Vec::new(),
+            fingerprint: Fingerprint::default(),
         }
     }
 
     fn email(&self) -> String {
         format!("{}@example.org", self.name.to_lowercase().replace(' ', "."))
+    }
+
+    /// Set what the commits' headers and messages showed.
+    pub fn showing(mut self, set: impl FnOnce(&mut Fingerprint)) -> Person {
+        set(&mut self.fingerprint);
+        self
     }
 
     /// Claim a location, as a roster line would (`America/New_York`, `DE`).
@@ -198,7 +207,7 @@ pub fn analyse(people: &[Person]) -> Analysis {
         settings: vec![Default::default()],
         commit_count: records.len() as u64,
         records,
-        fingerprints: vec![Fingerprint::default(); contributors.len()],
+        fingerprints: people.iter().map(|p| p.fingerprint.clone()).collect(),
         contributors,
         per_repo,
         incomplete: Vec::new(),

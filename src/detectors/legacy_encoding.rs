@@ -76,3 +76,47 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         }),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::analysis::testing::{Person, severity_for};
+    use crate::detectors::Severity;
+
+    fn declaring(claim: &str, encoding: &str, commits: u64) -> Person {
+        Person::new("Some Person")
+            .claims(claim)
+            .at("2023-03-01 10:00", 60)
+            .showing(|f| {
+                f.encodings.insert(encoding.to_owned(), commits);
+            })
+    }
+
+    #[test]
+    fn fires_on_a_code_page_of_another_country() {
+        assert_eq!(
+            severity_for(declaring("Europe/Berlin", "EUC-KR", 5), ID),
+            Some(Severity::Medium)
+        );
+    }
+
+    #[test]
+    fn honest_control_uses_the_claimed_country_s_code_page_or_none() {
+        assert_eq!(
+            severity_for(declaring("Asia/Seoul", "EUC-KR", 20), ID),
+            Some(Severity::Info)
+        );
+        assert_eq!(
+            severity_for(declaring("Europe/Berlin", "ISO-8859-1", 20), ID),
+            None
+        );
+    }
+
+    #[test]
+    fn minimum_evidence_for_medium_is_five_commits() {
+        assert_eq!(
+            severity_for(declaring("Europe/Berlin", "EUC-KR", 4), ID),
+            Some(Severity::Low)
+        );
+    }
+}

@@ -32,3 +32,31 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         }),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::analysis::testing::{Person, severity_for};
+    use crate::detectors::Severity;
+
+    fn with_malformed(lines: u64) -> Person {
+        Person::new("Some Person")
+            .at("2023-03-01 10:00", 60)
+            .showing(|f| {
+                if lines > 0 {
+                    f.malformed.insert("bad offset", lines);
+                }
+            })
+    }
+
+    #[test]
+    fn fires_on_one_line_git_would_not_write_and_never_above_low() {
+        assert_eq!(severity_for(with_malformed(1), ID), Some(Severity::Low));
+        assert_eq!(severity_for(with_malformed(500), ID), Some(Severity::Low));
+    }
+
+    #[test]
+    fn honest_control_has_none() {
+        assert_eq!(severity_for(with_malformed(0), ID), None);
+    }
+}

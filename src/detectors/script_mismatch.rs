@@ -73,3 +73,40 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         json!({ "claimed_country": country, "scripts": odd }),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::analysis::testing::{Person, severity_for};
+    use crate::detectors::Severity;
+    use crate::text::Script;
+
+    fn with_hangul(claim: &str, messages: u64) -> Person {
+        Person::new("Some Person")
+            .claims(claim)
+            .at("2023-03-01 10:00", 60)
+            .showing(|f| f.message_scripts[Script::Hangul as usize] = messages)
+    }
+
+    #[test]
+    fn fires_on_a_script_foreign_to_the_claimed_country() {
+        assert_eq!(
+            severity_for(with_hangul("Europe/Berlin", 12), ID),
+            Some(Severity::Low)
+        );
+    }
+
+    #[test]
+    fn honest_control_writes_the_country_s_script() {
+        assert_eq!(severity_for(with_hangul("Asia/Seoul", 12), ID), None);
+    }
+
+    #[test]
+    fn minimum_evidence_is_three_commits() {
+        assert_eq!(severity_for(with_hangul("Europe/Berlin", 2), ID), None);
+        assert_eq!(
+            severity_for(with_hangul("Europe/Berlin", 3), ID),
+            Some(Severity::Low)
+        );
+    }
+}
