@@ -14,11 +14,13 @@ use crate::inference::claims::{Claim, Location, Thresholds};
 use crate::model::history::{CommitRecord, Fingerprint, History, RepoSummary};
 use crate::model::identities::{Contributor, ContributorKind};
 
-/// One commit: its UTC instant, its recorded author offset (minutes) and flags.
+/// One commit: its UTC author instant, its recorded author offset
+/// (minutes), its committer instant relative to the author's, and flags.
 #[derive(Debug, Clone, Copy)]
 pub struct Commit {
     pub time: i64,
     pub offset: i16,
+    pub committed_after: i64,
     pub flags: u16,
 }
 
@@ -67,6 +69,7 @@ impl Person {
         self.commits.push(Commit {
             time,
             offset: offset_minutes,
+            committed_after: 0,
             flags: 0,
         });
         self
@@ -88,8 +91,7 @@ impl Person {
     }
 
     /// As [`Person::weekdays`], on the given days of the week (1 = Monday, 7 =
-    /// Sunday). The minutes vary with the day so hours do not repeat to the
-    /// second.
+    /// Sunday). Minutes and seconds are scattered (see [`scatter`]).
     pub fn days(
         mut self,
         first_monday: &str,
@@ -106,8 +108,9 @@ impl Person {
                 continue;
             }
             for &hour in hours {
-                let minute = (day * 7 + hour) % 50;
-                let Some(local) = date.and_hms_opt(hour, minute, 0) else {
+                let mix = scatter(day, hour);
+                let (minute, second) = (mix % 50, (mix / 50) % 60);
+                let Some(local) = date.and_hms_opt(hour, minute, second) else {
                     continue;
                 };
                 let Some(t) = zone.from_local_datetime(&local).earliest() else {
@@ -117,12 +120,23 @@ impl Person {
                 self.commits.push(Commit {
                     time,
                     offset: recorded(time),
+                    committed_after: 0,
                     flags: 0,
                 });
             }
         }
         self
     }
+}
+
+/// A fixed, irregular number for a (day, hour): minutes and seconds that
+/// neither repeat nor step at one interval, as real commits' do not.
+fn scatter(day: u32, hour: u32) -> u32 {
+    let mut x = (day.wrapping_mul(0x9E37_79B9) ^ hour.wrapping_mul(0x85EB_CA6B)).wrapping_add(1);
+    x ^= x >> 15;
+    x = x.wrapping_mul(0x2C1B_3C6D);
+    x ^= x >> 12;
+    x
 }
 
 /// The offset `zone` had at a UTC instant, in minutes: what an honest
@@ -170,7 +184,7 @@ pub fn analyse(people: &[Person]) -> Analysis {
             records.push(CommitRecord {
                 id,
                 author_time: c.time,
-                committer_time: c.time,
+                committer_time: c.time + c.committed_after,
                 contributor: i as u32,
                 committer: i as u32,
                 author_offset: c.offset,

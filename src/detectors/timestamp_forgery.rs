@@ -285,7 +285,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
                 v["severity"] = json!(s.1.name());
                 v
             }).collect::<Vec<_>>(),
-            "before_parent_examples": fp.before_parent_examples.iter().map(|(_, id, kind)| json!({"commit": hex(id), "date": kind})).collect::<Vec<_>>(),
+            "before_parent_examples": fp.before_parent_examples.iter().map(|(_, id, kind)| json!({"commit": hex(id), "before_parent": format!("{kind} date")})).collect::<Vec<_>>(),
             "negative_zero_offsets": negative_zero,
             "newest_committer_date": super::iso_time(s.newest_committer_time),
         }),
@@ -295,6 +295,60 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::analysis::testing::{Person, severity_for, zone_offset};
+    use crate::detectors::Severity;
+    use chrono_tz::Europe::Berlin;
+
+    /// Office hours in Berlin, `weeks` weeks, with seconds as clocks give them.
+    fn berliner(weeks: u32) -> Person {
+        Person::new("Berlin Person").weekdays(
+            "2023-01-09",
+            weeks,
+            &[10, 14],
+            Berlin,
+            zone_offset(Berlin),
+        )
+    }
+
+    /// The same dates typed by hand: every second zero.
+    fn typed(mut person: Person) -> Person {
+        for c in &mut person.commits {
+            c.time -= c.time.rem_euclid(60);
+        }
+        person
+    }
+
+    #[test]
+    fn fires_on_dates_typed_by_hand_and_on_two_signals_high() {
+        let f = crate::analysis::testing::finding(&[typed(berliner(4))], 0, ID).unwrap();
+        assert_eq!(f.severity, Severity::Medium, "{}", f.summary);
+        // Plus three commits committed two days before they were authored.
+        let mut person = typed(berliner(4));
+        for c in person.commits.iter_mut().take(3) {
+            c.committed_after = -2 * DAY;
+        }
+        let finding = crate::analysis::testing::finding(&[person], 0, ID).expect("a finding");
+        assert_eq!(finding.severity, Severity::High, "{}", finding.summary);
+    }
+
+    #[test]
+    fn honest_control_has_ordinary_seconds() {
+        assert_eq!(severity_for(berliner(4), ID), None);
+    }
+
+    #[test]
+    fn minimum_evidence_is_twenty_commits_for_a_pattern() {
+        // Two weeks of two commits a weekday: 20 commits.
+        let nineteen = {
+            let mut p = typed(berliner(2));
+            p.commits.pop();
+            p
+        };
+        assert_eq!(nineteen.commits.len(), 19);
+        assert_eq!(severity_for(nineteen, ID), None);
+        assert_eq!(severity_for(typed(berliner(2)), ID), Some(Severity::Medium));
+    }
 
     #[test]
     fn github_account_bounds() {
