@@ -129,6 +129,48 @@ impl Person {
     }
 }
 
+impl Person {
+    /// Commits on every working day of `country`'s calendar (weekdays that
+    /// are not its holidays, and its make-up workdays) from `first` to
+    /// `last`, at `hours` local time in `zone`: someone who keeps that
+    /// country's calendar.
+    pub fn working_days_of(
+        mut self,
+        country: &str,
+        (first, last): (&str, &str),
+        hours: &[u32],
+        zone: chrono_tz::Tz,
+        recorded: impl Fn(i64) -> i16,
+    ) -> Person {
+        use crate::inference::calendars::{calendars, day_of};
+        let calendar = calendars().get(country).expect("a country with a calendar");
+        let first = NaiveDate::parse_from_str(first, "%Y-%m-%d").expect("a date");
+        let last = NaiveDate::parse_from_str(last, "%Y-%m-%d").expect("a date");
+        let mut day = 0u32;
+        let mut date = first;
+        while date <= last {
+            if !calendar.is_rest(day_of(date)) {
+                for &hour in hours {
+                    let mix = scatter(day, hour);
+                    let local = date.and_hms_opt(hour, mix % 50, (mix / 50) % 60);
+                    if let Some(t) = local.and_then(|l| zone.from_local_datetime(&l).earliest()) {
+                        let time = t.timestamp();
+                        self.commits.push(Commit {
+                            time,
+                            offset: recorded(time),
+                            committed_after: 0,
+                            flags: 0,
+                        });
+                    }
+                }
+            }
+            day += 1;
+            date = date.succ_opt().expect("a next day");
+        }
+        self
+    }
+}
+
 /// A fixed, irregular number for a (day, hour): minutes and seconds that
 /// neither repeat nor step at one interval, as real commits' do not.
 fn scatter(day: u32, hour: u32) -> u32 {
