@@ -28,6 +28,8 @@ pub struct Commit {
 #[derive(Debug, Clone)]
 pub struct Person {
     pub name: String,
+    /// Default: the name, lower-cased and dotted, `@example.org`.
+    pub email: Option<String>,
     pub claim: Option<String>,
     pub commits: Vec<Commit>,
     /// What the commits' headers and messages showed (the walk's tallies).
@@ -38,6 +40,7 @@ impl Person {
     pub fn new(name: &str) -> Person {
         Person {
             name: name.to_owned(),
+            email: None,
             claim: None,
             commits: Vec::new(),
             fingerprint: Fingerprint::default(),
@@ -45,7 +48,15 @@ impl Person {
     }
 
     fn email(&self) -> String {
-        format!("{}@example.org", self.name.to_lowercase().replace(' ', "."))
+        self.email.clone().unwrap_or_else(|| {
+            format!("{}@example.org", self.name.to_lowercase().replace(' ', "."))
+        })
+    }
+
+    /// Use this email instead of the one made from the name.
+    pub fn with_email(mut self, email: &str) -> Person {
+        self.email = Some(email.to_owned());
+        self
     }
 
     /// Set what the commits' headers and messages showed.

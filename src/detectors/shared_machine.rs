@@ -47,3 +47,59 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         }),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::analysis::testing::{Person, finding};
+    use crate::detectors::Severity;
+
+    fn on(name: &str, email: &str) -> Person {
+        Person::new(name)
+            .with_email(email)
+            .at("2023-03-01 10:00", 60)
+    }
+
+    #[test]
+    fn fires_on_a_windows_machine_name_under_two_people() {
+        let people = [
+            on("Alice Smith", "alice@DESKTOP-AB12CD3"),
+            on("Bob Jones", "bob@DESKTOP-AB12CD3"),
+        ];
+        let f = finding(&people, 0, ID).expect("a finding");
+        assert_eq!(f.severity, Severity::Medium);
+    }
+
+    #[test]
+    fn honest_control_with_machines_of_their_own_or_real_emails() {
+        let people = [
+            on("Alice Smith", "alice@DESKTOP-AB12CD3"),
+            on("Bob Jones", "bob@LAPTOP-ZZ99YY8"),
+            on("Carol White", "carol@example.org"),
+        ];
+        for who in 0..people.len() {
+            assert!(finding(&people, who, ID).is_none(), "{who}");
+        }
+    }
+
+    #[test]
+    fn minimum_evidence_a_common_host_name_with_one_peer_is_low() {
+        let people = [
+            on("Alice Smith", "alice@workstation.local"),
+            on("Bob Jones", "bob@workstation.local"),
+        ];
+        assert_eq!(
+            finding(&people, 0, ID).expect("a finding").severity,
+            Severity::Low
+        );
+        let three = [
+            on("Alice Smith", "alice@workstation.local"),
+            on("Bob Jones", "bob@workstation.local"),
+            on("Carol White", "carol@workstation.local"),
+        ];
+        assert_eq!(
+            finding(&three, 0, ID).expect("a finding").severity,
+            Severity::Medium
+        );
+    }
+}

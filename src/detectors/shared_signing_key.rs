@@ -55,3 +55,64 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         }),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::analysis::testing::{Person, finding};
+    use crate::detectors::Severity;
+
+    const KEY: &str = "0123456789ABCDEF";
+
+    fn signing(person: Person, commits: u64) -> Person {
+        person.at("2023-03-01 10:00", 60).showing(|f| {
+            f.signing_keys.insert(KEY.to_owned(), commits);
+        })
+    }
+
+    #[test]
+    fn fires_on_one_key_in_two_people_s_hands() {
+        let people = [
+            signing(Person::new("Alice Smith"), 5),
+            signing(Person::new("Bob Jones"), 5),
+        ];
+        let f = finding(&people, 0, ID).expect("a finding");
+        assert_eq!(f.severity, Severity::Medium);
+        assert_eq!(f.evidence["peers_with_the_same_name"], 0);
+    }
+
+    #[test]
+    fn honest_control_one_person_with_two_addresses_stays_low() {
+        let people = [
+            signing(Person::new("Alice Smith"), 5),
+            signing(
+                Person::new("Alice Smith").with_email("alice@home.example"),
+                5,
+            ),
+        ];
+        let f = finding(&people, 0, ID).expect("a finding");
+        assert_eq!(f.severity, Severity::Low);
+        // A key nobody else uses says nothing.
+        assert!(finding(&[signing(Person::new("Alice Smith"), 5)], 0, ID).is_none());
+    }
+
+    #[test]
+    fn minimum_evidence_for_medium_is_three_own_commits() {
+        let people = [
+            signing(Person::new("Alice Smith"), 2),
+            signing(Person::new("Bob Jones"), 5),
+        ];
+        assert_eq!(
+            finding(&people, 0, ID).expect("a finding").severity,
+            Severity::Low
+        );
+        let people = [
+            signing(Person::new("Alice Smith"), 3),
+            signing(Person::new("Bob Jones"), 5),
+        ];
+        assert_eq!(
+            finding(&people, 0, ID).expect("a finding").severity,
+            Severity::Medium
+        );
+    }
+}
