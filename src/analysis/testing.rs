@@ -30,6 +30,8 @@ pub struct Person {
     pub name: String,
     /// Default: the name, lower-cased and dotted, `@example.org`.
     pub email: Option<String>,
+    /// Other names written with the same email.
+    pub other_names: Vec<String>,
     pub claim: Option<String>,
     pub commits: Vec<Commit>,
     /// What the commits' headers and messages showed (the walk's tallies).
@@ -41,6 +43,7 @@ impl Person {
         Person {
             name: name.to_owned(),
             email: None,
+            other_names: Vec::new(),
             claim: None,
             commits: Vec::new(),
             fingerprint: Fingerprint::default(),
@@ -51,6 +54,12 @@ impl Person {
         self.email.clone().unwrap_or_else(|| {
             format!("{}@example.org", self.name.to_lowercase().replace(' ', "."))
         })
+    }
+
+    /// Also write under this name, with the same email.
+    pub fn also_named(mut self, name: &str) -> Person {
+        self.other_names.push(name.to_owned());
+        self
     }
 
     /// Use this email instead of the one made from the name.
@@ -219,10 +228,13 @@ pub fn analyse(people: &[Person]) -> Analysis {
     let mut per_repo = Vec::new();
     for (i, person) in people.iter().enumerate() {
         let email = person.email();
-        let identities = BTreeMap::from([(
+        let mut identities = BTreeMap::from([(
             (person.name.clone().into_bytes(), email.clone().into_bytes()),
             person.commits.len() as u64,
         )]);
+        for name in &person.other_names {
+            identities.insert((name.clone().into_bytes(), email.clone().into_bytes()), 1);
+        }
         contributors.push(Contributor {
             key: email.clone().into_bytes(),
             identities: identities.clone(),

@@ -48,3 +48,37 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         }),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::analysis::testing::{Person, finding};
+    use crate::detectors::Severity;
+
+    fn writer() -> Person {
+        Person::new("Alice Smith").at("2023-03-01 10:00", 60)
+    }
+
+    #[test]
+    fn fires_on_many_names_or_a_name_in_several_hands_and_stays_low() {
+        let many = writer().also_named("A. Smith").also_named("Bob Jones");
+        let f = finding(&[many], 0, ID).expect("a finding");
+        assert_eq!(f.severity, Severity::Low);
+        assert_eq!(f.evidence["distinct_names"], 3);
+        let namesakes = [writer(), writer().with_email("alice@elsewhere.example")];
+        assert_eq!(
+            finding(&namesakes, 0, ID).expect("a finding").severity,
+            Severity::Low
+        );
+    }
+
+    #[test]
+    fn honest_control_one_name() {
+        assert!(finding(&[writer()], 0, ID).is_none());
+    }
+
+    #[test]
+    fn minimum_evidence_is_three_names() {
+        assert!(finding(&[writer().also_named("Alice J. Smith")], 0, ID).is_none());
+    }
+}
