@@ -62,6 +62,14 @@ impl Person {
         self
     }
 
+    /// Set `flag` (`crate::model::history::flags`) on every commit so far.
+    pub fn flagged(mut self, flag: u16) -> Person {
+        for c in &mut self.commits {
+            c.flags |= flag;
+        }
+        self
+    }
+
     /// Use this email instead of the one made from the name.
     pub fn with_email(mut self, email: &str) -> Person {
         self.email = Some(email.to_owned());

@@ -97,8 +97,18 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             .iter()
             .max_by_key(|(o, c)| (**c, std::cmp::Reverse(**o)))
             .map(|(o, c)| (*o, *c))?;
-        let dom_after = total_offsets.get(&dominant).copied().unwrap_or(0) - dom_before;
-        let offset_gone = dom_before as f64 / before >= 0.8 && (dom_after as f64) / after <= 0.2;
+        // Offsets within an hour of the dominant one are its zone's summer or
+        // winter time: a change of season is not a change of place.
+        let near = |o: &Option<i16>| match (o, dominant) {
+            (Some(o), Some(d)) => (i32::from(*o) - i32::from(d)).abs() <= 60,
+            (o, d) => *o == d,
+        };
+        let near_after: usize = total_offsets
+            .iter()
+            .filter(|(o, _)| near(o))
+            .map(|(o, c)| c - offsets.get(o).copied().unwrap_or(0))
+            .sum();
+        let offset_gone = dom_before as f64 / before >= 0.8 && (near_after as f64) / after <= 0.2;
         if tv < 0.4 && !offset_gone {
             continue;
         }
@@ -152,4 +162,83 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         ),
         evidence,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::analysis::testing::{Person, finding, zone_offset};
+    use crate::model::history::flags;
+    use chrono_tz::{Asia::Shanghai, Europe::Berlin};
+
+    const HOURS: &[u32] = &[9, 11, 14, 16];
+
+    fn berlin(weeks: u32) -> Person {
+        Person::new("Some Person").weekdays("2023-01-09", weeks, HOURS, Berlin, zone_offset(Berlin))
+    }
+
+    /// Then `weeks` in Shanghai's hours and offset, signed or not.
+    fn then_shanghai(person: Person, weeks: u32, signed: bool) -> Person {
+        let mut later =
+            Person::new("x").weekdays("2023-06-05", weeks, HOURS, Shanghai, zone_offset(Shanghai));
+        if signed {
+            later = later.flagged(flags::SIGNED);
+        }
+        let mut person = person;
+        person.commits.extend(later.commits);
+        person
+    }
+
+    #[test]
+    fn fires_when_tooling_and_timing_change_together() {
+        let person = then_shanghai(berlin(10).flagged(flags::SIGNED), 10, false);
+        assert!(finding(&[person], 0, ID).is_some());
+    }
+
+    #[test]
+    fn honest_control_a_move_alone_or_a_new_habit_alone() {
+        let moved = then_shanghai(berlin(10).flagged(flags::SIGNED), 10, true);
+        assert!(finding(&[moved], 0, ID).is_none());
+        // Signing stopped over the summer: winter time on both sides.
+        let mut stopped_signing = berlin(10).flagged(flags::SIGNED);
+        stopped_signing.commits.extend(
+            Person::new("x")
+                .weekdays("2023-10-30", 10, HOURS, Berlin, zone_offset(Berlin))
+                .commits,
+        );
+        assert!(finding(&[stopped_signing], 0, ID).is_none());
+    }
+
+    #[test]
+    fn a_change_of_season_is_not_a_change_of_place() {
+        // Signing stopped in spring, and the clock moved to summer time: the
+        // hours of the day (in UTC) move by one, the zone does not.
+        let mut person = Person::new("Some Person").weekdays(
+            "2023-01-09",
+            10,
+            &[8, 9, 10, 11, 12, 13, 14, 15, 16, 17],
+            Berlin,
+            zone_offset(Berlin),
+        );
+        person = person.flagged(flags::SIGNED);
+        person.commits.extend(
+            Person::new("x")
+                .weekdays(
+                    "2023-06-05",
+                    10,
+                    &[8, 9, 10, 11, 12, 13, 14, 15, 16, 17],
+                    Berlin,
+                    zone_offset(Berlin),
+                )
+                .commits,
+        );
+        assert!(finding(&[person], 0, ID).is_none());
+    }
+
+    #[test]
+    fn minimum_evidence_is_thirty_commits_each_side() {
+        // One week in Shanghai: 20 commits after the change.
+        let person = then_shanghai(berlin(10).flagged(flags::SIGNED), 1, false);
+        assert!(finding(&[person], 0, ID).is_none());
+    }
 }
