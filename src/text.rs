@@ -209,6 +209,12 @@ pub fn lossy_bounded(bytes: &[u8], max_chars: usize) -> String {
     s
 }
 
+/// "1 commit", "2 commits": a count with the word that agrees with it.
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

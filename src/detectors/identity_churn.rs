@@ -32,9 +32,12 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     }
     if !peers.is_empty() {
         parts.push(format!(
-            "the same name is used by {} other contributor{} with other emails (see evidence)",
-            peers.len(),
-            if peers.len() == 1 { "" } else { "s" }
+            "the same name is used by {} with other emails (see evidence)",
+            crate::text::count(
+                peers.len() as u64,
+                "other contributor",
+                "other contributors"
+            )
         ));
     }
     Some(Finding::new(

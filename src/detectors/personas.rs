@@ -19,9 +19,12 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         ID,
         Severity::Medium,
         format!(
-            "never active on the same day as {} other contributor{} with the same offset and hours, yet taking turns with them ({}): one person behind several names? (see evidence)",
-            peers.len(),
-            if peers.len() == 1 { "" } else { "s" },
+            "never active on the same day as {} with the same offset and hours, yet taking turns with them ({}): one person behind several names? (see evidence)",
+            crate::text::count(
+                peers.len() as u64,
+                "other contributor",
+                "other contributors"
+            ),
             pairs
                 .iter()
                 .map(|l| l.value.as_str())

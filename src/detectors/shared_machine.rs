@@ -31,14 +31,17 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         ID,
         severity,
         format!(
-            "emails built from the machine name {} (git's fallback without user.email) are shared with {} other contributor{} (see evidence)",
+            "emails built from the machine name {} (git's fallback without user.email) are shared with {} (see evidence)",
             hosts
                 .iter()
                 .map(|h| format!("`{h}`"))
                 .collect::<Vec<_>>()
                 .join(", "),
-            peers.len(),
-            if peers.len() == 1 { "" } else { "s" }
+            crate::text::count(
+                peers.len() as u64,
+                "other contributor",
+                "other contributors"
+            )
         ),
         json!({
             "hosts": hosts,

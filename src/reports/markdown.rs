@@ -143,8 +143,12 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         if shown.len() > 50 {
             writeln!(
                 out,
-                "\n{} more contributors in the JSON report.",
-                shown.len() - 50
+                "\n{} in the JSON report.",
+                crate::text::count(
+                    (shown.len() - 50) as u64,
+                    "more contributor",
+                    "more contributors"
+                )
             )?;
         }
         writeln!(out)?;

@@ -140,12 +140,11 @@ fn story(c: &ContributorReport, color: bool, esc: &dyn Fn(&str, usize) -> String
         .take(30)
         .map(|r| {
             format!(
-                "{} – {}  UTC{}  {} commit{}",
+                "{} – {}  UTC{}  {}",
                 &r.start[..10.min(r.start.len())],
                 &r.end[..10.min(r.end.len())],
                 r.offset,
-                r.commits,
-                if r.commits == 1 { "" } else { "s" }
+                crate::text::count(r.commits, "commit", "commits")
             )
         })
         .collect();
