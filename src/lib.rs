@@ -9,7 +9,9 @@
 //! 5. [`detectors`]: the rule table and one file per rule;
 //! 6. [`analysis`]: the orchestration, verdicts and accepted findings;
 //! 7. [`reports`]: the report model and one file per output format;
-//! 8. [`cli`] (the command line) and [`harness`] (tests and benchmarks only).
+//! 8. [`cli`] (the command line) and `harness` (tests and benchmarks only,
+//!    behind the `harness` feature, which the dev-dependency on this package
+//!    turns on).
 //!
 //! `tests/cli/structure.rs` checks that no module imports a later layer and
 //! that modules form no cycle.
@@ -20,6 +22,7 @@ pub mod clock;
 pub mod detectors;
 pub mod error;
 pub mod git;
+#[cfg(feature = "harness")]
 pub mod harness;
 pub mod inference;
 pub mod model;
