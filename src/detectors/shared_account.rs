@@ -63,35 +63,43 @@ fn clock_moved(s: &Subject<'_>) -> bool {
 /// in periods that show a sleep trough of their own, and the share of all
 /// observations those periods hold. A person who moved (or spent a long stint
 /// elsewhere) sleeps in every period, at different UTC hours; two people on
-/// one account leave no trough in the periods they share.
+/// one account leave no trough in the periods they share. The half-years are
+/// laid twice, the second time shifted by a quarter-year, and the laying with
+/// more sleeping periods counts: a move falls near a boundary of one of them,
+/// so it does not blur the half-year it falls in (two people at once leave no
+/// trough however the half-years are laid).
 fn sleeping_periods(s: &Subject<'_>) -> (f64, f64) {
     // Every timed commit, merge clicks included: they still show where the
     // person was awake, and half-years need enough hours to be judged.
     let cells = active_hours(s.timed());
     let total = cells.len() as u64;
-    let mut by_period: std::collections::BTreeMap<i64, [u64; 24]> = Default::default();
-    for c in &cells {
-        let period = (c * 3600).div_euclid(PERIOD_DAYS * 86_400);
-        by_period.entry(period).or_insert([0; 24])[c.rem_euclid(24) as usize] += 1;
-    }
-    let (mut eligible, mut sleeping) = (0u64, 0u64);
-    for hours in by_period.values() {
-        let n: u64 = hours.iter().sum();
-        if n < MIN_PERIOD_OBS {
-            continue;
+    let laid = |shift_hours: i64| {
+        let mut by_period: std::collections::BTreeMap<i64, [u64; 24]> = Default::default();
+        for c in &cells {
+            let period = ((c + shift_hours) * 3600).div_euclid(PERIOD_DAYS * 86_400);
+            by_period.entry(period).or_insert([0; 24])[c.rem_euclid(24) as usize] += 1;
         }
-        eligible += n;
-        if quietest_window(hours, 5).1 < NO_TROUGH_SHARE {
-            sleeping += n;
+        let (mut eligible, mut sleeping) = (0u64, 0u64);
+        for hours in by_period.values() {
+            let n: u64 = hours.iter().sum();
+            if n < MIN_PERIOD_OBS {
+                continue;
+            }
+            eligible += n;
+            if quietest_window(hours, 5).1 < NO_TROUGH_SHARE {
+                sleeping += n;
+            }
         }
-    }
-    if eligible == 0 {
-        return (0.0, 0.0);
-    }
-    (
-        sleeping as f64 / eligible as f64,
-        eligible as f64 / total.max(1) as f64,
-    )
+        if eligible == 0 {
+            return (0.0, 0.0);
+        }
+        (
+            sleeping as f64 / eligible as f64,
+            eligible as f64 / total.max(1) as f64,
+        )
+    };
+    let (a, b) = (laid(0), laid(PERIOD_DAYS * 24 / 2));
+    if b.0 > a.0 { b } else { a }
 }
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
@@ -238,11 +246,16 @@ mod tests {
     fn a_move_is_said_at_low() {
         // Two years in New York, then two in Shanghai: each half-year but the
         // one the move falls in shows one sleeping person, and the clock moved
-        // with them. (A move inside a year of history leaves too few clean
-        // half-years: the half-years are fixed, so one straddles the move.)
+        // with them.
         let person = Person::new("Mover")
             .weekdays("2021-01-04", 104, OFFICE, New_York, zone_offset(New_York))
             .weekdays("2023-01-02", 104, OFFICE, Shanghai, zone_offset(Shanghai));
+        assert_eq!(severity_for(person, ID), Some(Severity::Low));
+        // Half a year on each side: the half-years laid a quarter-year apart
+        // keep the move near a boundary of one laying.
+        let person = Person::new("Mover")
+            .weekdays("2023-01-02", 26, OFFICE, New_York, zone_offset(New_York))
+            .weekdays("2023-07-03", 26, OFFICE, Shanghai, zone_offset(Shanghai));
         assert_eq!(severity_for(person, ID), Some(Severity::Low));
     }
 
