@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate, TimeZone};
 use crate::analysis::{self, Analysis};
 use crate::detectors::{Finding, Severity};
 use crate::inference::claims::{Claim, Location, Thresholds};
-use crate::model::history::{CommitRecord, Fingerprint, History, RepoSummary};
+use crate::model::history::{CommitRecord, Fingerprint, History};
 use crate::model::identities::{Contributor, ContributorKind};
 
 /// One commit: its UTC author instant, its recorded author offset
@@ -121,7 +121,7 @@ impl Person {
     /// As [`Person::weekdays`], on the given days of the week (1 = Monday, 7 =
     /// Sunday). Minutes and seconds are scattered (see [`scatter`]).
     pub fn days(
-        mut self,
+        self,
         first_monday: &str,
         weeks: u32,
         days: &[u32],
@@ -130,27 +130,35 @@ impl Person {
         recorded: impl Fn(i64) -> i16,
     ) -> Person {
         let start = NaiveDate::parse_from_str(first_monday, "%Y-%m-%d").expect("a date");
-        for day in 0..weeks * 7 {
-            let date = start + chrono::Days::new(u64::from(day));
-            if !days.contains(&date.weekday().number_from_monday()) {
-                continue;
-            }
+        let dates = (0..weeks * 7)
+            .map(|day| start + chrono::Days::new(u64::from(day)))
+            .filter(|date| days.contains(&date.weekday().number_from_monday()));
+        self.on_dates(dates, hours, zone, recorded)
+    }
+
+    /// Commits on each of `dates` at `hours` local time in `zone`, with
+    /// scattered minutes and seconds (see [`scatter`]).
+    fn on_dates(
+        mut self,
+        dates: impl Iterator<Item = NaiveDate>,
+        hours: &[u32],
+        zone: chrono_tz::Tz,
+        recorded: impl Fn(i64) -> i16,
+    ) -> Person {
+        for date in dates {
+            let day = date.num_days_from_ce().unsigned_abs();
             for &hour in hours {
                 let mix = scatter(day, hour);
-                let (minute, second) = (mix % 50, (mix / 50) % 60);
-                let Some(local) = date.and_hms_opt(hour, minute, second) else {
-                    continue;
-                };
-                let Some(t) = zone.from_local_datetime(&local).earliest() else {
-                    continue;
-                };
-                let time = t.timestamp();
-                self.commits.push(Commit {
-                    time,
-                    offset: recorded(time),
-                    committed_after: 0,
-                    flags: 0,
-                });
+                let local = date.and_hms_opt(hour, mix % 50, (mix / 50) % 60);
+                if let Some(t) = local.and_then(|l| zone.from_local_datetime(&l).earliest()) {
+                    let time = t.timestamp();
+                    self.commits.push(Commit {
+                        time,
+                        offset: recorded(time),
+                        committed_after: 0,
+                        flags: 0,
+                    });
+                }
             }
         }
         self
@@ -163,7 +171,7 @@ impl Person {
     /// `last`, at `hours` local time in `zone`: someone who keeps that
     /// country's calendar.
     pub fn working_days_of(
-        mut self,
+        self,
         country: &str,
         (first, last): (&str, &str),
         hours: &[u32],
@@ -174,28 +182,27 @@ impl Person {
         let calendar = calendars().get(country).expect("a country with a calendar");
         let first = NaiveDate::parse_from_str(first, "%Y-%m-%d").expect("a date");
         let last = NaiveDate::parse_from_str(last, "%Y-%m-%d").expect("a date");
-        let mut day = 0u32;
-        let mut date = first;
-        while date <= last {
-            if !calendar.is_rest(day_of(date)) {
-                for &hour in hours {
-                    let mix = scatter(day, hour);
-                    let local = date.and_hms_opt(hour, mix % 50, (mix / 50) % 60);
-                    if let Some(t) = local.and_then(|l| zone.from_local_datetime(&l).earliest()) {
-                        let time = t.timestamp();
-                        self.commits.push(Commit {
-                            time,
-                            offset: recorded(time),
-                            committed_after: 0,
-                            flags: 0,
-                        });
-                    }
-                }
-            }
-            day += 1;
-            date = date.succ_opt().expect("a next day");
-        }
-        self
+        let dates = first
+            .iter_days()
+            .take_while(|date| *date <= last)
+            .filter(|date| !calendar.is_rest(day_of(*date)));
+        self.on_dates(dates, hours, zone, recorded)
+    }
+
+    /// Someone claiming Singapore who keeps `country`'s calendar, at +08:00
+    /// either way (office hours in Shanghai, Singapore's offsets recorded):
+    /// what only the calendar rules can tell apart.
+    pub fn in_singapore_keeping(country: &str, span: (&str, &str)) -> Person {
+        use chrono_tz::Asia::{Shanghai, Singapore};
+        Person::new("Some Person")
+            .claims("Asia/Singapore")
+            .working_days_of(
+                country,
+                span,
+                &[10, 11, 14, 16],
+                Shanghai,
+                zone_offset(Singapore),
+            )
     }
 }
 
@@ -233,7 +240,6 @@ pub fn analyse(people: &[Person]) -> Analysis {
     let mut records = Vec::new();
     let mut contributors = Vec::new();
     let mut claims = Vec::new();
-    let mut per_repo = Vec::new();
     for (i, person) in people.iter().enumerate() {
         let email = person.email();
         let mut identities = BTreeMap::from([(
@@ -249,7 +255,6 @@ pub fn analyse(people: &[Person]) -> Analysis {
             raw_identities: identities,
             kind: ContributorKind::Human,
         });
-        per_repo.push(BTreeMap::from([(0u16, person.commits.len() as u64)]));
         for (k, c) in person.commits.iter().enumerate() {
             let mut id = [0u8; 20];
             id[..4].copy_from_slice(&(i as u32).to_be_bytes());
@@ -279,31 +284,8 @@ pub fn analyse(people: &[Person]) -> Analysis {
         }
     }
     records.sort_by_key(|r| (r.contributor, r.author_time));
-    let newest = records.iter().map(|r| r.committer_time).max().unwrap_or(0);
-    let history = History {
-        repos: vec![RepoSummary {
-            anchor_file: "README.md".into(),
-            path: "test".into(),
-            range: None,
-            commits: records.len() as u64,
-            shallow: false,
-            missing_objects: 0,
-            unreadable_objects: 0,
-        }],
-        workdirs: vec![None],
-        settings: vec![Default::default()],
-        commit_count: records.len() as u64,
-        records,
-        fingerprints: people.iter().map(|p| p.fingerprint.clone()).collect(),
-        contributors,
-        per_repo,
-        incomplete: Vec::new(),
-        newest_committer_time: newest,
-        range_commits: 0,
-        cache_notes: Vec::new(),
-        decoded_commits: 0,
-        baseline_fingerprints: None,
-    };
+    let fingerprints = people.iter().map(|p| p.fingerprint.clone()).collect();
+    let history = History::in_memory("test", contributors, records, fingerprints);
     analysis::analyse(history, claims, Thresholds::default())
 }
 
@@ -320,4 +302,15 @@ pub fn finding(people: &[Person], who: usize, rule: &str) -> Option<Finding> {
 /// The severity `rule` gives the only person, if it fired.
 pub fn severity_for(person: Person, rule: &str) -> Option<Severity> {
     finding(&[person], 0, rule).map(|f| f.severity)
+}
+
+/// What a calendar rule gives someone claiming Singapore who keeps
+/// `country`'s calendar: over three years (2021–2023), or over two months.
+pub fn calendar_rule_severity(rule: &str, country: &str, three_years: bool) -> Option<Severity> {
+    let span = if three_years {
+        ("2021-01-04", "2023-12-29")
+    } else {
+        ("2023-03-01", "2023-04-30")
+    };
+    severity_for(Person::in_singapore_keeping(country, span), rule)
 }

@@ -11,7 +11,7 @@ use crate::analysis::verdicts::Verdict;
 use crate::analysis::{self, Analysis};
 use crate::harness::synth::{self, OffsetMode, Person, Rng, SimCommit, Trip, zone};
 use crate::inference::claims::{Claim, Location, Thresholds};
-use crate::model::history::{CommitRecord, Fingerprint, History, OFFSET_INVALID, RepoSummary};
+use crate::model::history::{CommitRecord, Fingerprint, History, OFFSET_INVALID};
 use crate::model::identities::{Contributor, ContributorKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -293,37 +293,8 @@ pub fn judge(cases: &[Case]) -> Analysis {
             });
         }
     }
-    let per_repo = (0..cases.len())
-        .map(|i| BTreeMap::from([(0u16, cases[i].commits.len() as u64)]))
-        .collect();
-    let history = History {
-        repos: vec![RepoSummary {
-            anchor_file: crate::reports::anchor_file(None),
-            path: "generated".into(),
-            range: None,
-            commits: records.len() as u64,
-            shallow: false,
-            missing_objects: 0,
-            unreadable_objects: 0,
-        }],
-        workdirs: vec![None],
-        settings: vec![Default::default()],
-        commit_count: records.len() as u64,
-        records,
-        fingerprints: vec![Fingerprint::default(); contributors.len()],
-        contributors,
-        per_repo,
-        incomplete: Vec::new(),
-        newest_committer_time: cases
-            .iter()
-            .flat_map(|c| c.commits.iter().map(|c| c.seconds))
-            .max()
-            .unwrap_or(0),
-        range_commits: 0,
-        cache_notes: Vec::new(),
-        decoded_commits: 0,
-        baseline_fingerprints: None,
-    };
+    let fingerprints = vec![Fingerprint::default(); contributors.len()];
+    let history = History::in_memory("generated", contributors, records, fingerprints);
     analysis::analyse(history, claims, Thresholds::default())
 }
 

@@ -278,6 +278,45 @@ pub struct History {
 }
 
 impl History {
+    /// A history made in memory, as one repository at `path` (generated
+    /// populations and the rules' tests): `records` grouped by contributor,
+    /// one fingerprint per contributor.
+    pub fn in_memory(
+        path: &str,
+        contributors: Vec<Contributor>,
+        records: Vec<CommitRecord>,
+        fingerprints: Vec<Fingerprint>,
+    ) -> History {
+        let mut per_repo = vec![BTreeMap::new(); contributors.len()];
+        for r in &records {
+            *per_repo[r.contributor as usize].entry(0u16).or_insert(0u64) += 1;
+        }
+        History {
+            repos: vec![RepoSummary {
+                anchor_file: crate::git::settings::anchor_file(None),
+                path: path.into(),
+                range: None,
+                commits: records.len() as u64,
+                shallow: false,
+                missing_objects: 0,
+                unreadable_objects: 0,
+            }],
+            workdirs: vec![None],
+            settings: vec![Default::default()],
+            commit_count: records.len() as u64,
+            newest_committer_time: records.iter().map(|r| r.committer_time).max().unwrap_or(0),
+            records,
+            fingerprints,
+            contributors,
+            per_repo,
+            incomplete: Vec::new(),
+            range_commits: 0,
+            cache_notes: Vec::new(),
+            decoded_commits: 0,
+            baseline_fingerprints: None,
+        }
+    }
+
     /// Drop the per-commit records once the analysis has folded them into
     /// per-contributor results and nothing else will read them (a report of
     /// `scan` or `audit`): at 10 million commits they are half a gigabyte.
