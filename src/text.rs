@@ -24,6 +24,21 @@ impl LineEndings {
     }
 }
 
+/// Lowercase hex of bytes (a commit id as git prints it).
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// A commit id abbreviated as reports show it: 12 hex digits.
+pub fn short_hex(id: &[u8]) -> String {
+    hex(&id[..id.len().min(6)])
+}
+
 pub fn line_endings(message: &[u8]) -> LineEndings {
     let mut lf = 0usize;
     let mut crlf = 0usize;

@@ -147,6 +147,7 @@ mod tests {
             severity,
             summary: String::new(),
             evidence: serde_json::Value::Null,
+            peers: None,
             fingerprint: fingerprint(rule, key),
             origin: None,
         }

@@ -9,12 +9,42 @@
 //! (night owls, evening volunteers) and `EARLY_ALLOWANCE` hours east (early
 //! birds). It fires when at least 95 % of the posterior lies outside the band.
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::evidence::{RuleEvidence, SetAside};
 use super::{Finding, Severity, Subject};
 use crate::inference::rhythm::{by_local_hour, quietest_window, round3};
 
 pub const ID: &str = "circadian-mismatch";
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    pub claimed_location: String,
+    pub set_aside: SetAside,
+    /// Most probable offset from timing alone, hours east of UTC.
+    pub inferred_utc_offset_hours: f64,
+    /// Shortest interval of offsets (hours) holding 90 % of the posterior.
+    pub interval_90: [f64; 2],
+    /// From the nearest offset the claim had.
+    pub distance_hours: f64,
+    pub hours_beyond_chronotype_band: f64,
+    /// Apparent offsets a night owl or early bird at the claim would show.
+    pub chronotype_band_utc_offset_hours: [f64; 2],
+    pub posterior_mass_outside_band: f64,
+    /// Share of commits at 00:00–05:59 claimed local time.
+    pub night_share_claimed_local: f64,
+    /// Start hour of the quietest 5 hours, claimed local time.
+    pub sleep_trough_claimed_local_start_hour: usize,
+    pub sleep_trough_share: f64,
+    /// Commits by hour 0–23, claimed local time.
+    pub commits_by_claimed_local_hour: [u64; 24],
+    /// Distinct (day, hour) cells the inference used.
+    pub observations: u32,
+}
+
+impl RuleEvidence for Evidence {}
 
 /// Claimed-local hours counted as night: 00:00–05:59.
 pub const NIGHT: std::ops::Range<usize> = 0..6;
@@ -114,21 +144,21 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             hours.night_share * 100.0,
             hours.trough_start
         ),
-        json!({
-            "claimed_location": claim.location.text,
-            "set_aside": s.set_aside(),
-            "inferred_utc_offset_hours": inf.utc_offset_hours,
-            "interval_90": inf.interval_90,
-            "distance_hours": distance,
-            "hours_beyond_chronotype_band": beyond,
-            "chronotype_band_utc_offset_hours": [lo, hi],
-            "posterior_mass_outside_band": round3(far_mass),
-            "night_share_claimed_local": round3(hours.night_share),
-            "sleep_trough_claimed_local_start_hour": hours.trough_start,
-            "sleep_trough_share": round3(hours.trough_share),
-            "commits_by_claimed_local_hour": hours.by_hour,
-            "observations": inf.observations,
-        }),
+        &Evidence {
+            claimed_location: claim.location.text.clone(),
+            set_aside: s.set_aside(),
+            inferred_utc_offset_hours: inf.utc_offset_hours,
+            interval_90: inf.interval_90,
+            distance_hours: distance,
+            hours_beyond_chronotype_band: beyond,
+            chronotype_band_utc_offset_hours: [lo, hi],
+            posterior_mass_outside_band: round3(far_mass),
+            night_share_claimed_local: round3(hours.night_share),
+            sleep_trough_claimed_local_start_hour: hours.trough_start,
+            sleep_trough_share: round3(hours.trough_share),
+            commits_by_claimed_local_hour: hours.by_hour,
+            observations: inf.observations,
+        },
     ))
 }
 

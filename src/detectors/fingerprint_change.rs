@@ -7,8 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::evidence::RuleEvidence;
 use super::{Finding, Severity, Subject, iso_date};
 use crate::inference::profiles::format_offset;
 use crate::model::history::{CommitRecord, flags};
@@ -16,6 +18,27 @@ use crate::model::history::{CommitRecord, flags};
 pub const ID: &str = "fingerprint-change";
 /// Timed commits needed on each side of the change.
 pub const MIN_SIDE: usize = 30;
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    /// Author date (UTC) of the first commit after the change.
+    pub date: String,
+    pub first_commit_after: String,
+    pub commits_before: usize,
+    pub commits_after: usize,
+    /// The tooling habit that changed.
+    pub tooling: &'static str,
+    pub tooling_share_before: f64,
+    pub tooling_share_after: f64,
+    /// Distance between the hour-of-day distributions before and after (0–1).
+    pub hours_distance: f64,
+    /// Dominant recorded offsets before and after.
+    pub offset_before: String,
+    pub offset_after: String,
+}
+
+impl RuleEvidence for Evidence {}
 
 fn tooling(r: &CommitRecord) -> [bool; 3] {
     [
@@ -55,7 +78,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let mut tool = [0usize; 3];
     let mut hours = [0usize; 24];
     let mut offsets: BTreeMap<Option<i16>, usize> = BTreeMap::new();
-    let mut best: Option<(f64, usize, serde_json::Value, String)> = None;
+    let mut best: Option<(f64, usize, Evidence, String)> = None;
     let mut k = 0;
     while k + MIN_SIDE <= n {
         let next = if k < MIN_SIDE { MIN_SIDE } else { k + step };
@@ -137,18 +160,18 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             if tv >= 0.4 {
                 what.push(format!("hours of the day (distance {tv:.2})"));
             }
-            let evidence = json!({
-                "date": iso_date(recs[k].author_time),
-                "first_commit_after": recs[k].short_id(),
-                "commits_before": k,
-                "commits_after": n - k,
-                "tooling": TOOLING[ti],
-                "tooling_share_before": crate::inference::rhythm::round3(before_share),
-                "tooling_share_after": crate::inference::rhythm::round3(after_share),
-                "hours_distance": crate::inference::rhythm::round3(tv),
-                "offset_before": format_offset(dominant),
-                "offset_after": format_offset(dominant_after),
-            });
+            let evidence = Evidence {
+                date: iso_date(recs[k].author_time),
+                first_commit_after: recs[k].short_id(),
+                commits_before: k,
+                commits_after: n - k,
+                tooling: TOOLING[ti],
+                tooling_share_before: crate::inference::rhythm::round3(before_share),
+                tooling_share_after: crate::inference::rhythm::round3(after_share),
+                hours_distance: crate::inference::rhythm::round3(tv),
+                offset_before: format_offset(dominant),
+                offset_after: format_offset(dominant_after),
+            };
             best = Some((score, k, evidence, what.join(", ")));
         }
     }
@@ -160,7 +183,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "habits change abruptly on {} after {k} commits ({what}): possibly someone else using the account since",
             iso_date(recs[k].author_time)
         ),
-        evidence,
+        &evidence,
     ))
 }
 

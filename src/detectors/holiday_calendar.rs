@@ -12,8 +12,10 @@
 //! "follows X", plus the same for official make-up workdays (worked under one
 //! calendar, rest days under the other).
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::evidence::RuleEvidence;
 use super::local_days::{
     LocalActivity, candidates, claimed_calendar, country_name, local_activity,
 };
@@ -21,6 +23,68 @@ use super::{Finding, Severity, Subject};
 use crate::inference::calendars::{CountryCalendar, Day, date_of, weekday_of};
 
 pub const ID: &str = "holiday-calendar";
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    pub claimed_country: String,
+    /// The candidate sharing the offset whose calendar fits best.
+    pub best_country: String,
+    /// Of "follows the best country" over "follows the claimed one", nats.
+    pub log_likelihood_ratio: f64,
+    pub best_country_holidays: BestCountryHolidays,
+    pub claimed_country_holidays: ClaimedCountryHolidays,
+    pub best_country_makeup_workdays: MakeupWorkdays,
+    /// Up to three runner-up candidates.
+    pub other_candidates: Vec<Candidate>,
+    /// Share of ordinary working weekdays with activity.
+    pub ordinary_workday_activity: f64,
+    pub weeks_considered: usize,
+    pub years: f64,
+    pub local_days_at: String,
+}
+
+impl RuleEvidence for Evidence {}
+
+/// The best country's holidays that the claimed calendar lacks, on the
+/// person's working weekdays. Examples are "YYYY-MM-DD name".
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct BestCountryHolidays {
+    pub periods: usize,
+    pub quiet_periods: usize,
+    pub days_on_working_weekdays: usize,
+    pub quiet_days: usize,
+    pub quiet_examples: Vec<String>,
+    pub active_examples: Vec<String>,
+}
+
+/// The claimed country's holidays that the best calendar lacks.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ClaimedCountryHolidays {
+    pub periods: usize,
+    pub active_periods: usize,
+    pub days_on_working_weekdays: usize,
+    pub active_days: usize,
+    pub active_examples: Vec<String>,
+    pub quiet_examples: Vec<String>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct MakeupWorkdays {
+    pub days: usize,
+    pub active: usize,
+    pub examples: Vec<String>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Candidate {
+    pub country: String,
+    pub log_likelihood_ratio: f64,
+}
 /// Share of an ordinary workday's activity expected on an observed holiday.
 pub const EPSILON: f64 = 0.2;
 /// Distinguishing holiday periods needed on each side.
@@ -275,47 +339,54 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         best.score,
         span_years
     );
-    let others: Vec<serde_json::Value> = comparisons
+    let others: Vec<Candidate> = comparisons
         .iter()
         .skip(1)
         .take(3)
-        .map(|o| json!({"country": o.candidate.code, "log_likelihood_ratio": (o.score * 10.0).round() / 10.0}))
+        .map(|o| Candidate {
+            country: o.candidate.code.clone(),
+            log_likelihood_ratio: (o.score * 10.0).round() / 10.0,
+        })
         .collect();
     Some(Finding::new(
         ID,
         severity,
         summary,
-        json!({
-            "claimed_country": claimed.code,
-            "best_country": best.candidate.code,
-            "log_likelihood_ratio": (best.score * 10.0).round() / 10.0,
-            "best_country_holidays": {
-                "periods": cp.len(),
-                "quiet_periods": c_quiet,
-                "days_on_working_weekdays": c.n,
-                "quiet_days": c.n - c.active,
-                "quiet_examples": dated(best.candidate, &c.quiet_examples),
-                "active_examples": dated(best.candidate, &c.active_examples),
+        &Evidence {
+            claimed_country: claimed.code.clone(),
+            best_country: best.candidate.code.clone(),
+            log_likelihood_ratio: (best.score * 10.0).round() / 10.0,
+            best_country_holidays: BestCountryHolidays {
+                periods: cp.len(),
+                quiet_periods: c_quiet,
+                days_on_working_weekdays: c.n,
+                quiet_days: c.n - c.active,
+                quiet_examples: dated(best.candidate, &c.quiet_examples),
+                active_examples: dated(best.candidate, &c.active_examples),
             },
-            "claimed_country_holidays": {
-                "periods": xp.len(),
-                "active_periods": x_active,
-                "days_on_working_weekdays": x.n,
-                "active_days": x.active,
-                "active_examples": dated(claimed, &x.active_examples),
-                "quiet_examples": dated(claimed, &x.quiet_examples),
+            claimed_country_holidays: ClaimedCountryHolidays {
+                periods: xp.len(),
+                active_periods: x_active,
+                days_on_working_weekdays: x.n,
+                active_days: x.active,
+                active_examples: dated(claimed, &x.active_examples),
+                quiet_examples: dated(claimed, &x.quiet_examples),
             },
-            "best_country_makeup_workdays": {
-                "days": best.candidate_makeup.n,
-                "active": best.candidate_makeup.active,
-                "examples": dated(best.candidate, &best.candidate_makeup.active_examples),
+            best_country_makeup_workdays: MakeupWorkdays {
+                days: best.candidate_makeup.n,
+                active: best.candidate_makeup.active,
+                examples: dated(best.candidate, &best.candidate_makeup.active_examples),
             },
-            "other_candidates": others,
-            "ordinary_workday_activity": crate::inference::rhythm::round3(best.workday_activity),
-            "weeks_considered": act.weeks.len(),
-            "years": (span_years * 10.0).round() / 10.0,
-            "local_days_at": format!("{} offset {}", act.offset_source, crate::inference::profiles::format_offset(Some(act.offset_minutes as i16))),
-        }),
+            other_candidates: others,
+            ordinary_workday_activity: crate::inference::rhythm::round3(best.workday_activity),
+            weeks_considered: act.weeks.len(),
+            years: (span_years * 10.0).round() / 10.0,
+            local_days_at: format!(
+                "{} offset {}",
+                act.offset_source,
+                crate::inference::profiles::format_offset(Some(act.offset_minutes as i16))
+            ),
+        },
     ))
 }
 

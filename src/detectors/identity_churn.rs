@@ -6,14 +6,29 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::evidence::RuleEvidence;
 use super::{Finding, Severity, Subject};
 use crate::inference::links::{LinkKind, name_key, of_kind};
 
 pub const ID: &str = "identity-churn";
 /// Distinct names before one email's names count as churn.
 pub const MANY_NAMES: usize = 3;
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    /// Names written by this contributor, compared case- and accent-blind.
+    pub distinct_names: usize,
+    /// Distinct (name, email) pairs.
+    pub identities: usize,
+}
+
+impl RuleEvidence for Evidence {
+    const NAMES_PEERS: bool = true;
+}
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let names: BTreeSet<String> = s
@@ -40,16 +55,18 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             )
         ));
     }
-    Some(Finding::new(
-        ID,
-        Severity::Low,
-        parts.join("; "),
-        json!({
-            "distinct_names": names.len(),
-            "identities": s.contributor.raw_identities.len(),
-            "peers": peers,
-        }),
-    ))
+    Some(
+        Finding::new(
+            ID,
+            Severity::Low,
+            parts.join("; "),
+            &Evidence {
+                distinct_names: names.len(),
+                identities: s.contributor.raw_identities.len(),
+            },
+        )
+        .naming_peers(peers),
+    )
 }
 
 #[cfg(test)]

@@ -3,11 +3,35 @@
 //! when the committer's i18n.commitEncoding says so: a machine set up for
 //! that language. Weighed against the claimed country's languages.
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::evidence::RuleEvidence;
 use super::{Finding, Severity, Subject};
 
 pub const ID: &str = "legacy-encoding";
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    /// Legacy encodings declared, most commits first.
+    pub encodings: Vec<EncodingUse>,
+    /// ISO 3166 code, or null without a claimed country.
+    pub claimed_country: Option<String>,
+}
+
+impl RuleEvidence for Evidence {}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct EncodingUse {
+    /// As the `encoding` header writes it.
+    pub encoding: String,
+    pub commits: u64,
+    pub language: &'static str,
+    /// Countries where the encoding is expected.
+    pub countries: &'static [&'static str],
+}
 
 /// Encoding → (language, countries where it is expected).
 pub fn language_of(encoding: &str) -> Option<(&'static str, &'static [&'static str])> {
@@ -70,10 +94,18 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
                 _ => String::new(),
             }
         ),
-        json!({
-            "encodings": hits.iter().map(|h| json!({"encoding": h.0, "commits": h.1, "language": h.2, "countries": h.3})).collect::<Vec<_>>(),
-            "claimed_country": country,
-        }),
+        &Evidence {
+            encodings: hits
+                .iter()
+                .map(|h| EncodingUse {
+                    encoding: h.0.to_string(),
+                    commits: h.1,
+                    language: h.2,
+                    countries: h.3,
+                })
+                .collect(),
+            claimed_country: country.map(str::to_string),
+        },
     ))
 }
 

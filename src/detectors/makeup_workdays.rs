@@ -3,8 +3,10 @@
 //! workdays. Working on exactly those weekend days, while resting on ordinary
 //! ones, follows that country's calendar.
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::evidence::RuleEvidence;
 use super::holiday_calendar::Tally;
 use super::local_days::{candidates, claimed_calendar, country_name, local_activity};
 use super::{Finding, Severity, Subject};
@@ -13,6 +15,23 @@ use crate::inference::calendars::date_of;
 pub const ID: &str = "makeup-workdays";
 /// Make-up days needed before the rule speaks.
 pub const MIN_DAYS: usize = 4;
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    pub claimed_country: String,
+    /// The country whose make-up workdays were worked.
+    pub makeup_country: String,
+    pub makeup_days: usize,
+    pub makeup_days_active: usize,
+    /// Dates (`YYYY-MM-DD`) of active make-up days.
+    pub examples: Vec<String>,
+    pub ordinary_weekend_days: usize,
+    pub ordinary_weekend_days_active: usize,
+    pub log_likelihood_ratio: f64,
+}
+
+impl RuleEvidence for Evidence {}
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let claimed = claimed_calendar(s)?;
@@ -71,16 +90,20 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         ID,
         severity,
         summary,
-        json!({
-            "claimed_country": claimed.code,
-            "makeup_country": code,
-            "makeup_days": makeup.n,
-            "makeup_days_active": makeup.active,
-            "examples": makeup.active_examples.iter().map(|d| date_of(*d).to_string()).collect::<Vec<_>>(),
-            "ordinary_weekend_days": ordinary.n,
-            "ordinary_weekend_days_active": ordinary.active,
-            "log_likelihood_ratio": (llr * 10.0).round() / 10.0,
-        }),
+        &Evidence {
+            claimed_country: claimed.code.clone(),
+            makeup_country: code.to_string(),
+            makeup_days: makeup.n,
+            makeup_days_active: makeup.active,
+            examples: makeup
+                .active_examples
+                .iter()
+                .map(|d| date_of(*d).to_string())
+                .collect(),
+            ordinary_weekend_days: ordinary.n,
+            ordinary_weekend_days_active: ordinary.active,
+            log_likelihood_ratio: (llr * 10.0).round() / 10.0,
+        },
     ))
 }
 

@@ -4,11 +4,27 @@
 //! tooling fingerprint — a script, an importer or a forged object — never
 //! evidence of place; libraries silently read these as `+0000`.
 
-use serde_json::json;
+use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::evidence::RuleEvidence;
 use super::{Finding, Severity, Subject};
+use crate::model::history::MalformedExample;
 
 pub const ID: &str = "malformed-ident";
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    /// Identity lines by problem.
+    pub by_problem: BTreeMap<&'static str, u64>,
+    /// The earliest few, with the text as written.
+    pub examples: Vec<MalformedExample>,
+}
+
+impl RuleEvidence for Evidence {}
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let fp = s.fingerprint;
@@ -26,10 +42,10 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         ID,
         Severity::Low,
         format!("{total} identity lines git would not write: {kinds}"),
-        json!({
-            "by_problem": fp.malformed,
-            "examples": fp.malformed_examples,
-        }),
+        &Evidence {
+            by_problem: fp.malformed.clone(),
+            examples: fp.malformed_examples.clone(),
+        },
     ))
 }
 

@@ -10,6 +10,7 @@ use crate::inference::rhythm::Inference;
 use crate::model::history::{CommitRecord, Fingerprint, is_timed};
 
 pub mod circadian;
+pub mod evidence;
 pub mod fingerprint_change;
 pub mod holiday_calendar;
 pub mod identity_churn;
@@ -30,7 +31,17 @@ pub mod timestamp_forgery;
 pub mod weekly_rhythm;
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
@@ -92,7 +103,12 @@ pub struct Finding {
     pub family: Family,
     pub severity: Severity,
     pub summary: String,
+    /// The rule's [`evidence::RuleEvidence`], serialised.
     pub evidence: serde_json::Value,
+    /// Identity rules: the linked contributors (indices into the history's
+    /// contributors), named only by the report (`evidence.peers`).
+    #[serde(skip)]
+    pub peers: Option<Vec<u32>>,
     /// Stable across runs and options: rule + contributor (see `crate::analysis::accepted`).
     pub fingerprint: String,
     /// `check` only: whether the range's commits raised the finding.
@@ -103,21 +119,30 @@ pub struct Finding {
 impl Finding {
     /// A finding as a rule reports it; the fingerprint and (for `check`) the
     /// origin are filled in by the analysis.
-    pub fn new(
+    pub fn new<E: evidence::RuleEvidence>(
         rule: &'static str,
         severity: Severity,
         summary: String,
-        evidence: serde_json::Value,
+        evidence: &E,
     ) -> Finding {
         Finding {
             rule,
             family: family_of(rule),
             severity,
             summary,
-            evidence,
+            // Evidence types hold strings, numbers and string-keyed maps,
+            // which always serialise.
+            evidence: serde_json::to_value(evidence).unwrap_or_default(),
+            peers: None,
             fingerprint: String::new(),
             origin: None,
         }
+    }
+
+    /// The contributors an identity finding links to (see [`Finding::peers`]).
+    pub fn naming_peers(mut self, peers: Vec<u32>) -> Finding {
+        self.peers = Some(peers);
+        self
     }
 }
 
@@ -186,7 +211,7 @@ impl Subject<'_> {
     /// Commits whose recorded offset was set aside (a forge wrote it), and
     /// whose date was (a merge-time date, a later patch of a series), for the
     /// evidence: what the rule did not read, so a reviewer sees why.
-    pub fn set_aside(&self) -> serde_json::Value {
+    pub fn set_aside(&self) -> evidence::SetAside {
         let offsets = self
             .records
             .iter()
@@ -200,7 +225,10 @@ impl Subject<'_> {
                     || r.has(crate::model::history::flags::SERIES_CONTINUATION)
             })
             .count();
-        serde_json::json!({ "offsets_made_by_a_forge": offsets, "dates_not_the_authors": dates })
+        evidence::SetAside {
+            offsets_made_by_a_forge: offsets,
+            dates_not_the_authors: dates,
+        }
     }
 
     /// Enough activity for rhythm-based rules.
@@ -224,6 +252,25 @@ pub struct RuleSpec {
     pub family: Family,
     pub default_severity: Severity,
     pub check: Rule,
+    /// JSON Schema of the evidence as reports write it
+    /// (`docs/schema/evidence/ID.schema.json`).
+    pub evidence_schema: fn() -> serde_json::Value,
+}
+
+impl RuleSpec {
+    /// The published JSON Schema of this rule's evidence
+    /// (`docs/schema/evidence/ID.schema.json`).
+    pub fn evidence_schema_document(&self) -> serde_json::Value {
+        let mut schema = (self.evidence_schema)();
+        schema["$id"] = format!(
+            "https://git-alibi.invalid/schema/evidence/{}.schema.json",
+            self.id
+        )
+        .into();
+        schema["title"] = format!("Evidence of {}", self.id).into();
+        schema["description"] = self.title.into();
+        schema
+    }
 }
 
 /// A rule's family, as the rule table gives it (a rule is told apart by its
@@ -244,6 +291,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Offsets,
         default_severity: Severity::High,
         check: offset_vs_claim::check,
+        evidence_schema: evidence::schema::<offset_vs_claim::Evidence>,
     },
     RuleSpec {
         id: no_dst::ID,
@@ -252,6 +300,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Offsets,
         default_severity: Severity::Medium,
         check: no_dst::check,
+        evidence_schema: evidence::schema::<no_dst::Evidence>,
     },
     RuleSpec {
         id: circadian::ID,
@@ -260,6 +309,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Rhythm,
         default_severity: Severity::High,
         check: circadian::check,
+        evidence_schema: evidence::schema::<circadian::Evidence>,
     },
     RuleSpec {
         id: shared_account::ID,
@@ -268,6 +318,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Sharing,
         default_severity: Severity::High,
         check: shared_account::check,
+        evidence_schema: evidence::schema::<shared_account::Evidence>,
     },
     RuleSpec {
         id: offset_slips::ID,
@@ -276,6 +327,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Offsets,
         default_severity: Severity::Medium,
         check: offset_slips::check,
+        evidence_schema: evidence::schema::<offset_slips::Evidence>,
     },
     RuleSpec {
         id: pyongyang_time::ID,
@@ -284,6 +336,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Offsets,
         default_severity: Severity::High,
         check: pyongyang_time::check,
+        evidence_schema: evidence::schema::<pyongyang_time::Evidence>,
     },
     RuleSpec {
         id: weekly_rhythm::ID,
@@ -292,6 +345,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Calendar,
         default_severity: Severity::Medium,
         check: weekly_rhythm::check,
+        evidence_schema: evidence::schema::<weekly_rhythm::Evidence>,
     },
     RuleSpec {
         id: holiday_calendar::ID,
@@ -300,6 +354,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Calendar,
         default_severity: Severity::Medium,
         check: holiday_calendar::check,
+        evidence_schema: evidence::schema::<holiday_calendar::Evidence>,
     },
     RuleSpec {
         id: makeup_workdays::ID,
@@ -308,6 +363,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Calendar,
         default_severity: Severity::Medium,
         check: makeup_workdays::check,
+        evidence_schema: evidence::schema::<makeup_workdays::Evidence>,
     },
     RuleSpec {
         id: shared_machine::ID,
@@ -316,6 +372,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Identity,
         default_severity: Severity::Medium,
         check: shared_machine::check,
+        evidence_schema: evidence::schema::<shared_machine::Evidence>,
     },
     RuleSpec {
         id: shared_signing_key::ID,
@@ -324,6 +381,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Identity,
         default_severity: Severity::Medium,
         check: shared_signing_key::check,
+        evidence_schema: evidence::schema::<shared_signing_key::Evidence>,
     },
     RuleSpec {
         id: personas::ID,
@@ -332,6 +390,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Identity,
         default_severity: Severity::Medium,
         check: personas::check,
+        evidence_schema: evidence::schema::<personas::Evidence>,
     },
     RuleSpec {
         id: identity_churn::ID,
@@ -340,6 +399,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Identity,
         default_severity: Severity::Low,
         check: identity_churn::check,
+        evidence_schema: evidence::schema::<identity_churn::Evidence>,
     },
     RuleSpec {
         id: legacy_encoding::ID,
@@ -348,6 +408,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Tooling,
         default_severity: Severity::Medium,
         check: legacy_encoding::check,
+        evidence_schema: evidence::schema::<legacy_encoding::Evidence>,
     },
     RuleSpec {
         id: script_mismatch::ID,
@@ -356,6 +417,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Tooling,
         default_severity: Severity::Low,
         check: script_mismatch::check,
+        evidence_schema: evidence::schema::<script_mismatch::Evidence>,
     },
     RuleSpec {
         id: timestamp_forgery::ID,
@@ -364,6 +426,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Integrity,
         default_severity: Severity::Medium,
         check: timestamp_forgery::check,
+        evidence_schema: evidence::schema::<timestamp_forgery::Evidence>,
     },
     RuleSpec {
         id: fingerprint_change::ID,
@@ -372,6 +435,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Sharing,
         default_severity: Severity::Medium,
         check: fingerprint_change::check,
+        evidence_schema: evidence::schema::<fingerprint_change::Evidence>,
     },
     RuleSpec {
         id: malformed_ident::ID,
@@ -380,6 +444,7 @@ pub const RULES: &[RuleSpec] = &[
         family: Family::Tooling,
         default_severity: Severity::Low,
         check: malformed_ident::check,
+        evidence_schema: evidence::schema::<malformed_ident::Evidence>,
     },
 ];
 
@@ -455,6 +520,38 @@ mod tests {
             );
         }
         assert_eq!(files, RULES.len(), "one file per rule");
+    }
+
+    /// The evidence schemas in `docs/schema/evidence/` are the evidence
+    /// types' own; `GIT_ALIBI_WRITE_SCHEMAS=1 cargo test` rewrites them.
+    #[test]
+    fn evidence_schemas_in_the_docs_are_the_evidence_types() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema/evidence");
+        let write = std::env::var_os("GIT_ALIBI_WRITE_SCHEMAS").is_some();
+        let mut stale = Vec::new();
+        for r in RULES {
+            let schema = r.evidence_schema_document();
+            assert_eq!(schema["type"], "object", "{}", r.id);
+            assert_eq!(
+                schema["additionalProperties"], false,
+                "{}: evidence must name every field",
+                r.id
+            );
+            let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+            let path = dir.join(format!("{}.schema.json", r.id));
+            if write {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &text).unwrap();
+            } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                stale.push(path.display().to_string());
+            }
+        }
+        let files = std::fs::read_dir(&dir).map_or(0, |d| d.count());
+        assert!(
+            stale.is_empty() && files == RULES.len(),
+            "stale or missing evidence schemas (rewrite with GIT_ALIBI_WRITE_SCHEMAS=1 cargo test): {stale:?}, {files} files for {} rules",
+            RULES.len()
+        );
     }
 
     #[test]

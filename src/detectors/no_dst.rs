@@ -4,12 +4,33 @@
 //! Turkey 2016, …) are handled by the tz database: only transitions that really
 //! happened in the span count.
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::evidence::RuleEvidence;
 use super::{Finding, Severity, Subject, iso_date};
 use crate::inference::profiles::format_offset;
 
 pub const ID: &str = "no-daylight-saving";
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    pub claimed_location: String,
+    /// The one offset every judged commit carries.
+    pub recorded_offset: String,
+    /// The judged commits by the offset the claim had at each commit's instant.
+    pub commits_by_claimed_offset: Vec<ClaimedOffsetCount>,
+}
+
+impl RuleEvidence for Evidence {}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ClaimedOffsetCount {
+    pub claimed_offset: String,
+    pub commits: u64,
+}
 
 /// Commits needed on each side of the claimed zone's offset change.
 const MIN_EACH_SIDE: u64 = 5;
@@ -77,13 +98,17 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
                 .collect::<Vec<_>>()
                 .join(" and ")
         ),
-        json!({
-            "claimed_location": claim.location.text,
-            "recorded_offset": format_offset(Some(fixed as i16)),
-            "commits_by_claimed_offset": commits_by_claimed.iter().map(|(o, n)| json!({
-                "claimed_offset": format_offset(Some(*o as i16)), "commits": n
-            })).collect::<Vec<_>>(),
-        }),
+        &Evidence {
+            claimed_location: claim.location.text.clone(),
+            recorded_offset: format_offset(Some(fixed as i16)),
+            commits_by_claimed_offset: commits_by_claimed
+                .iter()
+                .map(|(o, n)| ClaimedOffsetCount {
+                    claimed_offset: format_offset(Some(*o as i16)),
+                    commits: *n,
+                })
+                .collect(),
+        },
     ))
 }
 

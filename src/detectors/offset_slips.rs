@@ -10,13 +10,35 @@
 //!
 //! `+0000` is left out (containers, CI) and 1-hour changes are DST.
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::evidence::{CommitExamples, OffsetCount, RuleEvidence, SetAside};
 use super::{Finding, Severity, Subject, examples};
 use crate::inference::profiles::{OffsetRun, format_offset};
 use crate::model::history::CommitRecord;
 
 pub const ID: &str = "offset-slips";
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    /// Offset changes of 2 h or more sooner than travel allows.
+    pub impossible_jumps: usize,
+    /// A/B/A: a short stay at a far offset, back within a day.
+    pub excursions: usize,
+    /// Commits with the author's own offset, not `+00:00`.
+    pub commits_judged: usize,
+    pub set_aside: SetAside,
+    /// Runs of one recorded offset, in author-date order.
+    pub offset_runs: usize,
+    /// The five commonest offsets.
+    pub offsets_seen: Vec<OffsetCount>,
+    /// Up to five commits at a jump or excursion.
+    pub examples: CommitExamples,
+}
+
+impl RuleEvidence for Evidence {}
 
 const HOUR: i64 = 3600;
 /// Slips per judged commit from which the rule speaks at medium.
@@ -91,15 +113,24 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             impossible.len(),
             excursions.len()
         ),
-        json!({
-            "impossible_jumps": impossible.len(),
-            "excursions": excursions.len(),
-            "commits_judged": commits.len(),
-            "set_aside": s.set_aside(),
-            "offset_runs": runs.len(),
-            "offsets_seen": s.profile.dominant_offsets().iter().take(5).map(|(o, n)| json!({"offset": format_offset(*o), "commits": n})).collect::<Vec<_>>(),
-            "examples": examples(ex, 5),
-        }),
+        &Evidence {
+            impossible_jumps: impossible.len(),
+            excursions: excursions.len(),
+            commits_judged: commits.len(),
+            set_aside: s.set_aside(),
+            offset_runs: runs.len(),
+            offsets_seen: s
+                .profile
+                .dominant_offsets()
+                .iter()
+                .take(5)
+                .map(|(o, n)| OffsetCount {
+                    offset: format_offset(*o),
+                    commits: *n,
+                })
+                .collect(),
+            examples: examples(ex, 5),
+        },
     ))
 }
 

@@ -10,12 +10,47 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::evidence::{CommitExamples, RuleEvidence, SetAside};
 use super::{Finding, Severity, Subject, examples};
 use crate::inference::profiles::format_offset;
 
 pub const ID: &str = "offset-vs-claim";
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    pub claimed_location: String,
+    /// Commits whose offset is the author's own and not `+00:00`.
+    pub commits_judged: u64,
+    pub set_aside: SetAside,
+    /// Judged commits at an offset the claimed zone never had then.
+    pub commits_mismatched: u64,
+    /// Runs of one mismatched offset lasting 2–21 days with 5+ commits.
+    pub trip_like_stays: u64,
+    pub commits_in_trip_like_stays: u64,
+    /// Whether trip-like stays were left out of the share.
+    pub trips_discounted: bool,
+    /// Mismatched share of the judged commits.
+    pub share: f64,
+    /// Mismatched commits by offset, most first.
+    pub by_offset: Vec<MismatchedOffset>,
+    /// Always "commits at +00:00 are not judged".
+    pub utc_offsets_excluded: &'static str,
+}
+
+impl RuleEvidence for Evidence {}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct MismatchedOffset {
+    pub offset: String,
+    pub commits: u64,
+    /// Up to 3 of them.
+    pub examples: CommitExamples,
+}
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let claim = s.claim?;
@@ -101,22 +136,25 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
                 String::new()
             }
         ),
-        json!({
-            "claimed_location": claim.location.text,
-            "commits_judged": judged,
-            "set_aside": s.set_aside(),
-            "commits_mismatched": bad,
-            "trip_like_stays": trips,
-            "commits_in_trip_like_stays": trip_commits,
-            "trips_discounted": discount_trips,
-            "share": crate::inference::rhythm::round3(share),
-            "by_offset": by_offset.iter().map(|(o, (n, ex))| json!({
-                "offset": format_offset(Some(**o)),
-                "commits": n,
-                "examples": examples(ex.iter().copied(), 3),
-            })).collect::<Vec<_>>(),
-            "utc_offsets_excluded": "commits at +00:00 are not judged",
-        }),
+        &Evidence {
+            claimed_location: claim.location.text.clone(),
+            commits_judged: judged,
+            set_aside: s.set_aside(),
+            commits_mismatched: bad,
+            trip_like_stays: trips,
+            commits_in_trip_like_stays: trip_commits,
+            trips_discounted: discount_trips,
+            share: crate::inference::rhythm::round3(share),
+            by_offset: by_offset
+                .iter()
+                .map(|(o, (n, ex))| MismatchedOffset {
+                    offset: format_offset(Some(**o)),
+                    commits: *n,
+                    examples: examples(ex.iter().copied(), 3),
+                })
+                .collect(),
+            utc_offsets_excluded: "commits at +00:00 are not judged",
+        },
     ))
 }
 

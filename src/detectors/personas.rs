@@ -3,12 +3,25 @@
 //! person switching between names (published cases describe one worker
 //! running a dozen personas). Found across contributors in `crate::inference::links`.
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::evidence::RuleEvidence;
 use super::{Finding, Severity, Subject};
 use crate::inference::links::{LinkKind, of_kind};
 
 pub const ID: &str = "personas";
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    /// How each pair took turns (days, offset, hours), one per peer.
+    pub turns: Vec<String>,
+}
+
+impl RuleEvidence for Evidence {
+    const NAMES_PEERS: bool = true;
+}
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let (pairs, peers) = of_kind(s.links, LinkKind::AlternatingPersona);
@@ -31,11 +44,11 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
                 .collect::<Vec<_>>()
                 .join("; ")
         ),
-        json!({
-            "peers": peers,
-            "turns": pairs.iter().map(|l| l.value.clone()).collect::<Vec<_>>(),
-        }),
-    ))
+        &Evidence {
+            turns: pairs.iter().map(|l| l.value.clone()).collect(),
+        },
+    )
+    .naming_peers(peers))
 }
 
 #[cfg(test)]

@@ -2,11 +2,26 @@
 //! 2015-08-15 00:00 local to 2018-05-04 23:30 local. A commit recorded at
 //! +0830 in that window came from a machine set to North Korea's clock.
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::evidence::{CommitExamples, RuleEvidence};
 use super::{Finding, Severity, Subject, examples, iso_time};
 
 pub const ID: &str = "pyongyang-time";
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    /// Commits recorded at +08:30 while Pyongyang used it.
+    pub commits: usize,
+    /// Author dates (UTC) of the first and last of them.
+    pub first: String,
+    pub last: String,
+    pub examples: CommitExamples,
+}
+
+impl RuleEvidence for Evidence {}
 
 /// 2015-08-15T00:00+09:00 and 2018-05-04T23:30+08:30, in UTC seconds.
 const START: i64 = 1_439_564_400;
@@ -37,12 +52,12 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "{} commits recorded at +08:30 between 2015-08-15 and 2018-05-04, an offset only Pyongyang used",
             hits.len()
         ),
-        json!({
-            "commits": hits.len(),
-            "first": iso_time(hits[0].author_time),
-            "last": iso_time(hits[hits.len() - 1].author_time),
-            "examples": examples(hits.iter().copied(), 5),
-        }),
+        &Evidence {
+            commits: hits.len(),
+            first: iso_time(hits[0].author_time),
+            last: iso_time(hits[hits.len() - 1].author_time),
+            examples: examples(hits.iter().copied(), 5),
+        },
     ))
 }
 

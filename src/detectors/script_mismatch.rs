@@ -3,14 +3,37 @@
 //! evidence (always low): people write in their mother tongue wherever they
 //! live, and teams mix. Counts and the first example commit are given.
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::evidence::RuleEvidence;
 use super::{Finding, Severity, Subject};
 use crate::text::Script;
 
 pub const ID: &str = "script-mismatch";
 /// Commits with the script before it counts.
 pub const MIN_COMMITS: u64 = 3;
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    pub claimed_country: String,
+    /// Scripts not everyday in the claimed country.
+    pub scripts: Vec<ScriptUse>,
+}
+
+impl RuleEvidence for Evidence {}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ScriptUse {
+    pub script: &'static str,
+    pub commits_with_it_in_message: u64,
+    pub commits_with_it_in_author_name: u64,
+    /// The first commit (12 hex digits) with it in its message, if any.
+    pub first_example: Option<String>,
+    pub countries_where_common: &'static [&'static str],
+}
 
 /// Countries where a script is an everyday one.
 fn countries(script: Script) -> &'static [&'static str] {
@@ -39,15 +62,16 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         let in_messages = fp.message_scripts[k];
         let in_names = fp.name_scripts[k];
         if in_messages >= MIN_COMMITS || in_names >= MIN_COMMITS {
-            odd.push(json!({
-                "script": script.name(),
-                "commits_with_it_in_message": in_messages,
-                "commits_with_it_in_author_name": in_names,
-                "first_example": fp.message_script_examples.get(script.name()).map(|(_, id)| {
-                    id.iter().take(6).map(|b| format!("{b:02x}")).collect::<String>()
-                }),
-                "countries_where_common": expected,
-            }));
+            odd.push(ScriptUse {
+                script: script.name(),
+                commits_with_it_in_message: in_messages,
+                commits_with_it_in_author_name: in_names,
+                first_example: fp
+                    .message_script_examples
+                    .get(script.name())
+                    .map(|(_, id)| crate::text::short_hex(id)),
+                countries_where_common: expected,
+            });
         }
     }
     if odd.is_empty() {
@@ -55,13 +79,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     }
     let names: Vec<String> = odd
         .iter()
-        .map(|o| {
-            format!(
-                "{} in {} messages",
-                o["script"].as_str().unwrap_or(""),
-                o["commits_with_it_in_message"]
-            )
-        })
+        .map(|o| format!("{} in {} messages", o.script, o.commits_with_it_in_message))
         .collect();
     Some(Finding::new(
         ID,
@@ -70,7 +88,10 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             "{} — not a script of the claimed country ({country})",
             names.join(", ")
         ),
-        json!({ "claimed_country": country, "scripts": odd }),
+        &Evidence {
+            claimed_country: country.to_string(),
+            scripts: odd,
+        },
     ))
 }
 

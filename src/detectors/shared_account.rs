@@ -4,8 +4,12 @@
 //! with both zones carrying a real share. Alternating recorded offsets that
 //! match the two zones strengthen it.
 
-use serde_json::json;
+use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::evidence::RuleEvidence;
 use super::{Finding, Severity, Subject};
 use crate::inference::profiles::{format_offset, weekday_hour};
 use crate::inference::rhythm::{
@@ -14,6 +18,32 @@ use crate::inference::rhythm::{
 use crate::model::history::CommitRecord;
 
 pub const ID: &str = "shared-account";
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    /// Tempered log-likelihood gain of the best two-zone fit over one zone.
+    pub two_zone_log_likelihood_gain: f64,
+    pub zone_a_utc_offset: String,
+    pub zone_b_utc_offset: String,
+    /// Share of the activity the two-zone fit gives zone A.
+    pub zone_a_share: f64,
+    /// Start hour (UTC) of the quietest 5 hours of working sessions.
+    pub quietest_5h_utc_start: usize,
+    /// Their share of activity (no sleep trough at 8 % or more).
+    pub quietest_5h_share: f64,
+    /// Distinct (day, hour) cells of working sessions.
+    pub observations: u32,
+    /// Activity in half-years that show a sleep trough of their own.
+    pub half_years_with_own_trough_share: f64,
+    /// Activity in half-years with enough observations to say.
+    pub half_years_judged_share: f64,
+    /// Recorded offsets of commits in zone A's working hours only, with counts.
+    pub recorded_offsets_in_zone_a_hours: BTreeMap<String, u64>,
+    pub recorded_offsets_in_zone_b_hours: BTreeMap<String, u64>,
+}
+
+impl RuleEvidence for Evidence {}
 
 /// Tempered log-likelihood gain of two zones over one, per observation, and in total.
 const MIN_GAIN_TOTAL: f64 = 25.0;
@@ -191,20 +221,27 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         ID,
         severity,
         summary,
-        json!({
-            "two_zone_log_likelihood_gain": round3(gain),
-            "zone_a_utc_offset": format_offset(Some(a as i16)),
-            "zone_b_utc_offset": format_offset(Some(b as i16)),
-            "zone_a_share": w,
-            "quietest_5h_utc_start": trough_start,
-            "quietest_5h_share": round3(trough_share),
-            "observations": n,
-            "half_years_with_own_trough_share": round3(sleeping_share),
-            "half_years_judged_share": round3(judged_share),
-            "recorded_offsets_in_zone_a_hours": offsets_a.iter().map(|(o, c)| (format_offset(Some(*o)), *c)).collect::<std::collections::BTreeMap<_, _>>(),
-            "recorded_offsets_in_zone_b_hours": offsets_b.iter().map(|(o, c)| (format_offset(Some(*o)), *c)).collect::<std::collections::BTreeMap<_, _>>(),
-        }),
+        &Evidence {
+            two_zone_log_likelihood_gain: round3(gain),
+            zone_a_utc_offset: format_offset(Some(a as i16)),
+            zone_b_utc_offset: format_offset(Some(b as i16)),
+            zone_a_share: w,
+            quietest_5h_utc_start: trough_start,
+            quietest_5h_share: round3(trough_share),
+            observations: n,
+            half_years_with_own_trough_share: round3(sleeping_share),
+            half_years_judged_share: round3(judged_share),
+            recorded_offsets_in_zone_a_hours: named_offsets(&offsets_a),
+            recorded_offsets_in_zone_b_hours: named_offsets(&offsets_b),
+        },
     ))
+}
+
+fn named_offsets(counts: &BTreeMap<i16, u64>) -> BTreeMap<String, u64> {
+    counts
+        .iter()
+        .map(|(o, c)| (format_offset(Some(*o)), *c))
+        .collect()
 }
 
 #[cfg(test)]

@@ -3,12 +3,27 @@
 //! machine under different contributors. One person behind several
 //! identities, or several identities typed on one computer.
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::evidence::RuleEvidence;
 use super::{Finding, Severity, Subject};
 use crate::inference::links::{LinkKind, of_kind};
 
 pub const ID: &str = "shared-machine";
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    /// Machine names shared with the peers.
+    pub hosts: Vec<String>,
+    /// Every machine name in this contributor's emails.
+    pub all_hosts_of_contributor: Vec<String>,
+}
+
+impl RuleEvidence for Evidence {
+    const NAMES_PEERS: bool = true;
+}
 
 /// Windows' generated names (DESKTOP-/LAPTOP- and seven random characters)
 /// are near unique; personal names like "kims-macbook-pro" less so.
@@ -43,12 +58,12 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
                 "other contributors"
             )
         ),
-        json!({
-            "hosts": hosts,
-            "peers": peers,
-            "all_hosts_of_contributor": s.hosts,
-        }),
-    ))
+        &Evidence {
+            hosts: hosts.iter().map(|h| h.to_string()).collect(),
+            all_hosts_of_contributor: s.hosts.iter().cloned().collect(),
+        },
+    )
+    .naming_peers(peers))
 }
 
 #[cfg(test)]

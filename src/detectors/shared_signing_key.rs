@@ -5,12 +5,29 @@
 //! name, the first is by far the likelier (a second address not yet in
 //! `.mailmap`), so the finding stays low.
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::evidence::RuleEvidence;
 use super::{Finding, Severity, Subject};
 use crate::inference::links::{LinkKind, of_kind};
 
 pub const ID: &str = "shared-signing-key";
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    /// Key ids (`openpgp:…`, `ssh:…`) shared with the peers.
+    pub keys: Vec<String>,
+    /// This contributor's commits signed with those keys.
+    pub commits_signed_with_them: u64,
+    /// Peers who also have this contributor's name.
+    pub peers_with_the_same_name: usize,
+}
+
+impl RuleEvidence for Evidence {
+    const NAMES_PEERS: bool = true;
+}
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let (shared, peers) = of_kind(s.links, LinkKind::SameSigningKey);
@@ -47,13 +64,13 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
                 " (see evidence)"
             }
         ),
-        json!({
-            "keys": keys,
-            "commits_signed_with_them": own,
-            "peers": peers,
-            "peers_with_the_same_name": peers.len() - others,
-        }),
-    ))
+        &Evidence {
+            keys: keys.iter().map(|k| k.to_string()).collect(),
+            commits_signed_with_them: own,
+            peers_with_the_same_name: peers.len() - others,
+        },
+    )
+    .naming_peers(peers))
 }
 
 #[cfg(test)]

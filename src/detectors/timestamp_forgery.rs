@@ -11,8 +11,10 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::evidence::{CommitExamples, RuleEvidence};
 use super::{Finding, Severity, Subject, examples};
 use crate::model::history::flags;
 
@@ -24,6 +26,93 @@ pub const MIN_PATTERN_COMMITS: usize = 20;
 pub const NOREPLY_ID_FORMAT_SINCE: i64 = 1_500_336_000;
 /// Slack for clocks and for the approximation of account dates.
 pub const NOREPLY_TOLERANCE: i64 = 30 * DAY;
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    /// Each signal found, with its own severity.
+    pub signals: Vec<Signal>,
+    /// Commits dated over a day before a parent (the first few).
+    pub before_parent_examples: Vec<BeforeParent>,
+    /// Commits at `-0000`, git's "unknown offset".
+    pub negative_zero_offsets: usize,
+    /// The analysis' "now": the newest committer date in the history.
+    pub newest_committer_date: String,
+}
+
+impl RuleEvidence for Evidence {}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Signal {
+    #[serde(flatten)]
+    pub found: Found,
+    pub severity: Severity,
+    /// The summary's part for this signal.
+    #[serde(skip)]
+    pub says: String,
+}
+
+/// What a signal found, named by `signal`.
+#[derive(Serialize, JsonSchema)]
+#[serde(tag = "signal", rename_all = "kebab-case")]
+pub enum Found {
+    CommitterBeforeParent {
+        commits: u64,
+    },
+    AuthorBeforeParent {
+        commits: u64,
+    },
+    CommitterBeforeAuthor {
+        commits: usize,
+        examples: CommitExamples,
+    },
+    AfterNewestCommit {
+        commits: usize,
+        examples: CommitExamples,
+    },
+    BeforeGithubAccount {
+        commits: usize,
+        account_id: u64,
+        earliest_account_date: String,
+        basis: String,
+        examples: CommitExamples,
+    },
+    SecondsAlwaysZero {
+        commits: usize,
+        zero_seconds: usize,
+    },
+    SameTimeOfDay {
+        commits: usize,
+        /// `HH:MM:SS`.
+        utc_time: String,
+    },
+    EvenlySpaced {
+        gaps: usize,
+        seconds: i64,
+    },
+    UniformDailyCounts {
+        days: usize,
+        commits_per_day: usize,
+    },
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct BeforeParent {
+    /// 12 hex digits.
+    pub commit: String,
+    /// "author date" or "committer date": which date precedes the parent's.
+    pub before_parent: String,
+}
+
+fn signal(found: Found, severity: Severity, says: String) -> Signal {
+    Signal {
+        found,
+        severity,
+        says,
+    }
+}
 
 /// GitHub user ids are issued in increasing order, so an id above an anchor
 /// belongs to an account created after the anchor's. Anchors: (id, account
@@ -90,13 +179,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .collect();
     let n = recs.len();
     let fp = s.fingerprint;
-    let mut signals: Vec<(&str, Severity, String, Value)> = Vec::new();
-    let hex = |id: &[u8; 20]| {
-        id.iter()
-            .take(6)
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let mut signals: Vec<Signal> = Vec::new();
 
     if fp.committer_before_parent > 0 {
         let sev = if fp.committer_before_parent >= 3 {
@@ -104,25 +187,27 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         } else {
             Severity::Low
         };
-        signals.push((
-            "committer-before-parent",
+        signals.push(signal(
+            Found::CommitterBeforeParent {
+                commits: fp.committer_before_parent,
+            },
             sev,
             format!(
                 "{} committed over a day before a parent was",
                 fp.committer_before_parent
             ),
-            json!({"commits": fp.committer_before_parent}),
         ));
     }
     if fp.author_before_parent > 0 {
-        signals.push((
-            "author-before-parent",
+        signals.push(signal(
+            Found::AuthorBeforeParent {
+                commits: fp.author_before_parent,
+            },
             Severity::Low,
             format!(
                 "{} authored over a day before a parent (rebases do this too)",
                 fp.author_before_parent
             ),
-            json!({"commits": fp.author_before_parent}),
         ));
     }
     let committed_first: Vec<_> = recs
@@ -130,15 +215,20 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .filter(|r| !r.has(flags::COMMITTER_MALFORMED) && r.committer_time < r.author_time - DAY)
         .collect();
     if !committed_first.is_empty() {
-        signals.push((
-            "committer-before-author",
+        signals.push(signal(
+            Found::CommitterBeforeAuthor {
+                commits: committed_first.len(),
+                examples: examples(committed_first.iter().map(|r| **r), 5),
+            },
             if committed_first.len() >= 3 {
                 Severity::Medium
             } else {
                 Severity::Low
             },
-            format!("{} committed over a day before they were authored", committed_first.len()),
-            json!({"commits": committed_first.len(), "examples": examples(committed_first.iter().map(|r| **r), 5)}),
+            format!(
+                "{} committed over a day before they were authored",
+                committed_first.len()
+            ),
         ));
     }
     let future: Vec<_> = recs
@@ -146,14 +236,16 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         .filter(|r| r.author_time > s.newest_committer_time + DAY)
         .collect();
     if !future.is_empty() {
-        signals.push((
-            "after-newest-commit",
+        signals.push(signal(
+            Found::AfterNewestCommit {
+                commits: future.len(),
+                examples: examples(future.iter().map(|r| **r), 5),
+            },
             Severity::Medium,
             format!(
                 "{} authored days after the newest commit of the history was committed",
                 future.len()
             ),
-            json!({"commits": future.len(), "examples": examples(future.iter().map(|r| **r), 5)}),
         ));
     }
     // GitHub noreply addresses `ID+login@users.noreply.github.com`: the
@@ -172,15 +264,20 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             .filter(|r| r.author_time < bound - NOREPLY_TOLERANCE)
             .collect();
         if !early.is_empty() {
-            signals.push((
-                "before-github-account",
+            signals.push(signal(
+                Found::BeforeGithubAccount {
+                    commits: early.len(),
+                    account_id: id,
+                    earliest_account_date: super::iso_date(bound),
+                    basis: why.clone(),
+                    examples: examples(early.iter().map(|r| **r), 5),
+                },
                 Severity::Medium,
                 format!(
                     "{} authored before {} with the GitHub noreply address of account id {id}, which did not exist yet ({why})",
                     early.len(),
                     super::iso_date(bound)
                 ),
-                json!({"commits": early.len(), "account_id": id, "earliest_account_date": super::iso_date(bound), "basis": why, "examples": examples(early.iter().map(|r| **r), 5)}),
             ));
         }
     }
@@ -190,11 +287,13 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             .filter(|r| r.author_time.rem_euclid(60) == 0)
             .count();
         if zero as f64 >= 0.9 * n as f64 {
-            signals.push((
-                "seconds-always-zero",
+            signals.push(signal(
+                Found::SecondsAlwaysZero {
+                    commits: n,
+                    zero_seconds: zero,
+                },
                 Severity::Medium,
                 format!("{zero} of {n} author dates have zero seconds (about 1 in 60 by chance)"),
-                json!({"commits": n, "zero_seconds": zero}),
             ));
         }
         let mut by_second: HashMap<i64, usize> = HashMap::new();
@@ -205,16 +304,14 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             && count >= 10
             && count as f64 >= 0.3 * n as f64
         {
-            signals.push((
-                "same-time-of-day",
+            let utc_time = format!("{:02}:{:02}:{:02}", sec / 3600, sec / 60 % 60, sec % 60);
+            signals.push(signal(
+                Found::SameTimeOfDay {
+                    commits: count,
+                    utc_time: utc_time.clone(),
+                },
                 Severity::Medium,
-                format!(
-                    "{count} of {n} commits at exactly {:02}:{:02}:{:02} UTC",
-                    sec / 3600,
-                    sec / 60 % 60,
-                    sec % 60
-                ),
-                json!({"commits": count, "utc_time": format!("{:02}:{:02}:{:02}", sec / 3600, sec / 60 % 60, sec % 60)}),
+                format!("{count} of {n} commits at exactly {utc_time} UTC"),
             ));
         }
         let mut times: Vec<i64> = recs.iter().map(|r| r.author_time).collect();
@@ -228,14 +325,16 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         if let Some((&gap, &count)) = by_gap.iter().max_by_key(|(k, v)| (**v, -**k))
             && count as f64 >= 0.5 * (n - 1) as f64
         {
-            signals.push((
-                "evenly-spaced",
+            signals.push(signal(
+                Found::EvenlySpaced {
+                    gaps: count,
+                    seconds: gap,
+                },
                 Severity::Medium,
                 format!(
                     "{count} of {} gaps between commits are exactly {gap} s",
                     n - 1
                 ),
-                json!({"gaps": count, "seconds": gap}),
             ));
         }
         let mut per_day: HashMap<i64, usize> = HashMap::new();
@@ -244,26 +343,35 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         }
         let counts: Vec<usize> = per_day.values().copied().collect();
         if counts.len() >= 30 && counts.iter().all(|&c| c == counts[0]) && counts[0] >= 2 {
-            signals.push((
-                "uniform-daily-counts",
+            signals.push(signal(
+                Found::UniformDailyCounts {
+                    days: counts.len(),
+                    commits_per_day: counts[0],
+                },
                 Severity::Medium,
                 format!(
                     "exactly {} commits on each of {} days",
                     counts[0],
                     counts.len()
                 ),
-                json!({"days": counts.len(), "commits_per_day": counts[0]}),
             ));
         }
     }
     if signals.is_empty() {
         return None;
     }
-    let mediums = signals.iter().filter(|s| s.1 >= Severity::Medium).count();
+    let mediums = signals
+        .iter()
+        .filter(|s| s.severity >= Severity::Medium)
+        .count();
     let severity = if mediums >= 2 {
         Severity::High
     } else {
-        signals.iter().map(|s| s.1).max().unwrap_or(Severity::Low)
+        signals
+            .iter()
+            .map(|s| s.severity)
+            .max()
+            .unwrap_or(Severity::Low)
     };
     let negative_zero = s
         .records
@@ -275,20 +383,22 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         severity,
         signals
             .iter()
-            .map(|s| s.2.clone())
+            .map(|s| s.says.as_str())
             .collect::<Vec<_>>()
             .join("; "),
-        json!({
-            "signals": signals.iter().map(|s| {
-                let mut v = s.3.clone();
-                v["signal"] = json!(s.0);
-                v["severity"] = json!(s.1.name());
-                v
-            }).collect::<Vec<_>>(),
-            "before_parent_examples": fp.before_parent_examples.iter().map(|(_, id, kind)| json!({"commit": hex(id), "before_parent": format!("{kind} date")})).collect::<Vec<_>>(),
-            "negative_zero_offsets": negative_zero,
-            "newest_committer_date": super::iso_time(s.newest_committer_time),
-        }),
+        &Evidence {
+            before_parent_examples: fp
+                .before_parent_examples
+                .iter()
+                .map(|(_, id, kind)| BeforeParent {
+                    commit: crate::text::short_hex(id),
+                    before_parent: format!("{kind} date"),
+                })
+                .collect(),
+            signals,
+            negative_zero_offsets: negative_zero,
+            newest_committer_date: super::iso_time(s.newest_committer_time),
+        },
     ))
 }
 

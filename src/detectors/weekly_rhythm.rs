@@ -5,8 +5,10 @@
 //! claimed weekend day like a weekday: people who work every day (volunteers,
 //! shared accounts) give no rest days and no finding.
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::evidence::RuleEvidence;
 use super::local_days::{claimed_calendar, country_name, local_activity};
 use super::{Finding, Severity, Subject};
 use crate::inference::calendars::{WEEKDAYS, calendars, date_of};
@@ -18,6 +20,28 @@ pub const MIN_WEEKS: usize = 26;
 /// Long-running: medium severity needs a year and a half of weeks (some
 /// people do work Saturdays and rest Sundays for years).
 pub const STRONG_WEEKS: usize = 78;
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Evidence {
+    /// ISO 3166 code of the claimed country's calendar.
+    pub claimed_country: String,
+    /// Weekday names (Monday … Sunday).
+    pub claimed_weekend: Vec<&'static str>,
+    pub rest_days: Vec<&'static str>,
+    pub worked_claimed_weekend_days: Vec<&'static str>,
+    pub rested_claimed_workdays: Vec<&'static str>,
+    /// Share of considered weeks active on each weekday, Monday first.
+    pub active_share_by_weekday: Vec<f64>,
+    /// Weeks with at least two active days.
+    pub weeks_considered: usize,
+    /// Countries whose weekend is exactly the rest days.
+    pub calendars_with_this_weekend: Vec<String>,
+    /// Which offset local days were read at, and its source.
+    pub local_days_at: String,
+}
+
+impl RuleEvidence for Evidence {}
 
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let cal = claimed_calendar(s)?;
@@ -101,17 +125,24 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
         ID,
         severity,
         summary,
-        json!({
-            "claimed_country": cal.code,
-            "claimed_weekend": names(&(0..7).filter(|&w| weekend[w]).collect::<Vec<_>>()),
-            "rest_days": names(&rest),
-            "worked_claimed_weekend_days": names(&worked_weekend),
-            "rested_claimed_workdays": names(&rested_weekdays),
-            "active_share_by_weekday": rates.iter().map(|r| crate::inference::rhythm::round3(*r)).collect::<Vec<_>>(),
-            "weeks_considered": weeks,
-            "calendars_with_this_weekend": matching,
-            "local_days_at": format!("{} offset {}", act.offset_source, crate::inference::profiles::format_offset(Some(act.offset_minutes as i16))),
-        }),
+        &Evidence {
+            claimed_country: cal.code.clone(),
+            claimed_weekend: names(&(0..7).filter(|&w| weekend[w]).collect::<Vec<_>>()),
+            rest_days: names(&rest),
+            worked_claimed_weekend_days: names(&worked_weekend),
+            rested_claimed_workdays: names(&rested_weekdays),
+            active_share_by_weekday: rates
+                .iter()
+                .map(|r| crate::inference::rhythm::round3(*r))
+                .collect(),
+            weeks_considered: weeks,
+            calendars_with_this_weekend: matching.iter().map(|c| c.to_string()).collect(),
+            local_days_at: format!(
+                "{} offset {}",
+                act.offset_source,
+                crate::inference::profiles::format_offset(Some(act.offset_minutes as i16))
+            ),
+        },
     ))
 }
 

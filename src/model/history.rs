@@ -182,20 +182,17 @@ impl CommitRecord {
     }
 
     pub fn id_hex(&self) -> String {
-        let mut s = String::with_capacity(40);
-        for b in self.id {
-            s.push_str(&format!("{b:02x}"));
-        }
-        s
+        crate::text::hex(&self.id)
     }
 
     pub fn short_id(&self) -> String {
-        self.id_hex()[..12].to_owned()
+        crate::text::short_hex(&self.id)
     }
 }
 
 /// A malformed ident, kept as an example for the evidence.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema, PartialEq, Eq)]
+#[schemars(deny_unknown_fields)]
 pub struct MalformedExample {
     /// Sort key: the earliest examples are kept, whatever the walk order.
     #[serde(skip)]

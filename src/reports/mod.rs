@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::analysis::verdicts::Verdict;
+use crate::detectors::evidence::PeerRef;
 use crate::detectors::{Finding, Severity, iso_time};
 use crate::inference::profiles::{DelayStats, format_offset};
 use crate::model::history::{MalformedExample, RepoSummary};
@@ -247,31 +248,29 @@ fn script_counts(counts: &[u64]) -> BTreeMap<&'static str, u64> {
         .collect()
 }
 
-/// Identity findings name other contributors by index (`evidence.peers`):
-/// turn them into report ids and names, under the same privacy as the rest.
+/// Identity findings name other contributors by index ([`Finding::peers`]):
+/// the report alone turns them into ids and names (`evidence.peers`), under
+/// the same privacy as the rest.
 fn with_peers_named(
     f: &Finding,
     history: &crate::model::history::History,
     privacy: &Privacy,
 ) -> Finding {
     let mut f = f.clone();
-    if let Some(peers) = f.evidence.get("peers").and_then(|p| p.as_array()).cloned() {
-        let named: Vec<serde_json::Value> = peers
+    if let Some(peers) = &f.peers {
+        let named: Vec<PeerRef> = peers
             .iter()
-            .filter_map(|p| p.as_u64())
-            .filter_map(|i| history.contributors.get(i as usize))
-            .map(|c| {
-                serde_json::json!({
-                    "id": privacy.pseudonym("c", &c.key),
-                    "name": if privacy.pseudonymize {
-                        privacy.pseudonym("person", &c.key)
-                    } else {
-                        lossy_bounded(c.display_name(), 200)
-                    },
-                })
+            .filter_map(|&i| history.contributors.get(i as usize))
+            .map(|c| PeerRef {
+                id: privacy.pseudonym("c", &c.key),
+                name: if privacy.pseudonymize {
+                    privacy.pseudonym("person", &c.key)
+                } else {
+                    lossy_bounded(c.display_name(), 200)
+                },
             })
             .collect();
-        f.evidence["peers"] = serde_json::Value::Array(named);
+        f.evidence["peers"] = serde_json::to_value(named).unwrap_or_default();
     }
     f
 }

@@ -241,7 +241,35 @@ pub fn validated_json(run: &Run) -> Value {
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "schema errors: {errors:#?}");
+    for c in v["contributors"].as_array().into_iter().flatten() {
+        for f in c["findings"].as_array().into_iter().flatten() {
+            assert_evidence_valid(f["rule"].as_str().unwrap(), &f["evidence"]);
+        }
+    }
     v
+}
+
+/// Validates a finding's evidence against its rule's published schema
+/// (`docs/schema/evidence/RULE.schema.json`).
+pub fn assert_evidence_valid(rule: &str, evidence: &Value) {
+    type Validators = std::collections::HashMap<String, jsonschema::Validator>;
+    static SCHEMAS: OnceLock<std::sync::Mutex<Validators>> = OnceLock::new();
+    let mut schemas = SCHEMAS.get_or_init(Default::default).lock().unwrap();
+    let validator = schemas.entry(rule.to_owned()).or_insert_with(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("docs/schema/evidence/{rule}.schema.json"));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
+    });
+    let errors: Vec<String> = validator
+        .iter_errors(evidence)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{rule} evidence does not match its schema: {errors:#?}\n{evidence:#}"
+    );
 }
 
 pub fn contributor<'a>(v: &'a Value, name: &str) -> &'a Value {
