@@ -224,6 +224,51 @@ pub fn lossy_bounded(bytes: &[u8], max_chars: usize) -> String {
     s
 }
 
+/// How many characters of repository text each place shows before it is cut
+/// with "…". Every string read from a repository is bounded; the bounds are
+/// listed here so that they can be reviewed in one place.
+pub mod limit {
+    /// A name or email as reports carry it (JSON, CSV), before escaping.
+    pub const NAME_STORED: usize = 200;
+    /// A name heading a result (SARIF, GitLab, the HTML overview,
+    /// `identities`, the accepted-findings file).
+    pub const NAME: usize = 80;
+    /// A name inside a line (finding lines, peers, markdown tables).
+    pub const NAME_IN_LINE: usize = 60;
+    /// A name, id or location in a narrow table column.
+    pub const CELL: usize = 40;
+    /// The claimed location column of the terminal table.
+    pub const LOCATION_CELL: usize = 30;
+    /// A claimed location in a contributor's details.
+    pub const LOCATION: usize = 60;
+    /// A heading or label: a contributor card's name, a claim's source.
+    pub const HEADING: usize = 120;
+    /// A repository path, a roster source, an email list.
+    pub const PATH: usize = 200;
+    /// A repository path inside a line.
+    pub const PATH_IN_LINE: usize = 80;
+    /// A revision range as typed.
+    pub const RANGE: usize = 100;
+    /// Why a history is incomplete or too little to judge; why a finding was accepted.
+    pub const REASON: usize = 300;
+    /// A finding's summary in a line of the terminal or markdown report.
+    pub const SUMMARY: usize = 400;
+    /// A finding's summary in an overview row.
+    pub const SUMMARY_IN_ROW: usize = 160;
+    /// A finding's summary where it is the whole message (SARIF, GitLab, HTML).
+    pub const SUMMARY_FULL: usize = 600;
+    /// One CSV cell.
+    pub const CSV_CELL: usize = 500;
+    /// A word the tool wrote (command, version), escaped all the same.
+    pub const WORD: usize = 20;
+    /// `YYYY-MM-DD`.
+    pub const DATE: usize = 10;
+    /// A finding's evidence on one line (`show`).
+    pub const EVIDENCE_LINE: usize = 2000;
+    /// A warning line.
+    pub const WARNING_LINE: usize = 4096;
+}
+
 /// "1 commit", "2 commits": a count with the word that agrees with it.
 pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
     let n = n.into();

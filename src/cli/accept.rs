@@ -17,7 +17,7 @@ pub(super) fn accept(a: AcceptArgs, stderr: &mut dyn Write) -> Result<i32, Error
         &[Format::Text],
         "accept writes the accepted-findings file (--file), no report",
     )?;
-    let job = Job::new("accept", a.targets, a.common, a.roster);
+    let job = Job::new("accept", a.targets, a.common, a.claims.roster);
     let Prepared { analysis, .. } = prepare(&job, &Accepted::default(), stderr)?;
     let file = match a.file {
         Some(f) => f,
@@ -36,11 +36,7 @@ pub(super) fn accept(a: AcceptArgs, stderr: &mut dyn Write) -> Result<i32, Error
             accepted.upsert(crate::analysis::accepted::AcceptedEntry {
                 fingerprint: f.fingerprint.clone(),
                 rule: f.rule.to_owned(),
-                contributor: if privacy.pseudonymize {
-                    privacy.pseudonym("person", &c.key)
-                } else {
-                    crate::text::display_safe(c.display_name(), 80)
-                },
+                contributor: crate::reports::naming::name_shown(&privacy, c),
                 severity: f.severity,
                 reason: a.reason.clone(),
             });

@@ -113,9 +113,8 @@ pub struct ShowArgs {
     /// Who: part of a name or email (case-insensitive), or a report id (c-…).
     #[arg(value_name = "CONTRIBUTOR")]
     pub contributor: String,
-    /// Roster CSV (claims can also come from .git-alibi.toml).
-    #[arg(long, value_name = "FILE")]
-    pub roster: Option<PathBuf>,
+    #[command(flatten)]
+    pub claims: RosterArg,
     #[command(flatten)]
     pub targets: Targets,
     #[command(flatten)]
@@ -124,12 +123,10 @@ pub struct ShowArgs {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// Roster CSV (claims can also come from .git-alibi.toml).
-    #[arg(long, value_name = "FILE")]
-    pub roster: Option<PathBuf>,
-    /// Accepted-findings file (default: .git-alibi-accepted.toml in the work tree, if present).
-    #[arg(long, value_name = "FILE")]
-    pub accepted: Option<PathBuf>,
+    #[command(flatten)]
+    pub claims: RosterArg,
+    #[command(flatten)]
+    pub accepted: AcceptedArg,
     /// Exit 1 only for findings the range raised, not those already in the baseline.
     #[arg(long)]
     pub only_new: bool,
@@ -141,9 +138,8 @@ pub struct CheckArgs {
 
 #[derive(Args, Debug)]
 pub struct AcceptArgs {
-    /// Roster CSV (claims can also come from .git-alibi.toml).
-    #[arg(long, value_name = "FILE")]
-    pub roster: Option<PathBuf>,
+    #[command(flatten)]
+    pub claims: RosterArg,
     /// File to write (default: .git-alibi-accepted.toml in the first work tree).
     #[arg(long, value_name = "FILE")]
     pub file: Option<PathBuf>,
@@ -161,9 +157,8 @@ pub struct AcceptArgs {
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
-    /// Accepted-findings file (default: .git-alibi-accepted.toml in the work tree, if present).
-    #[arg(long, value_name = "FILE")]
-    pub accepted: Option<PathBuf>,
+    #[command(flatten)]
+    pub accepted: AcceptedArg,
     #[command(flatten)]
     pub targets: Targets,
     #[command(flatten)]
@@ -172,16 +167,31 @@ pub struct ScanArgs {
 
 #[derive(Args, Debug)]
 pub struct AuditArgs {
-    /// Roster CSV with a header row: `email` and `location` required, `name` optional.
-    #[arg(long, value_name = "FILE")]
-    pub roster: Option<PathBuf>,
-    /// Accepted-findings file (default: .git-alibi-accepted.toml in the work tree, if present).
-    #[arg(long, value_name = "FILE")]
-    pub accepted: Option<PathBuf>,
+    #[command(flatten)]
+    pub claims: RosterArg,
+    #[command(flatten)]
+    pub accepted: AcceptedArg,
     #[command(flatten)]
     pub targets: Targets,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// Claims from a roster file (`--roster`), for the commands that judge claims.
+#[derive(Args, Debug)]
+pub struct RosterArg {
+    /// Roster CSV with a header row: `email` and `location` required, `name`
+    /// optional (claims can also come from .git-alibi.toml).
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+}
+
+/// `--accepted`, for the commands that report findings.
+#[derive(Args, Debug)]
+pub struct AcceptedArg {
+    /// Accepted-findings file (default: .git-alibi-accepted.toml in the work tree, if present).
+    #[arg(long, value_name = "FILE")]
+    pub accepted: Option<PathBuf>,
 }
 
 /// Where to read: repository paths and at most one revision range.

@@ -77,7 +77,7 @@ pub fn run(args: Vec<std::ffi::OsString>, stdout: &mut dyn Write, stderr: &mut d
 fn terminal_safe(message: &str) -> String {
     message
         .split('\n')
-        .map(|line| crate::text::display_safe(line.as_bytes(), 4096))
+        .map(|line| crate::text::display_safe(line.as_bytes(), crate::text::limit::WARNING_LINE))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -88,7 +88,7 @@ fn hint(e: &Error) -> Option<String> {
         Error::Roster { hint, .. } => hint.clone(),
         Error::AmbiguousTarget { target, .. } => Some(format!(
             "put paths after `--` (git alibi scan -- {t}) or give the revision with --range {t}",
-            t = crate::text::display_safe(target.as_bytes(), 200)
+            t = crate::text::display_safe(target.as_bytes(), crate::text::limit::PATH)
         )),
         Error::UnknownTarget { .. } => Some(
             "give the path of a repository, or a revision range such as main..feature".into(),
@@ -159,7 +159,7 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         Command::Scan(a) => run_job(
             Job {
                 claims: false,
-                accepted: a.accepted,
+                accepted: a.accepted.accepted,
                 ..Job::new("scan", a.targets, a.common, None)
             },
             stdout,
@@ -168,18 +168,18 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
         Command::Audit(a) => run_job(
             Job {
                 claims_required: true,
-                accepted: a.accepted,
-                ..Job::new("audit", a.targets, a.common, a.roster)
+                accepted: a.accepted.accepted,
+                ..Job::new("audit", a.targets, a.common, a.claims.roster)
             },
             stdout,
             stderr,
         ),
         Command::Check(a) => run_job(
             Job {
-                accepted: a.accepted,
+                accepted: a.accepted.accepted,
                 check: true,
                 only_new: a.only_new,
-                ..Job::new("check", a.targets, a.common, a.roster)
+                ..Job::new("check", a.targets, a.common, a.claims.roster)
             },
             stdout,
             stderr,

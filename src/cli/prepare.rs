@@ -174,7 +174,10 @@ pub(super) fn prepare(
         let _ = writeln!(
             stderr,
             "git-alibi: warning: {}: claim matches no contributor",
-            crate::text::display_safe(analysis.claims[i].source.as_bytes(), 200)
+            crate::text::display_safe(
+                analysis.claims[i].source.as_bytes(),
+                crate::text::limit::PATH
+            )
         );
     }
     if analysis.unmatched_claims.len() > SHOWN_UNMATCHED {

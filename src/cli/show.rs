@@ -14,7 +14,7 @@ pub(super) fn show(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<i32, Error> {
-    let job = Job::new("show", a.targets, a.common, a.roster);
+    let job = Job::new("show", a.targets, a.common, a.claims.roster);
     let Prepared { analysis, range } = prepare(&job, &Accepted::default(), stderr)?;
     let common = &job.common;
     let privacy = privacy_of(common);
@@ -25,7 +25,7 @@ pub(super) fn show(
         .map(|r| r.profile.contributor)
         .filter(|&i| {
             let c = &analysis.history.contributors[i as usize];
-            privacy.pseudonym("c", &c.key) == a.contributor
+            crate::reports::naming::id(&privacy, c) == a.contributor
                 || String::from_utf8_lossy(&c.key)
                     .to_lowercase()
                     .contains(&query)
@@ -56,7 +56,7 @@ pub(super) fn show(
         .copied()
         .filter(|&i| {
             let c = &analysis.history.contributors[i as usize];
-            privacy.pseudonym("c", &c.key) == a.contributor
+            crate::reports::naming::id(&privacy, c) == a.contributor
                 || c.identities
                     .keys()
                     .chain(c.raw_identities.keys())
@@ -69,7 +69,7 @@ pub(super) fn show(
     let chosen = if exact.len() == 1 { &exact } else { &matches };
     let ids: Vec<String> = chosen
         .iter()
-        .map(|&i| privacy.pseudonym("c", &analysis.history.contributors[i as usize].key))
+        .map(|&i| crate::reports::naming::id(&privacy, &analysis.history.contributors[i as usize]))
         .collect();
     report.contributors.retain(|c| ids.contains(&c.id));
     match report.contributors.len() {
@@ -91,7 +91,10 @@ pub(super) fn show(
                 .map(|c| {
                     format!(
                         "{} ({}, {}, {} – {})",
-                        crate::text::display_safe(c.name.as_bytes(), 60),
+                        crate::text::display_safe(
+                            c.name.as_bytes(),
+                            crate::text::limit::NAME_IN_LINE
+                        ),
                         c.id,
                         reports::count(c.commits as usize, "commit"),
                         &c.first_commit[..10.min(c.first_commit.len())],

@@ -381,11 +381,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             ordinary_workday_activity: crate::inference::rhythm::round3(best.workday_activity),
             weeks_considered: act.weeks.len(),
             years: (span_years * 10.0).round() / 10.0,
-            local_days_at: format!(
-                "{} offset {}",
-                act.offset_source,
-                crate::inference::profiles::format_offset(Some(act.offset_minutes as i16))
-            ),
+            local_days_at: act.read_at(),
         },
     ))
 }

@@ -29,6 +29,15 @@ pub struct LocalActivity {
 }
 
 impl LocalActivity {
+    /// Which offset local days were read at, and why (for the evidence).
+    pub fn read_at(&self) -> String {
+        format!(
+            "{} offset {}",
+            self.offset_source,
+            crate::inference::profiles::format_offset(Some(self.offset_minutes as i16))
+        )
+    }
+
     /// Every considered day, in order.
     pub fn days(&self) -> impl Iterator<Item = Day> + '_ {
         self.weeks.iter().flat_map(|&monday| monday..monday + 7)

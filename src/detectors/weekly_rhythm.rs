@@ -137,11 +137,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
                 .collect(),
             weeks_considered: weeks,
             calendars_with_this_weekend: matching.iter().map(|c| c.to_string()).collect(),
-            local_days_at: format!(
-                "{} offset {}",
-                act.offset_source,
-                crate::inference::profiles::format_offset(Some(act.offset_minutes as i16))
-            ),
+            local_days_at: act.read_at(),
         },
     ))
 }

@@ -10,7 +10,7 @@ use crate::text::display_safe;
 
 /// A cell safe for spreadsheets.
 pub fn cell(s: &str) -> String {
-    let safe = display_safe(s.as_bytes(), 500);
+    let safe = display_safe(s.as_bytes(), crate::text::limit::CSV_CELL);
     match safe.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{safe}"),
         _ => safe,

@@ -25,7 +25,7 @@ pub fn to_value(report: &Report) -> Value {
     let edits = report.settings_edits().iter().map(|edit| {
         json!({
             "type": "issue",
-            "description": format!("git-alibi {}: {}: {}", super::SETTINGS_EDIT_RULE, display_safe(edit.repository.as_bytes(), 200), edit.summary),
+            "description": format!("git-alibi {}: {}: {}", super::SETTINGS_EDIT_RULE, display_safe(edit.repository.as_bytes(), crate::text::limit::PATH), edit.summary),
             "check_name": super::SETTINGS_EDIT_RULE,
             "fingerprint": super::sarif::settings_fingerprint(edit),
             "severity": severity(edit.severity),
@@ -39,10 +39,10 @@ pub fn to_value(report: &Report) -> Value {
             .into_iter()
             .map(|(c, f)| {
                 let (path, line) = location(report, c);
-                let name = display_safe(c.name.as_bytes(), 80);
+                let name = display_safe(c.name.as_bytes(), crate::text::limit::NAME);
                 json!({
                     "type": "issue",
-                    "description": format!("git-alibi {}: {name}: {}", f.rule, display_safe(f.summary.as_bytes(), 600)),
+                    "description": format!("git-alibi {}: {name}: {}", f.rule, display_safe(f.summary.as_bytes(), crate::text::limit::SUMMARY_FULL)),
                     "check_name": f.rule,
                     "fingerprint": f.fingerprint,
                     "severity": severity(f.severity),

@@ -57,8 +57,8 @@ fn heatmap(week: &[[u32; 24]; 7], title: &str, outline: bool) -> String {
     let _ = write!(
         s,
         r#"<svg class="heatmap" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" aria-label="{}"><title>{}</title>"#,
-        h(title, 200),
-        h(title, 200)
+        h(title, crate::text::limit::PATH),
+        h(title, crate::text::limit::PATH)
     );
     for hour in (0..24).step_by(3) {
         let _ = write!(
@@ -148,7 +148,7 @@ fn hour_curve(person: &[u64; 24], claimed_offset: Option<f64>, inferred: Option<
         format!(
             r#"<polyline class="{class}" points="{}"><title>{}</title></polyline>"#,
             pts.join(" "),
-            h(label, 120)
+            h(label, crate::text::limit::HEADING)
         )
     };
     let mut s = format!(
@@ -325,7 +325,7 @@ fn verdict_class(v: Verdict) -> &'static str {
 
 fn anchor(c: &ContributorReport) -> String {
     // Ids are pseudonyms (`c-` + hex): safe, but escaped all the same.
-    h(&c.id, 40)
+    h(&c.id, crate::text::limit::CELL)
 }
 
 fn strongest(c: &ContributorReport) -> String {
@@ -337,7 +337,7 @@ fn strongest(c: &ContributorReport) -> String {
                 "<span class=\"sev sev-{}\">{}</span> {}",
                 f.severity.name(),
                 f.severity.name(),
-                h(&f.summary, 160)
+                h(&f.summary, crate::text::limit::SUMMARY_IN_ROW)
             )
         })
 }
@@ -432,12 +432,12 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let _ = write!(
         s,
         "<title>git-alibi {}</title>\n<style>{STYLE}</style></head><body>\n",
-        h(&report.command, 20)
+        h(&report.command, crate::text::limit::WORD)
     );
     let _ = writeln!(
         s,
         "<h1>git-alibi {}: {} commits by {} contributors</h1>",
-        h(&report.command, 20),
+        h(&report.command, crate::text::limit::WORD),
         report.summary.commits,
         report.summary.contributors
     );
@@ -445,7 +445,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let repos: Vec<String> = report
         .repositories
         .iter()
-        .map(|r| h(&r.path, 200))
+        .map(|r| h(&r.path, crate::text::limit::PATH))
         .collect();
     let _ = writeln!(
         s,
@@ -455,15 +455,15 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             .options
             .range
             .as_deref()
-            .map(|r| format!("; range {}", h(r, 100)))
+            .map(|r| format!("; range {}", h(r, crate::text::limit::RANGE)))
             .unwrap_or_default(),
-        h(report.tool.version, 20)
+        h(report.tool.version, crate::text::limit::WORD)
     );
     if let Some(check) = &report.check {
         let _ = writeln!(
             s,
             "<p>Range {}: {} commits by {} authors; {} findings raised by the range, {} already in the baseline.</p>",
-            h(&check.range, 100),
+            h(&check.range, crate::text::limit::RANGE),
             check.range_commits,
             check.authors,
             check.findings_from_range,
@@ -474,15 +474,15 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 s,
                 "<div class=\"warning\"><strong>{} {}</strong>: {}</div>",
                 edit.severity.name(),
-                h(&edit.repository, 200),
-                h(&edit.summary, 400)
+                h(&edit.repository, crate::text::limit::PATH),
+                h(&edit.summary, crate::text::limit::SUMMARY)
             );
         }
     }
     if report.incomplete {
         s.push_str("<div class=\"warning\"><strong>History is incomplete</strong>; the judgement is partial:<ul>");
         for r in &report.incomplete_reasons {
-            let _ = write!(s, "<li>{}</li>", h(r, 300));
+            let _ = write!(s, "<li>{}</li>", h(r, crate::text::limit::REASON));
         }
         s.push_str("</ul></div>\n");
     }
@@ -493,9 +493,13 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     for (i, c) in report.contributors.iter().enumerate() {
         let detailed = has_section(c);
         let name = if detailed {
-            format!("<a href=\"#{}\">{}</a>", anchor(c), h(&c.name, 80))
+            format!(
+                "<a href=\"#{}\">{}</a>",
+                anchor(c),
+                h(&c.name, crate::text::limit::NAME)
+            )
         } else {
-            h(&c.name, 80)
+            h(&c.name, crate::text::limit::NAME)
         };
         let _ = writeln!(
             s,
@@ -504,7 +508,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             c.kind.name(),
             c.claim
                 .as_ref()
-                .map_or("–".into(), |cl| h(&cl.location, 40)),
+                .map_or("–".into(), |cl| h(&cl.location, crate::text::limit::CELL)),
             c.inferred_utc_offset_hours
                 .map_or(String::new(), |o| o.to_string()),
             c.inferred_utc_offset_hours
@@ -543,7 +547,7 @@ fn section(s: &mut String, report: &Report, c: &ContributorReport) {
         s,
         "<section class=\"card contributor\" id=\"{}\"><h2>{} <span class=\"verdict {}\">{}</span> <span class=\"muted\">risk {:.2}</span></h2>",
         anchor(c),
-        h(&c.name, 120),
+        h(&c.name, crate::text::limit::HEADING),
         verdict_class(c.verdict),
         c.verdict.name(),
         c.risk
@@ -552,16 +556,23 @@ fn section(s: &mut String, report: &Report, c: &ContributorReport) {
         s,
         "<p>{} commits{} ({} timed) from {} to {}; claim: {}; inferred from timing: {}.{}</p>",
         c.commits,
-        super::per_repository(report, c, 10, |p| h(p, 200)).map_or(String::new(), |r| format!(
-            " <span class=\"muted\">({r})</span>"
-        )),
+        super::per_repository(report, c, 10, |p| h(p, crate::text::limit::PATH))
+            .map_or(String::new(), |r| format!(
+                " <span class=\"muted\">({r})</span>"
+            )),
         c.profile.timed_commits,
-        h(&c.first_commit[..10.min(c.first_commit.len())], 10),
-        h(&c.last_commit[..10.min(c.last_commit.len())], 10),
+        h(
+            &c.first_commit[..10.min(c.first_commit.len())],
+            crate::text::limit::DATE
+        ),
+        h(
+            &c.last_commit[..10.min(c.last_commit.len())],
+            crate::text::limit::DATE
+        ),
         c.claim.as_ref().map_or("none".into(), |cl| format!(
             "{} <span class=\"muted\">({})</span>",
-            h(&cl.location, 60),
-            h(&cl.source, 120)
+            h(&cl.location, crate::text::limit::LOCATION),
+            h(&cl.source, crate::text::limit::HEADING)
         )),
         match (&c.inferred_utc_offset_hours, &c.inference) {
             (Some(o), Some(i)) => format!(
@@ -574,7 +585,7 @@ fn section(s: &mut String, report: &Report, c: &ContributorReport) {
             .as_deref()
             .map(|n| format!(
                 " <span class=\"muted\">Too little to judge: {}.</span>",
-                h(n, 200)
+                h(n, crate::text::limit::REASON)
             ))
             .unwrap_or_default()
     );
@@ -586,7 +597,7 @@ fn section(s: &mut String, report: &Report, c: &ContributorReport) {
                 "<li>{} {}: {}</li>",
                 a.commits,
                 if a.commits == 1 { "commit" } else { "commits" },
-                h(a.reason, 300)
+                h(a.reason, crate::text::limit::REASON)
             );
         }
         s.push_str("</ul>\n");
@@ -601,9 +612,10 @@ fn section(s: &mut String, report: &Report, c: &ContributorReport) {
                 "week in claimed local time",
                 true
             ),
-            c.claim
-                .as_ref()
-                .map_or(String::new(), |cl| h(&cl.location, 60)),
+            c.claim.as_ref().map_or(String::new(), |cl| h(
+                &cl.location,
+                crate::text::limit::LOCATION
+            )),
             local.night_share * 100.0
         );
     }
@@ -640,14 +652,14 @@ fn section(s: &mut String, report: &Report, c: &ContributorReport) {
                 format!(" <span class=\"muted\">({})</span>", o.phrase())
             });
             let evidence = serde_json::to_string_pretty(&f.evidence).unwrap_or_default();
-            let with = super::with_peers(f, |p| h(p, 60));
+            let with = super::with_peers(f, |p| h(p, crate::text::limit::NAME_IN_LINE));
             let _ = write!(
                 s,
                 "<li><span class=\"sev sev-{}\">{}</span> <code>{}</code>: {}{origin}{with}<details><summary>evidence and example commits</summary><pre>{}</pre></details></li>",
                 f.severity.name(),
                 f.severity.name(),
                 f.rule,
-                h(&f.summary, 600),
+                h(&f.summary, crate::text::limit::SUMMARY_FULL),
                 h_pre(&evidence)
             );
         }

@@ -23,12 +23,7 @@ fn link_value(privacy: &Privacy, kind: crate::inference::links::LinkKind, value:
 }
 
 fn name(history: &History, privacy: &Privacy, i: u32) -> String {
-    let c = &history.contributors[i as usize];
-    if privacy.pseudonymize {
-        privacy.pseudonym("person", &c.key)
-    } else {
-        display_safe(c.display_name(), 80)
-    }
+    super::naming::name_shown(privacy, &history.contributors[i as usize])
 }
 
 fn commits(history: &History, i: u32) -> usize {
@@ -98,7 +93,10 @@ pub fn text(
                 label(*a),
                 label(*b),
                 kind.name(),
-                display_safe(link_value(privacy, *kind, value).as_bytes(), 80)
+                display_safe(
+                    link_value(privacy, *kind, value).as_bytes(),
+                    crate::text::limit::NAME
+                )
             )?;
         }
     }
@@ -113,13 +111,7 @@ pub fn text(
             let names: Vec<String> = c
                 .raw_identities
                 .keys()
-                .map(|(n, _)| {
-                    if privacy.pseudonymize {
-                        privacy.pseudonym("person", n)
-                    } else {
-                        display_safe(n, 60)
-                    }
-                })
+                .map(|(n, _)| super::naming::raw_name_shown(privacy, n))
                 .collect();
             writeln!(
                 out,

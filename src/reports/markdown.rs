@@ -48,7 +48,11 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             "## git-alibi check: nothing at or above {}\n",
             check.fail_on.name()
         )?,
-        (None, _) => writeln!(out, "## git-alibi {}\n", md(&report.command, 20))?,
+        (None, _) => writeln!(
+            out,
+            "## git-alibi {}\n",
+            md(&report.command, crate::text::limit::WORD)
+        )?,
     }
     if let Some(check) = &report.check {
         writeln!(
@@ -65,7 +69,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 out,
                 "> [!WARNING]\n> **{}** `{}`: {}\n",
                 edit.severity.name(),
-                md(&edit.repository, 200),
+                md(&edit.repository, crate::text::limit::PATH),
                 edit.summary
             )?;
         }
@@ -82,7 +86,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "> [!WARNING]")?;
         writeln!(out, "> History is incomplete, so the judgement is partial:")?;
         for r in &report.incomplete_reasons {
-            writeln!(out, "> * {}", md(r, 300))?;
+            writeln!(out, "> * {}", md(r, crate::text::limit::REASON))?;
         }
         if report.repositories.iter().any(|r| r.shallow) {
             writeln!(
@@ -117,16 +121,19 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {:.2} | {} |",
-                md(&c.name, 60),
-                c.claim
-                    .as_ref()
-                    .map_or("–".into(), |cl| md(&cl.location, 40)),
+                md(&c.name, crate::text::limit::NAME_IN_LINE),
+                c.claim.as_ref().map_or("–".into(), |cl| md(
+                    &cl.location,
+                    crate::text::limit::CELL
+                )),
                 c.inferred_utc_offset_hours
                     .map_or("–".into(), |o| format!("UTC{o:+}")),
                 if in_check {
                     c.range_commits.unwrap_or(0).to_string()
                 } else {
-                    match super::per_repository(report, c, 3, |p| md(p, 60)) {
+                    match super::per_repository(report, c, 3, |p| {
+                        md(p, crate::text::limit::PATH_IN_LINE)
+                    }) {
                         Some(repos) => format!("{} ({repos})", c.commits),
                         None => c.commits.to_string(),
                     }
@@ -164,14 +171,14 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             let origin = f
                 .origin
                 .map_or(String::new(), |o| format!(" — {}", o.phrase()));
-            let with = super::with_peers(f, |p| md(p, 60));
+            let with = super::with_peers(f, |p| md(p, crate::text::limit::NAME_IN_LINE));
             writeln!(
                 out,
                 "* **{}** `{}` — {}: {}{origin}{with}",
                 f.severity.name(),
                 f.rule,
-                md(&c.name, 60),
-                md(&f.summary, 400)
+                md(&c.name, crate::text::limit::NAME_IN_LINE),
+                md(&f.summary, crate::text::limit::SUMMARY)
             )?;
             writeln!(out, "{}", evidence_block(&f.evidence))?;
         }

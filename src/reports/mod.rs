@@ -12,7 +12,7 @@ use crate::detectors::evidence::PeerRef;
 use crate::detectors::{Finding, Severity, iso_time};
 use crate::inference::profiles::{DelayStats, format_offset};
 use crate::model::history::{MalformedExample, RepoSummary};
-use crate::text::{Script, lossy_bounded};
+use crate::text::Script;
 
 pub mod csv;
 pub mod gitlab;
@@ -20,6 +20,7 @@ pub mod html;
 pub mod identities;
 pub mod json;
 pub mod markdown;
+pub mod naming;
 pub mod sarif;
 pub mod show;
 pub mod text;
@@ -262,12 +263,8 @@ fn with_peers_named(
             .iter()
             .filter_map(|&i| history.contributors.get(i as usize))
             .map(|c| PeerRef {
-                id: privacy.pseudonym("c", &c.key),
-                name: if privacy.pseudonymize {
-                    privacy.pseudonym("person", &c.key)
-                } else {
-                    lossy_bounded(c.display_name(), 200)
-                },
+                id: naming::id(privacy, c),
+                name: naming::name(privacy, c),
             })
             .collect();
         f.evidence["peers"] = serde_json::to_value(named).unwrap_or_default();
@@ -282,13 +279,6 @@ pub fn build(
     privacy: &Privacy,
 ) -> Report {
     let history = &analysis.history;
-    let email_text = |e: &[u8]| -> String {
-        if privacy.show_emails {
-            lossy_bounded(e, 200)
-        } else {
-            privacy.pseudonym("email", &e.to_ascii_lowercase())
-        }
-    };
     let claim_report = |i: usize| {
         let c = &analysis.claims[i];
         ClaimReport {
@@ -298,7 +288,11 @@ pub fn build(
             source: c.source.clone(),
             file: c.source_file.clone(),
             line: c.source_line,
-            emails: c.emails.iter().map(|e| email_text(e.as_bytes())).collect(),
+            emails: c
+                .emails
+                .iter()
+                .map(|e| naming::email(privacy, e.as_bytes()))
+                .collect(),
         }
     };
     let mut contributors: Vec<ContributorReport> = analysis
@@ -320,15 +314,15 @@ pub fn build(
                 .collect();
             timeline.truncate(MAX_TIMELINE);
             ContributorReport {
-                id: privacy.pseudonym("c", &c.key),
-                name: if privacy.pseudonymize {
-                    privacy.pseudonym("person", &c.key)
-                } else {
-                    lossy_bounded(c.display_name(), 200)
-                },
+                id: naming::id(privacy, c),
+                name: naming::name(privacy, c),
                 kind: c.kind,
                 emails: {
-                    let mut v: Vec<String> = c.emails().into_iter().map(email_text).collect();
+                    let mut v: Vec<String> = c
+                        .emails()
+                        .into_iter()
+                        .map(|e| naming::email(privacy, e))
+                        .collect();
                     v.sort();
                     v.dedup();
                     v

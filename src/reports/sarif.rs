@@ -72,7 +72,7 @@ pub fn to_value(report: &Report) -> Value {
         .map(|(c, f)| {
             let (file, line) = location(report, c);
             let rule_index = RULES.iter().position(|r| r.id == f.rule);
-            let name = display_safe(c.name.as_bytes(), 80);
+            let name = display_safe(c.name.as_bytes(), crate::text::limit::NAME);
             let mut properties = json!({
                 "contributor": c.id,
                 "contributorName": name,
@@ -89,7 +89,7 @@ pub fn to_value(report: &Report) -> Value {
                 "ruleId": f.rule,
                 "level": level(f.severity),
                 "message": {
-                    "text": format!("{name}: {} (an indicator to review, not proof)", display_safe(f.summary.as_bytes(), 600)),
+                    "text": format!("{name}: {} (an indicator to review, not proof)", display_safe(f.summary.as_bytes(), crate::text::limit::SUMMARY_FULL)),
                 },
                 "locations": [{
                     "physicalLocation": {
@@ -111,7 +111,7 @@ pub fn to_value(report: &Report) -> Value {
             "ruleId": SETTINGS_EDIT_RULE,
             "ruleIndex": settings_index,
             "level": level(edit.severity),
-            "message": { "text": format!("{}: {}", display_safe(edit.repository.as_bytes(), 200), edit.summary) },
+            "message": { "text": format!("{}: {}", display_safe(edit.repository.as_bytes(), crate::text::limit::PATH), edit.summary) },
             "locations": [{
                 "physicalLocation": {
                     "artifactLocation": { "uri": edit.file, "uriBaseId": "%SRCROOT%" },
@@ -140,7 +140,7 @@ pub fn to_value(report: &Report) -> Value {
                 "executionSuccessful": true,
                 "toolExecutionNotifications": report.incomplete_reasons.iter().map(|r| json!({
                     "level": "warning",
-                    "message": { "text": format!("history is incomplete: {}", display_safe(r.as_bytes(), 300)) },
+                    "message": { "text": format!("history is incomplete: {}", display_safe(r.as_bytes(), crate::text::limit::REASON)) },
                 })).collect::<Vec<_>>(),
             }],
             "results": results,

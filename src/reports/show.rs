@@ -119,7 +119,7 @@ fn story(c: &ContributorReport, color: bool, esc: &dyn Fn(&str, usize) -> String
         format!("verdict: {} (risk {:.2})", c.verdict.name(), c.risk),
     ];
     if let Some(n) = &c.needed {
-        facts.push(format!("to judge: {}", esc(n, 200)));
+        facts.push(format!("to judge: {}", esc(n, crate::text::limit::REASON)));
     }
     let claimed = c.claimed_local_time.as_ref().map(|l| {
         (
@@ -207,7 +207,7 @@ pub fn text(c: &ContributorReport, out: &mut dyn Write, color: bool) -> std::io:
             writeln!(
                 out,
                 "      evidence: {}",
-                display_safe(compact.as_bytes(), 2000)
+                display_safe(compact.as_bytes(), crate::text::limit::EVIDENCE_LINE)
             )?;
         }
     }

@@ -68,7 +68,7 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
         writeln!(
             out,
             "range {}: {} by {} judged; {} raised by the range, {} already in the baseline (fail on {})",
-            display_safe(check.range.as_bytes(), 100),
+            display_safe(check.range.as_bytes(), crate::text::limit::RANGE),
             count(check.range_commits as usize, "commit"),
             count(check.authors, "author"),
             count(check.findings_from_range, "finding"),
@@ -80,14 +80,18 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
                 out,
                 "{} {}: {}",
                 edit.severity.name(),
-                display_safe(edit.repository.as_bytes(), 200),
+                display_safe(edit.repository.as_bytes(), crate::text::limit::PATH),
                 edit.summary
             )?;
         }
     }
     if report.incomplete {
         for r in &report.incomplete_reasons {
-            writeln!(out, "incomplete: {}", display_safe(r.as_bytes(), 300))?;
+            writeln!(
+                out,
+                "incomplete: {}",
+                display_safe(r.as_bytes(), crate::text::limit::REASON)
+            )?;
         }
     }
     if report.contributors.is_empty() {
@@ -155,7 +159,7 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
     for (i, c) in report.contributors.iter().enumerate().take(listed) {
         let mut row: Vec<Cell> = [
             (i + 1).to_string(),
-            shown_name(c, 40),
+            shown_name(c, crate::text::limit::CELL),
             c.kind.name().to_owned(),
             c.commits.to_string(),
             span(c),
@@ -177,7 +181,7 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
         }
         if has_claims {
             row.push(Cell::new(c.claim.as_ref().map_or("–".into(), |cl| {
-                display_safe(cl.location.as_bytes(), 30)
+                display_safe(cl.location.as_bytes(), crate::text::limit::LOCATION_CELL)
             })));
         }
         row.push(verdict_cell(c.verdict));
@@ -204,25 +208,28 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
         writeln!(
             out,
             "\n{} — {} (risk {:.2})",
-            shown_name(c, 60),
+            shown_name(c, crate::text::limit::NAME_IN_LINE),
             c.verdict.name(),
             c.risk
         )?;
-        if let Some(repos) = super::per_repository(report, c, 5, |p| display_safe(p.as_bytes(), 80))
-        {
+        if let Some(repos) = super::per_repository(report, c, 5, |p| {
+            display_safe(p.as_bytes(), crate::text::limit::PATH_IN_LINE)
+        }) {
             writeln!(out, "  commits by repository: {repos}")?;
         }
         for f in shown {
             let origin = f
                 .origin
                 .map_or(String::new(), |o| format!(" ({})", o.phrase()));
-            let with = super::with_peers(f, |p| display_safe(p.as_bytes(), 60));
+            let with = super::with_peers(f, |p| {
+                display_safe(p.as_bytes(), crate::text::limit::NAME_IN_LINE)
+            });
             writeln!(
                 out,
                 "  [{}] {}: {}{origin}{with}",
                 f.severity.name(),
                 f.rule,
-                display_safe(f.summary.as_bytes(), 400)
+                display_safe(f.summary.as_bytes(), crate::text::limit::SUMMARY)
             )?;
         }
         // What the rules did not read of this person's commits, and why.
@@ -262,8 +269,8 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
             writeln!(
                 out,
                 "  {} ({})",
-                display_safe(c.source.as_bytes(), 200),
-                display_safe(c.emails.join(", ").as_bytes(), 200)
+                display_safe(c.source.as_bytes(), crate::text::limit::PATH),
+                display_safe(c.emails.join(", ").as_bytes(), crate::text::limit::PATH)
             )?;
         }
     }
