@@ -1,13 +1,15 @@
 //! Library errors. Each carries the input that was bad; the binary adds hints.
+//! [`GitError`] is the reading layer's (it keeps the git library's error as
+//! its source, so the binary can print the whole chain as `because: …` lines
+//! and a library user can inspect it); [`Error`] is what the library returns.
 
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: not a git repository ({reason})")]
-    NotARepository { path: PathBuf, reason: String },
-    #[error("{path}: {reason}")]
-    Repository { path: PathBuf, reason: String },
+    /// Opening or reading a repository, or resolving a revision in it.
+    #[error(transparent)]
+    Git(#[from] GitError),
     #[error("'{target}' is both a path and a revision of {repo}")]
     AmbiguousTarget { target: String, repo: PathBuf },
     #[error(
@@ -18,6 +20,8 @@ pub enum Error {
         repo: PathBuf,
         reason: String,
     },
+    /// A revision range that cannot be used (given where no repository
+    /// resolves it, or that selects nothing).
     #[error("bad revision '{revision}': {reason}")]
     BadRevision { revision: String, reason: String },
     #[error("{file}:{line}: {message}")]
@@ -70,4 +74,76 @@ pub enum Error {
     Facts { path: PathBuf, message: String },
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// An error from the git library, kept whole.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    /// Nothing at or above the path is a repository the library can open.
+    #[error("{path}: not a git repository")]
+    NotARepository {
+        path: PathBuf,
+        #[source]
+        source: Option<Cause>,
+    },
+    #[error("{path}: SHA-256 repositories are not supported yet")]
+    Sha256 { path: PathBuf },
+    /// A repository that opened but whose refs or shallow file cannot be read.
+    #[error("{path}: cannot {doing}")]
+    Unreadable {
+        path: PathBuf,
+        doing: &'static str,
+        #[source]
+        source: Cause,
+    },
+    /// A revision or range that names nothing usable here.
+    #[error("bad revision '{revision}': {reason}")]
+    BadRevision {
+        revision: String,
+        reason: String,
+        #[source]
+        source: Option<Cause>,
+    },
+}
+
+/// An error and its causes on one line (`a: b: c`), for the places that list
+/// errors as text (the reasons a history is incomplete).
+pub fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        // Some errors repeat their source in their own message.
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_are_kept_and_listed_once() {
+        let io = std::io::Error::other("disk on fire");
+        let e = GitError::Unreadable {
+            path: "/r".into(),
+            doing: "list refs",
+            source: Box::new(io),
+        };
+        assert_eq!(e.to_string(), "/r: cannot list refs");
+        assert_eq!(with_causes(&e), "/r: cannot list refs: disk on fire");
+        let wrapped = crate::Error::from(e);
+        assert_eq!(
+            std::error::Error::source(&wrapped).map(|c| c.to_string()),
+            Some("disk on fire".to_owned()),
+            "the crate error is transparent: the cause is one step down"
+        );
+    }
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::analysis;
-use crate::error::Error;
+use crate::error::{Error, GitError};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
@@ -65,6 +65,12 @@ pub fn run(args: Vec<std::ffi::OsString>, stdout: &mut dyn Write, stderr: &mut d
                 "git-alibi: error: {}",
                 terminal_safe(&e.to_string())
             );
+            // The causes the library kept (a git library error and its own).
+            let mut cause = std::error::Error::source(&e);
+            while let Some(c) = cause {
+                let _ = writeln!(stderr, "  because: {}", terminal_safe(&c.to_string()));
+                cause = c.source();
+            }
             if let Some(hint) = hint(&e) {
                 let _ = writeln!(stderr, "hint: {}", terminal_safe(&hint));
             }
@@ -84,7 +90,9 @@ fn terminal_safe(message: &str) -> String {
 
 fn hint(e: &Error) -> Option<String> {
     match e {
-        Error::NotARepository { .. } => Some("run inside a git repository or pass its path: git alibi scan PATH".into()),
+        Error::Git(GitError::NotARepository { .. }) => Some("run inside a git repository or pass its path: git alibi scan PATH".into()),
+        Error::Git(GitError::Sha256 { .. }) => Some("convert it, or read a SHA-1 clone of it".into()),
+        Error::Git(GitError::Unreadable { .. }) => Some("check the repository with git fsck and that its files can be read".into()),
         Error::Roster { hint, .. } => hint.clone(),
         Error::AmbiguousTarget { target, .. } => Some(format!(
             "put paths after `--` (git alibi scan -- {t}) or give the revision with --range {t}",
@@ -93,7 +101,7 @@ fn hint(e: &Error) -> Option<String> {
         Error::UnknownTarget { .. } => Some(
             "give the path of a repository, or a revision range such as main..feature".into(),
         ),
-        Error::BadRevision { .. } => Some("give a range such as main..feature, or check the revision exists in every repository".into()),
+        Error::BadRevision { .. } | Error::Git(GitError::BadRevision { .. }) => Some("give a range such as main..feature, or check the revision exists in every repository".into()),
         Error::NoSuchContributor { candidates, .. } if candidates.is_empty() => Some(
             "give part of a name or email as it appears in commits (git log --format='%an <%ae>'), or an id from a report".into(),
         ),

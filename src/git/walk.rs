@@ -11,7 +11,7 @@ use gix::ObjectId;
 use gix::hashtable::HashSet;
 use gix::objs::Find;
 
-use crate::error::Error;
+use crate::error::{Cause, Error, GitError};
 pub use crate::git::facts::parent_ids;
 use crate::git::range::RangeSpec;
 use crate::git::store::{BitSet, ParsedBatch, Store};
@@ -67,21 +67,21 @@ pub struct OpenedRepo {
 /// filters or fsmonitor for what we do.
 pub fn open(path: &Path) -> Result<OpenedRepo, Error> {
     if !path.exists() {
-        return Err(Error::NotARepository {
+        return Err(GitError::NotARepository {
             path: path.to_owned(),
-            reason: "no such file or directory".into(),
-        });
+            source: Some(Box::new(std::io::Error::from(std::io::ErrorKind::NotFound))),
+        }
+        .into());
     }
     let repo = gix::discover(path).map_err(|e| {
         if uses_sha256(path) {
-            Error::Repository {
+            GitError::Sha256 {
                 path: path.to_owned(),
-                reason: "SHA-256 repositories are not supported yet".into(),
             }
         } else {
-            Error::NotARepository {
+            GitError::NotARepository {
                 path: path.to_owned(),
-                reason: e.to_string(),
+                source: Some(Box::new(e)),
             }
         }
     })?;
@@ -118,10 +118,12 @@ pub fn shallow_commits(repo: &gix::Repository) -> Result<StdHashSet<ObjectId>, E
     match repo.shallow_commits() {
         Ok(Some(list)) => Ok(list.iter().copied().collect()),
         Ok(None) => Ok(StdHashSet::new()),
-        Err(e) => Err(Error::Repository {
+        Err(e) => Err(GitError::Unreadable {
             path: repo.git_dir().to_owned(),
-            reason: format!("cannot read the shallow file: {e}"),
-        }),
+            doing: "read the shallow file",
+            source: Box::new(e),
+        }
+        .into()),
     }
 }
 
@@ -564,16 +566,13 @@ fn ref_tips(
     all_refs: bool,
     stats: &mut WalkStats,
 ) -> Result<Vec<(String, ObjectId)>, Error> {
-    let repo_err = |reason: String| Error::Repository {
+    let unreadable = |source: Cause| GitError::Unreadable {
         path: repo.git_dir().to_owned(),
-        reason,
+        doing: "list refs",
+        source,
     };
-    let platform = repo
-        .references()
-        .map_err(|e| repo_err(format!("cannot list refs: {e}")))?;
-    let iter = platform
-        .all()
-        .map_err(|e| repo_err(format!("cannot list refs: {e}")))?;
+    let platform = repo.references().map_err(|e| unreadable(Box::new(e)))?;
+    let iter = platform.all().map_err(|e| unreadable(Box::new(e)))?;
     let mut tips = Vec::new();
     for reference in iter {
         let Ok(mut reference) = reference else {
@@ -604,22 +603,25 @@ fn ref_tips(
 
 /// The commit an object id names (a tag is peeled to its commit).
 fn peel_to_commit(repo: &gix::Repository, spec: &str, id: ObjectId) -> Result<ObjectId, Error> {
-    let bad = |reason: String| Error::BadRevision {
+    let object = repo.find_object(id).map_err(|e| GitError::BadRevision {
         revision: spec.to_owned(),
-        reason,
-    };
-    let object = repo.find_object(id).map_err(|e| bad(e.to_string()))?;
-    let commit = object
-        .peel_to_commit()
-        .map_err(|_| bad("it names no commit".into()))?;
+        reason: "its object cannot be read".into(),
+        source: Some(Box::new(e)),
+    })?;
+    let commit = object.peel_to_commit().map_err(|e| GitError::BadRevision {
+        revision: spec.to_owned(),
+        reason: "it names no commit".into(),
+        source: Some(Box::new(e)),
+    })?;
     Ok(commit.id)
 }
 
 /// The parents of a commit, as the object database records them.
 fn parents_of(repo: &gix::Repository, spec: &str, id: ObjectId) -> Result<Vec<ObjectId>, Error> {
-    let commit = repo.find_commit(id).map_err(|e| Error::BadRevision {
+    let commit = repo.find_commit(id).map_err(|e| GitError::BadRevision {
         revision: spec.to_owned(),
-        reason: e.to_string(),
+        reason: "its commit cannot be read".into(),
+        source: Some(Box::new(e)),
     })?;
     Ok(commit.parent_ids().map(|p| p.detach()).collect())
 }
@@ -704,9 +706,13 @@ pub fn is_revision(path: &Path, spec: &str) -> bool {
 /// `A^!`, `A^@`, `A~3`, `main@{2}`, `v1.0^{commit}`, …): a range the walk
 /// can express, or exit 2 naming what is not supported.
 fn parse_range(repo: &gix::Repository, spec: &str) -> Result<RangeSpec, Error> {
-    let unsupported = |reason: &str| Error::BadRevision {
-        revision: spec.to_owned(),
-        reason: reason.to_owned(),
+    let unsupported = |reason: &str| -> Error {
+        GitError::BadRevision {
+            revision: spec.to_owned(),
+            reason: reason.to_owned(),
+            source: None,
+        }
+        .into()
     };
     if let Some(reason) = unsupported_syntax(spec) {
         return Err(unsupported(reason));
@@ -714,9 +720,12 @@ fn parse_range(repo: &gix::Repository, spec: &str) -> Result<RangeSpec, Error> {
     let target = if spec.is_empty() { "HEAD" } else { spec };
     let parsed = repo
         .rev_parse(target)
-        .map_err(|_| Error::BadRevision {
+        // Said in the tool's words (an empty repository, an unknown name):
+        // the library's message names its own internals.
+        .map_err(|_| GitError::BadRevision {
             revision: target.to_owned(),
             reason: why_not_a_revision(repo),
+            source: None,
         })?
         .detach();
     let commit = |id| peel_to_commit(repo, target, id);

@@ -600,7 +600,11 @@ pub fn for_each_read<S>(
 /// How a repository that could not be read is listed among the reasons the
 /// history is incomplete.
 pub fn not_read_reason(path: &Path, error: &Error) -> String {
-    format!("{}: not read: {error}", display_path(path))
+    format!(
+        "{}: not read: {}",
+        display_path(path),
+        crate::error::with_causes(error)
+    )
 }
 
 fn display_path(p: &Path) -> String {

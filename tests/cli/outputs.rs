@@ -39,6 +39,13 @@ fn exit_codes() {
     let r = alibi(&["scan", &fx("not-a-repo")]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("not a git repository"), "{}", r.stderr);
+    // The git library's own error is kept as the cause, on its own line.
+    assert!(
+        r.stderr
+            .contains("\n  because: Could not find a git repository"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("hint:"));
     assert_eq!(alibi(&["scan", "--format", "yaml", &fx("basic")]).code, 2);
     // check without a range, and a roster that cannot be read: the file, no line 0.
