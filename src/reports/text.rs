@@ -44,6 +44,28 @@ use super::count;
 /// Rows of the contributor table beyond the flagged ones.
 const TABLE_ROWS: usize = 200;
 
+/// The table's rows, in report order (by risk): every flagged contributor,
+/// then, up to [`TABLE_ROWS`], the most active of the others. Ranking alone
+/// would fill a large repository's screen with people of two commits whose
+/// risk is the prior, and hide the maintainers; JSON, CSV and HTML hold
+/// everyone.
+fn listed_rows(report: &Report) -> Vec<usize> {
+    let all = &report.contributors;
+    if all.len() <= TABLE_ROWS {
+        return (0..all.len()).collect();
+    }
+    let flagged = |c: &super::ContributorReport| {
+        matches!(c.verdict, Verdict::Suspicious | Verdict::Contradiction)
+    };
+    let mut rows: Vec<usize> = (0..all.len()).filter(|&i| flagged(&all[i])).collect();
+    let mut others: Vec<usize> = (0..all.len()).filter(|&i| !flagged(&all[i])).collect();
+    others.sort_by(|&a, &b| all[b].commits.cmp(&all[a].commits).then(a.cmp(&b)));
+    others.truncate(TABLE_ROWS.saturating_sub(rows.len()));
+    rows.extend(others);
+    rows.sort_unstable();
+    rows
+}
+
 pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
     writeln!(
         out,
@@ -148,15 +170,9 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
             display_safe(c.name.as_bytes(), max)
         }
     };
-    // Contributors are ranked by risk: every flagged one is listed, the rest
-    // up to a screenful of rows; JSON, CSV and HTML hold everyone.
-    let listed = report
-        .contributors
-        .iter()
-        .rposition(|c| matches!(c.verdict, Verdict::Suspicious | Verdict::Contradiction))
-        .map_or(0, |last| last + 1)
-        .max(TABLE_ROWS.min(report.contributors.len()));
-    for (i, c) in report.contributors.iter().enumerate().take(listed) {
+    let listed = listed_rows(report);
+    for i in listed.iter().copied() {
+        let c = &report.contributors[i];
         let mut row: Vec<Cell> = [
             (i + 1).to_string(),
             shown_name(c, crate::text::limit::CELL),
@@ -189,11 +205,11 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
         table.add_row(row);
     }
     writeln!(out, "{table}")?;
-    if listed < report.contributors.len() {
+    if listed.len() < report.contributors.len() {
         writeln!(
             out,
-            "{} not listed (none flagged): --format json, csv or html lists everyone.",
-            count(report.contributors.len() - listed, "contributor")
+            "{} not listed (none flagged; the least active, so # skips them): --format json, csv or html lists everyone.",
+            count(report.contributors.len() - listed.len(), "contributor")
         )?;
     }
     for c in &report.contributors {

@@ -533,3 +533,59 @@ fn options_a_command_would_ignore_are_refused() {
         assert!(run.stderr.contains("hint:"), "{args:?}: {}", run.stderr);
     }
 }
+
+/// A large repository's terminal table: every flagged contributor, then the
+/// most active others up to 200 rows, so that 210 people of one commit each
+/// do not hide the one who wrote most of the history.
+#[test]
+fn the_terminal_table_keeps_the_most_active_when_it_is_cut() {
+    use git_alibi::harness::synth::{Person, Rng, SimCommit, SimIdentity, simulate, zone};
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("many");
+    std::fs::create_dir_all(&repo).unwrap();
+    assert!(
+        git(&repo)
+            .args(["init", "-q", "-b", "main"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut rng = Rng::new(7);
+    let start = chrono::NaiveDate::from_ymd_opt(2023, 1, 2).unwrap();
+    let maintainer = Person::new(&mut rng, "Main Tainer", zone("Europe/Berlin"));
+    let mut ids = vec![SimIdentity {
+        name: maintainer.name.clone(),
+        email: "maintainer@example.org".into(),
+        commits: simulate(&mut rng, &maintainer, start, 200),
+    }];
+    for k in 0..210 {
+        ids.push(SimIdentity {
+            name: format!("Drive By {k:03}"),
+            email: format!("drive{k}@example.org"),
+            commits: vec![SimCommit {
+                seconds: 1_680_000_000 + k * 3_600,
+                offset_minutes: 60,
+            }],
+        });
+    }
+    let mut child = git(&repo)
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    git_alibi::harness::synth::write_fast_import(child.stdin.as_mut().unwrap(), &ids, "main")
+        .unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    let run = alibi(&["scan", "--no-cache", repo.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = run.stdout.lines().filter(|l| l.starts_with("│ ")).count();
+    assert_eq!(rows, 201, "a header and 200 rows: {}", run.stdout);
+    assert!(run.stdout.contains("Main Tainer"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("11 contributors not listed (none flagged; the least active"),
+        "{}",
+        run.stdout
+    );
+}
