@@ -69,9 +69,15 @@ pub enum Error {
     },
     #[error("more than {limit} repositories in one run")]
     TooManyRepositories { limit: usize },
-    /// A facts file (`git alibi extract`) that cannot be read or used.
+    /// A facts file (`git alibi extract`) that cannot be read, written or used.
     #[error("{path}: {message}")]
-    Facts { path: PathBuf, message: String },
+    Facts {
+        path: PathBuf,
+        message: String,
+        /// The reader's or writer's own error, when there is one.
+        #[source]
+        source: Option<Cause>,
+    },
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
 }

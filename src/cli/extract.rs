@@ -44,7 +44,8 @@ pub(super) fn extract(a: ExtractArgs, stderr: &mut dyn Write) -> Result<i32, Err
         let file = create_output(&tmp)?;
         let facts_error = |e: parquet::errors::ParquetError| Error::Facts {
             path: a.output.clone(),
-            message: e.to_string(),
+            message: "cannot write the facts".into(),
+            source: Some(Box::new(e)),
         };
         let writer = crate::model::extract::FactsWriter::new(
             std::io::BufWriter::new(file),

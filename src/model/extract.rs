@@ -26,7 +26,7 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::file::writer::SerializedFileWriter;
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{Cause, Error};
 use crate::git::settings::{RepoSettings, SettingsFile};
 use crate::git::store::{self, BitSet, CommitSummary, NONE, Store};
 use crate::git::walk::{WalkStats, Walked};
@@ -672,7 +672,8 @@ pub fn facts_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
         if path.is_dir() {
             let entries = std::fs::read_dir(path).map_err(|e| Error::Facts {
                 path: path.clone(),
-                message: format!("cannot list the directory: {e}"),
+                message: "cannot list the directory".into(),
+                source: Some(Box::new(e)),
             })?;
             let mut files: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
@@ -683,6 +684,7 @@ pub fn facts_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
                 return Err(Error::Facts {
                     path: path.clone(),
                     message: "no *.parquet files in this directory".into(),
+                    source: None,
                 });
             }
             out.extend(files);
@@ -704,10 +706,16 @@ pub fn read_file(
     let bad = |message: String| Error::Facts {
         path: path.to_owned(),
         message,
+        source: None,
     };
-    let file = std::fs::File::open(path).map_err(|e| bad(format!("cannot open: {e}")))?;
+    let failed = |message: &str, source: Cause| Error::Facts {
+        path: path.to_owned(),
+        message: message.to_owned(),
+        source: Some(source),
+    };
+    let file = std::fs::File::open(path).map_err(|e| failed("cannot open", Box::new(e)))?;
     let reader =
-        SerializedFileReader::new(file).map_err(|e| bad(format!("not a Parquet file: {e}")))?;
+        SerializedFileReader::new(file).map_err(|e| failed("not a Parquet file", Box::new(e)))?;
     let metadata = reader.metadata().file_metadata();
     let value_of = |key: &str| {
         metadata
@@ -731,7 +739,7 @@ pub fn read_file(
     let metas: Vec<RepoMeta> = value_of(REPOSITORIES_KEY)
         .ok_or_else(|| bad("no repository list in its metadata".into()))
         .and_then(|v| {
-            serde_json::from_str(&v).map_err(|e| bad(format!("bad repository list: {e}")))
+            serde_json::from_str(&v).map_err(|e| failed("bad repository list", Box::new(e)))
         })?;
     // Leaf columns by their top-level name (each field here has one leaf).
     let leaves = metadata.schema_descr().columns();
