@@ -126,7 +126,9 @@ pub struct CommitSummary {
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
     pub values: Vec<Vec<u8>>,
-    index: HashMap<Vec<u8>, u32>,
+    /// Looked up for every identity and header of every commit read: a fast
+    /// fixed-seed hash (the values' order is insertion order, never the map's).
+    index: HashMap<Vec<u8>, u32, foldhash::fast::FixedState>,
 }
 
 impl Interner {
