@@ -57,8 +57,7 @@ pub type CommitExamples = Vec<String>;
 pub fn schema<E: RuleEvidence>() -> serde_json::Value {
     let mut schema = serde_json::to_value(schemars::schema_for!(E)).unwrap_or_default();
     if E::NAMES_PEERS {
-        let peer = serde_json::to_value(schemars::schema_for!(PeerRef)).unwrap_or_default();
-        let mut peer = peer;
+        let mut peer = serde_json::to_value(schemars::schema_for!(PeerRef)).unwrap_or_default();
         if let Some(o) = peer.as_object_mut() {
             o.remove("$schema");
         }

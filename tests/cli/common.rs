@@ -60,10 +60,8 @@ pub fn git(dir: &Path) -> Command {
     c
 }
 
-/// An honest New Yorker and an impostor living at UTC+9 whose offsets were
-/// rewritten to New York's real (DST-aware) offsets: only timing betrays them.
-pub fn build_synthetic(dir: &Path) {
-    use git_alibi::harness::synth::{OffsetMode, Person, Rng, SimIdentity, simulate, zone};
+/// A new repository at `dir` holding these people's commits on `main`.
+pub fn fast_import_repo(dir: &Path, ids: &[git_alibi::harness::synth::SimIdentity]) {
     std::fs::create_dir_all(dir).unwrap();
     assert!(
         git(dir)
@@ -72,6 +70,21 @@ pub fn build_synthetic(dir: &Path) {
             .unwrap()
             .success()
     );
+    let mut child = git(dir)
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    git_alibi::harness::synth::write_fast_import(child.stdin.as_mut().unwrap(), ids, "main")
+        .unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+}
+
+/// An honest New Yorker and an impostor living at UTC+9 whose offsets were
+/// rewritten to New York's real (DST-aware) offsets: only timing betrays them.
+pub fn build_synthetic(dir: &Path) {
+    use git_alibi::harness::synth::{OffsetMode, Person, Rng, SimIdentity, simulate, zone};
     let mut rng = Rng::new(42);
     let start = chrono::NaiveDate::from_ymd_opt(2023, 1, 2).unwrap();
     let honest = Person::new(&mut rng, "Honest Nyc", zone("America/New_York"));
@@ -105,15 +118,7 @@ pub fn build_synthetic(dir: &Path) {
             commits: simulate(&mut rng, &impostor, start, 300),
         },
     ];
-    let mut child = git(dir)
-        .args(["fast-import", "--quiet"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    git_alibi::harness::synth::write_fast_import(child.stdin.as_mut().unwrap(), &ids, "main")
-        .unwrap();
-    drop(child.stdin.take());
-    assert!(child.wait().unwrap().success());
+    fast_import_repo(dir, &ids);
 }
 
 /// Two years at UTC+9 and UTC+8, where hours and offsets cannot tell
@@ -124,14 +129,6 @@ pub fn build_synthetic(dir: &Path) {
 /// zones' own.
 pub fn build_calendar_population(dir: &Path) {
     use git_alibi::harness::synth::{OffsetMode, Person, Rng, SimIdentity, simulate, zone};
-    std::fs::create_dir_all(dir).unwrap();
-    assert!(
-        git(dir)
-            .args(["init", "-q", "-b", "main"])
-            .status()
-            .unwrap()
-            .success()
-    );
     let mut rng = Rng::new(7);
     let start = chrono::NaiveDate::from_ymd_opt(2022, 1, 3).unwrap();
     let people = [
@@ -178,15 +175,7 @@ pub fn build_calendar_population(dir: &Path) {
             }
         })
         .collect();
-    let mut child = git(dir)
-        .args(["fast-import", "--quiet"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    git_alibi::harness::synth::write_fast_import(child.stdin.as_mut().unwrap(), &ids, "main")
-        .unwrap();
-    drop(child.stdin.take());
-    assert!(child.wait().unwrap().success());
+    fast_import_repo(dir, &ids);
 }
 
 pub struct Run {

@@ -542,14 +542,6 @@ fn the_terminal_table_keeps_the_most_active_when_it_is_cut() {
     use git_alibi::harness::synth::{Person, Rng, SimCommit, SimIdentity, simulate, zone};
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path().join("many");
-    std::fs::create_dir_all(&repo).unwrap();
-    assert!(
-        git(&repo)
-            .args(["init", "-q", "-b", "main"])
-            .status()
-            .unwrap()
-            .success()
-    );
     let mut rng = Rng::new(7);
     let start = chrono::NaiveDate::from_ymd_opt(2023, 1, 2).unwrap();
     let maintainer = Person::new(&mut rng, "Main Tainer", zone("Europe/Berlin"));
@@ -568,15 +560,7 @@ fn the_terminal_table_keeps_the_most_active_when_it_is_cut() {
             }],
         });
     }
-    let mut child = git(&repo)
-        .args(["fast-import", "--quiet"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    git_alibi::harness::synth::write_fast_import(child.stdin.as_mut().unwrap(), &ids, "main")
-        .unwrap();
-    drop(child.stdin.take());
-    assert!(child.wait().unwrap().success());
+    fast_import_repo(&repo, &ids);
     let run = alibi(&["scan", "--no-cache", repo.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let rows = run.stdout.lines().filter(|l| l.starts_with("│ ")).count();
