@@ -173,8 +173,8 @@ impl Prior {
 struct Variant {
     log_mass: Vec<f64>,
     log_prior: f64,
-    /// The same under [`POINT_SHIFT_SIGMA_HOURS`].
-    log_prior_point: f64,
+    /// Index of its chronotype shift in [`SHIFTS`].
+    shift: usize,
 }
 
 /// All variants' log masses laid out position-major (`[position][variant]`), so
@@ -182,7 +182,11 @@ struct Variant {
 struct VariantTable {
     by_position: Vec<f64>,
     log_priors: Vec<f64>,
-    log_priors_point: Vec<f64>,
+    /// Per variant, its shift's index in [`SHIFTS`].
+    shifts: Vec<usize>,
+    /// Per shift, the point estimate's prior over the posterior's: the point
+    /// marginal reweights the same terms, so it costs no more exponentials.
+    point_reweight: [f64; SHIFTS.len()],
     /// Per candidate offset: the regional curves' log weights there, and the
     /// offset's own log prior (computed once, read for every contributor).
     region_weights: Vec<[f64; 3]>,
@@ -204,7 +208,14 @@ fn variants() -> &'static VariantTable {
         VariantTable {
             by_position,
             log_priors: list.iter().map(|v| v.log_prior).collect(),
-            log_priors_point: list.iter().map(|v| v.log_prior_point).collect(),
+            shifts: list.iter().map(|v| v.shift).collect(),
+            point_reweight: {
+                let (wide, point) = (
+                    shift_prior(SHIFT_SIGMA_HOURS),
+                    shift_prior(POINT_SHIFT_SIGMA_HOURS),
+                );
+                std::array::from_fn(|s| point[s] / wide[s])
+            },
             region_weights: (0..CANDIDATES)
                 .map(|ci| region_log_weights(candidate_minutes(ci)))
                 .collect(),
@@ -213,21 +224,20 @@ fn variants() -> &'static VariantTable {
     })
 }
 
+/// A Gaussian prior over [`SHIFTS`] with this deviation (hours), normalised.
+fn shift_prior(sigma: f64) -> Vec<f64> {
+    let weights: Vec<f64> = SHIFTS
+        .iter()
+        .map(|&s| (-(s as f64).powi(2) / (2.0 * sigma * sigma)).exp())
+        .collect();
+    let total: f64 = weights.iter().sum();
+    weights.iter().map(|w| w / total).collect()
+}
+
 fn build_variants() -> Vec<Variant> {
     let prior = prior();
     let mut out = Vec::new();
-    let shift_prior = |sigma: f64| -> Vec<f64> {
-        let weights: Vec<f64> = SHIFTS
-            .iter()
-            .map(|&s| (-(s as f64).powi(2) / (2.0 * sigma * sigma)).exp())
-            .collect();
-        let total: f64 = weights.iter().sum();
-        weights.iter().map(|w| w / total).collect()
-    };
-    let (shift_weights, point_shift_weights) = (
-        shift_prior(SHIFT_SIGMA_HOURS),
-        shift_prior(POINT_SHIFT_SIGMA_HOURS),
-    );
+    let shift_weights = shift_prior(SHIFT_SIGMA_HOURS);
     let n_variants = (REGIONS.len() * WEEKEND_FACTORS.len() * WEEKEND_FACTORS.len()) as f64;
     for region in REGIONS {
         let Some(table) = prior.region(region) else {
@@ -273,7 +283,7 @@ fn build_variants() -> Vec<Variant> {
                     out.push(Variant {
                         log_mass,
                         log_prior: (shift_weights[si] / n_variants).ln(),
-                        log_prior_point: (point_shift_weights[si] / n_variants).ln(),
+                        shift: si,
                     });
                 }
             }
@@ -372,7 +382,6 @@ fn score(obs: &[u32; 168]) -> (Vec<f64>, Vec<f64>, Vec<i32>) {
     let per_region = SHIFTS.len() * WEEKEND_FACTORS.len() * WEEKEND_FACTORS.len();
     let nv = variants.log_priors.len();
     let mut acc = vec![0.0f64; nv];
-    let mut acc_point = vec![0.0f64; nv];
     for (ci, slot) in log_marginal.iter_mut().enumerate() {
         // The local quarter position of UTC hour u at this offset.
         let q = (candidate_minutes(ci) / 15).rem_euclid(QUARTERS as i32) as usize;
@@ -385,23 +394,29 @@ fn score(obs: &[u32; 168]) -> (Vec<f64>, Vec<f64>, Vec<i32>) {
             }
         }
         let mut best = f64::NEG_INFINITY;
-        let mut best_point = f64::NEG_INFINITY;
         let region_weights = &variants.region_weights[ci];
-        for (vi, (a, ap)) in acc.iter_mut().zip(acc_point.iter_mut()).enumerate() {
-            let likelihood = TEMPER * *a;
-            *a = likelihood + variants.log_priors[vi] + region_weights[vi / per_region];
-            *ap = likelihood + variants.log_priors_point[vi] + region_weights[vi / per_region];
+        for (vi, a) in acc.iter_mut().enumerate() {
+            *a = TEMPER * *a + variants.log_priors[vi] + region_weights[vi / per_region];
             if *a > best {
                 best = *a;
                 best_shift[ci] =
                     SHIFTS[(vi % per_region) / (WEEKEND_FACTORS.len() * WEEKEND_FACTORS.len())];
             }
-            best_point = best_point.max(*ap);
         }
-        let sum: f64 = acc.iter().map(|t| (t - best).exp()).sum();
+        let mut sum = 0.0;
+        let mut by_shift = [0.0f64; SHIFTS.len()];
+        for (t, &shift) in acc.iter().zip(&variants.shifts) {
+            let e = (t - best).exp();
+            sum += e;
+            by_shift[shift] += e;
+        }
         *slot = best + sum.ln();
-        let sum_point: f64 = acc_point.iter().map(|t| (t - best_point).exp()).sum();
-        log_marginal_point[ci] = best_point + sum_point.ln();
+        let point: f64 = by_shift
+            .iter()
+            .zip(&variants.point_reweight)
+            .map(|(s, w)| s * w)
+            .sum();
+        log_marginal_point[ci] = best + point.ln();
     }
     (log_marginal, log_marginal_point, best_shift)
 }
