@@ -11,16 +11,19 @@ pub struct Privacy {
 impl Privacy {
     /// Stable salted pseudonym: sha1(salt, kind, value), first 10 hex digits.
     pub fn pseudonym(&self, kind: &str, value: &[u8]) -> String {
-        let mut h = gix::hash::hasher(gix::hash::Kind::Sha1);
-        h.update(self.salt.as_bytes());
-        h.update(b"\0");
-        h.update(kind.as_bytes());
-        h.update(b"\0");
-        h.update(value);
-        let id = h
-            .try_finalize()
-            .map(|id| id.to_string())
-            .unwrap_or_default();
+        let id = sha1_hex(&[self.salt.as_bytes(), b"\0", kind.as_bytes(), b"\0", value]);
         format!("{kind}-{}", &id[..10.min(id.len())])
     }
+}
+
+/// SHA-1 of the parts, one after the other, as 40 hex digits: the stable
+/// hashes behind pseudonyms and finding fingerprints.
+pub fn sha1_hex(parts: &[&[u8]]) -> String {
+    let mut h = gix::hash::hasher(gix::hash::Kind::Sha1);
+    for part in parts {
+        h.update(part);
+    }
+    h.try_finalize()
+        .map(|id| id.to_string())
+        .unwrap_or_default()
 }

@@ -42,15 +42,12 @@ pub struct AcceptedEntry {
 /// (lower-cased email), hashed. It does not depend on options, salts, or
 /// the evidence's counts, which change as history grows.
 pub fn fingerprint(rule: &str, contributor_key: &[u8]) -> String {
-    let mut h = gix::hash::hasher(gix::hash::Kind::Sha1);
-    h.update(b"git-alibi finding v1\0");
-    h.update(rule.as_bytes());
-    h.update(b"\0");
-    h.update(contributor_key);
-    let hex = h
-        .try_finalize()
-        .map(|id| id.to_string())
-        .unwrap_or_default();
+    let hex = crate::privacy::sha1_hex(&[
+        b"git-alibi finding v1\0",
+        rule.as_bytes(),
+        b"\0",
+        contributor_key,
+    ]);
     format!("ga1:{}", &hex[..24.min(hex.len())])
 }
 
