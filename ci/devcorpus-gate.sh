@@ -3,7 +3,7 @@
 # metadata of eight public repositories with answer keys, ../shared/devcorpus),
 # audits every scenario with the release binary, and fails when a scenario's
 # TPR, FPR or offset inference (share of honest people inferred within 1 h and
-# 2 h) moves more than the tolerance from the figures recorded in
+# 2 h, share whose 90 % interval holds the truth) moves more than the tolerance from the figures recorded in
 # ci/devcorpus-expected.tsv. Improvements fail too: update the file on purpose
 # in the commit that changes them (`ci/devcorpus-gate.sh --write`).
 set -euo pipefail
@@ -27,18 +27,22 @@ if [ ! -f "$EVAL_OUT_ROOT/manifest.json" ]; then
 fi
 [ -x target/release/git-alibi ] || cargo build --release
 table=$("$corpus/score.sh" target/release/git-alibi | awk '/^tool results/{on=1; next} on && /^S[0-9]/')
-measured=$(printf '%s\n' "$table" | awk '{printf "%s\t%s\t%s\t%s\t%s\n", $1, $5, $6, $8, $9}')
+measured=$(printf '%s\n' "$table" | while read -r line; do
+  set -- $line
+  cover=$(ci/interval-coverage.sh "$EVAL_OUT_ROOT" "$1" | sed -E 's/.*\(([0-9.]+)\).*/\1/' | awk '{printf "%.1f", $1 * 100}')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$5" "$6" "$8" "$9" "$cover"
+done)
 if [ "${1:-}" = --write ]; then
-  { printf 'scenario\tTPR\tFPR\ttz1h\ttz2h\n'; printf '%s\n' "$measured"; } >"$expected"
+  { printf 'scenario\tTPR\tFPR\ttz1h\ttz2h\tcover90\n'; printf '%s\n' "$measured"; } >"$expected"
   echo "devcorpus-gate: wrote $expected"; exit 0
 fi
 printf '%s\n' "$table"
 fail=0
-while IFS=$'\t' read -r scenario tpr fpr tz1 tz2; do
-  want=$(awk -F'\t' -v s="$scenario" '$1 == s {print $2 "\t" $3 "\t" $4 "\t" $5}' "$expected")
+while IFS=$'\t' read -r scenario tpr fpr tz1 tz2 cover; do
+  want=$(awk -F'\t' -v s="$scenario" '$1 == s {print $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6}' "$expected")
   [ -n "$want" ] || { echo "devcorpus-gate: $scenario not in $expected" >&2; fail=1; continue; }
-  IFS=$'\t' read -r want_tpr want_fpr want_tz1 want_tz2 <<<"$want"
-  for pair in "tz<=1h $tz1 $want_tz1" "tz<=2h $tz2 $want_tz2"; do
+  IFS=$'\t' read -r want_tpr want_fpr want_tz1 want_tz2 want_cover <<<"$want"
+  for pair in "tz<=1h $tz1 $want_tz1" "tz<=2h $tz2 $want_tz2" "interval-coverage $cover ${want_cover:-missing}"; do
     set -- $pair
     if ! awk -v a="$2" -v b="$3" -v t="$tz_tolerance" 'BEGIN { if (a == "n/a" || b == "n/a") exit (a != b); d = a - b; if (d < 0) d = -d; exit (d > t) }'; then
       echo "devcorpus-gate: $scenario $1 $2% (recorded $3%, tolerance ±$tz_tolerance)" >&2; fail=1

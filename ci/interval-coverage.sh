@@ -4,6 +4,7 @@
 # ../shared/devcorpus/score.sh (it reads the audit JSON that run left).
 #   ci/interval-coverage.sh [CORPUS_OUT_ROOT] [SCENARIO]
 # defaults: target/devcorpus S0-honest. A DST zone's summer offset counts as right.
+# It reads the reported interval (interval_90 in the audit JSON).
 set -euo pipefail
 root="${1:-target/devcorpus}"; scenario="${2:-S0-honest}"
 python3 - "$root" "$scenario" <<'PY'

@@ -91,8 +91,8 @@ fn compute_local_activity(s: &Subject<'_>) -> Option<LocalActivity> {
             (i.utc_offset_hours * 60.0).round() as i32,
             "inferred",
             (
-                (i.interval_90[0] * 60.0).round() as i32 - 60,
-                (i.interval_90[1] * 60.0).round() as i32 + 60,
+                (i.model_interval_90[0] * 60.0).round() as i32 - 60,
+                (i.model_interval_90[1] * 60.0).round() as i32 + 60,
             ),
         ),
         _ => {
