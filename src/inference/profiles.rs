@@ -86,6 +86,9 @@ fn set_aside_reason(provenance: Provenance) -> Option<&'static str> {
         Provenance::CherryPick => {
             "cherry-picked: the author date is the original's, not ordered against its new parents"
         }
+        Provenance::SquashedAtMerge => {
+            "a pull request squashed by another person with the author date set to the merge: the instant is the merger's, so it is kept out of the timing rules; the offset is read as the author's"
+        }
     })
 }
 

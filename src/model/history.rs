@@ -53,6 +53,12 @@ pub enum Provenance {
     /// `git cherry-pick -x`: the author date is the original's, older than
     /// its new parents.
     CherryPick,
+    /// A pull request squashed by another person (`… (#N)`, committed by a
+    /// maintainer, not a forge) with both dates the same instant: the
+    /// maintainer's merge script set the author date to the merge, keeping
+    /// the author's offset. The instant is the merger's; the offset is the
+    /// author's.
+    SquashedAtMerge,
 }
 
 impl Provenance {
@@ -74,7 +80,10 @@ impl Provenance {
 
     /// Is the author date when the author was at work?
     pub fn instant_is_authors(self) -> bool {
-        self != Provenance::MergedAtMergeTime
+        !matches!(
+            self,
+            Provenance::MergedAtMergeTime | Provenance::SquashedAtMerge
+        )
     }
 
     /// Is the author date's place among its parents meaningful (not
@@ -96,10 +105,11 @@ impl Provenance {
             Provenance::RebasedByForge => "rebased-by-forge",
             Provenance::AppliedByOther => "applied-by-other",
             Provenance::CherryPick => "cherry-pick",
+            Provenance::SquashedAtMerge => "squashed-at-merge",
         }
     }
 
-    pub const ALL: [Provenance; 8] = [
+    pub const ALL: [Provenance; 9] = [
         Provenance::Ordinary,
         Provenance::ForgeMerge,
         Provenance::ForgeWeb,
@@ -108,6 +118,7 @@ impl Provenance {
         Provenance::RebasedByForge,
         Provenance::AppliedByOther,
         Provenance::CherryPick,
+        Provenance::SquashedAtMerge,
     ];
 
     /// Classify a commit from what the history shows: its flags, message
@@ -136,6 +147,12 @@ impl Provenance {
             } else {
                 Provenance::ForgeWeb
             }
+        } else if committed_by_other
+            && !merge
+            && one_instant
+            && summary.message_kind & PR_SUFFIX != 0
+        {
+            Provenance::SquashedAtMerge
         } else if summary.message_kind & CHERRY_PICK != 0 {
             Provenance::CherryPick
         } else if committed_by_other && !merge {

@@ -615,8 +615,9 @@ fn paths_and_revisions_follow_gits_rule() {
 }
 
 /// How commits are made (docs/rules.md, "Provenance"): merge-button commits
-/// in US Pacific time, browser merges, a bot's squash merges at merge time
-/// and a mailing-list series give the honest people nothing at medium or
+/// in US Pacific time, browser merges, a bot's squash merges at merge time,
+/// a maintainer's script squashing at merge time and a mailing-list series
+/// give the honest people nothing at medium or
 /// above, and an impostor is still caught when his forge-made commits carry
 /// the claimed zone's offsets.
 #[test]
@@ -632,6 +633,7 @@ fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence()
         "Pat Patcher",
         "Ravi Contributor",
         "Nia Nightmerger",
+        "Sam Squashed",
     ] {
         let c = contributor(&v, name);
         let strong: Vec<_> = c["findings"]
@@ -662,6 +664,13 @@ fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence()
     assert_eq!(
         contributor(&v, "Lee Author")["profile"]["timed_commits"],
         60
+    );
+    // Sam's 40 pull requests squashed by Mai's script at merge time (Tokyo
+    // hours): the instants are Mai's; his 55 own commits are what is timed.
+    assert_eq!(set_aside("Sam Squashed", "squashed-at-merge"), 40);
+    assert_eq!(
+        contributor(&v, "Sam Squashed")["profile"]["timed_commits"],
+        55
     );
     // Fourteen five-patch series: 56 later patches, one sitting each.
     assert_eq!(set_aside("Pat Patcher", "applied-by-other"), 70);
