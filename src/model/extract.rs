@@ -30,7 +30,7 @@ use crate::error::{Cause, Error};
 use crate::git::settings::{RepoSettings, SettingsFile};
 use crate::git::store::{self, BitSet, CommitSummary, NONE, Store};
 use crate::git::walk::{WalkStats, Walked};
-use crate::model::history::{LINE_ENDINGS, Provenance, RepoRead, RepoSummary};
+use crate::model::history::{LINE_ENDINGS, Provenance, RepoRead, RepoSummary, SquashClickers};
 use crate::model::identities::{IdentityMap, contributor_key};
 
 /// Version of the column schema and of the repository metadata. A reader
@@ -270,6 +270,30 @@ impl<W: Write + Send> FactsWriter<W> {
         let mapped = |name: &[u8], email: &[u8]| -> Option<(Vec<u8>, Vec<u8>)> {
             read.identity_map.as_ref()?.map(name, email)
         };
+        let key = |name: &[u8], email: &[u8]| match mapped(name, email) {
+            Some((n, e)) => contributor_key(&n, &e),
+            None => contributor_key(name, email),
+        };
+        // The committer's kind, and whether someone other than the author committed.
+        let made_by = |s: &CommitSummary| {
+            let (author_name, author_email) = store.identity(s.author);
+            let (committer_name, committer_email) = store.identity(s.committer);
+            (
+                crate::model::identities::classify(committer_name, committer_email),
+                key(author_name, author_email) != key(committer_name, committer_email),
+            )
+        };
+        // Who clicks squash merges, over the repository's selected commits,
+        // as the audit reads it (`crate::model::history`).
+        let none = SquashClickers::default();
+        let clickers = SquashClickers::tally(rows.iter().filter(|r| r.1).filter_map(|&(i, _)| {
+            let s = &store.commits[i as usize];
+            let (kind, by_other) = made_by(s);
+            (Provenance::classify(s, kind, by_other, &none) == Provenance::ForgeSquash).then(|| {
+                let (name, email) = store.identity(s.author);
+                (s, key(name, email))
+            })
+        }));
         let mut c = ColumnSet::new(n);
         let repository = read.summary.path.as_bytes();
         for &(i, selected) in rows {
@@ -336,15 +360,9 @@ impl<W: Write + Send> FactsWriter<W> {
                 d.offset_text
                     .push_opt((raw != NONE).then(|| store.strings.get(raw)));
             }
-            let committer_kind =
-                crate::model::identities::classify(committer_name, committer_email);
-            let key = |name: &[u8], email: &[u8]| match mapped(name, email) {
-                Some((n, e)) => contributor_key(&n, &e),
-                None => contributor_key(name, email),
-            };
-            let by_other = key(author_name, author_email) != key(committer_name, committer_email);
+            let (committer_kind, by_other) = made_by(s);
             c.provenance.push_str(
-                Provenance::classify(s, committer_kind, by_other)
+                Provenance::classify(s, committer_kind, by_other, &clickers)
                     .name()
                     .as_bytes(),
             );

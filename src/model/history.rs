@@ -1,7 +1,7 @@
 //! From raw commits to compact per-commit records and per-contributor
 //! fingerprint accumulators. This is the hot path: one call per commit.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -59,6 +59,12 @@ pub enum Provenance {
     /// the author's offset. The instant is the merger's; the offset is the
     /// author's.
     SquashedAtMerge,
+    /// Squash-merged in a forge's web UI from a browser in another zone (the
+    /// committer offset, the clicking browser's, is not the author's) by a
+    /// clicker who squash-merges other people's pull requests in this
+    /// repository ([`SquashClickers`]): a maintainer or a merge bot. The
+    /// instant is theirs; the offset is read as the author's.
+    ForgeSquashByOther,
 }
 
 impl Provenance {
@@ -82,7 +88,9 @@ impl Provenance {
     pub fn instant_is_authors(self) -> bool {
         !matches!(
             self,
-            Provenance::MergedAtMergeTime | Provenance::SquashedAtMerge
+            Provenance::MergedAtMergeTime
+                | Provenance::SquashedAtMerge
+                | Provenance::ForgeSquashByOther
         )
     }
 
@@ -106,10 +114,11 @@ impl Provenance {
             Provenance::AppliedByOther => "applied-by-other",
             Provenance::CherryPick => "cherry-pick",
             Provenance::SquashedAtMerge => "squashed-at-merge",
+            Provenance::ForgeSquashByOther => "forge-squash-by-other",
         }
     }
 
-    pub const ALL: [Provenance; 9] = [
+    pub const ALL: [Provenance; 10] = [
         Provenance::Ordinary,
         Provenance::ForgeMerge,
         Provenance::ForgeWeb,
@@ -119,6 +128,7 @@ impl Provenance {
         Provenance::AppliedByOther,
         Provenance::CherryPick,
         Provenance::SquashedAtMerge,
+        Provenance::ForgeSquashByOther,
     ];
 
     /// Classify a commit from what the history shows: its flags, message
@@ -127,6 +137,7 @@ impl Provenance {
         summary: &CommitSummary,
         committer_kind: ContributorKind,
         committed_by_other: bool,
+        clickers: &SquashClickers,
     ) -> Provenance {
         use crate::git::facts::message_kind::*;
         let merge = summary.flags & flags::MERGE != 0;
@@ -143,7 +154,11 @@ impl Provenance {
             } else if !forge {
                 Provenance::MergedAtMergeTime
             } else if summary.message_kind & PR_SUFFIX != 0 {
-                Provenance::ForgeSquash
+                if clickers.lends(summary) {
+                    Provenance::ForgeSquashByOther
+                } else {
+                    Provenance::ForgeSquash
+                }
             } else {
                 Provenance::ForgeWeb
             }
@@ -160,6 +175,68 @@ impl Provenance {
         } else {
             Provenance::Ordinary
         }
+    }
+}
+
+/// The browser zones that squash-merge other people's pull requests in one
+/// repository. Since 2014 a forge writes the clicking browser's zone as a
+/// squash's committer offset (and `+0000` for a bot or merge queue working
+/// through its API). A zone that clicked for authors writing other offsets,
+/// at least [`SquashClickers::MIN_AUTHORS`] of them and at least half of all
+/// the authors it clicked for, is a maintainer's or a bot's: its clicks for
+/// those authors lend them its clock. A zone clicking mostly for authors at
+/// its own offset (a team in one zone, or people merging their own pull
+/// requests) lends nothing, however many of its clicks are for the few
+/// elsewhere.
+#[derive(Debug, Default, Clone)]
+pub struct SquashClickers {
+    lending: BTreeSet<i16>,
+}
+
+impl SquashClickers {
+    pub const MIN_AUTHORS: usize = 3;
+
+    /// Count the forge squash clicks of one repository: each commit that
+    /// [`Provenance::classify`] reads as `forge-squash` without clickers,
+    /// with its author (any stable key).
+    pub fn tally<'a, K: Ord + Clone>(
+        clicks: impl IntoIterator<Item = (&'a CommitSummary, K)>,
+    ) -> Self {
+        // Per committer offset: the authors it clicked for, and those of them
+        // writing another offset.
+        let mut by_zone: BTreeMap<i16, (BTreeSet<K>, BTreeSet<K>)> = BTreeMap::new();
+        for (summary, author) in clicks {
+            if !Self::judged(summary) {
+                continue;
+            }
+            let zone = by_zone.entry(summary.committer_offset).or_default();
+            if summary.author_offset != summary.committer_offset {
+                zone.1.insert(author.clone());
+            }
+            zone.0.insert(author);
+        }
+        let lending = by_zone
+            .into_iter()
+            .filter(|(_, (all, elsewhere))| {
+                elsewhere.len() >= Self::MIN_AUTHORS && elsewhere.len() * 2 >= all.len()
+            })
+            .map(|(zone, _)| zone)
+            .collect();
+        SquashClickers { lending }
+    }
+
+    /// Does the committer offset say who clicked (browser zones since 2014)?
+    fn judged(summary: &CommitSummary) -> bool {
+        summary.author_time >= FORGE_BROWSER_ZONES_SINCE
+            && summary.author_offset != OFFSET_INVALID
+            && summary.committer_offset != OFFSET_INVALID
+    }
+
+    /// Was this squash clicked by a lending zone, for an author elsewhere?
+    pub fn lends(&self, summary: &CommitSummary) -> bool {
+        Self::judged(summary)
+            && summary.author_offset != summary.committer_offset
+            && self.lending.contains(&summary.committer_offset)
     }
 }
 
@@ -858,6 +935,24 @@ impl Builder {
         let mut identity_kinds: Vec<Option<ContributorKind>> = vec![None; store.identities.len()];
         let mut counts: HashMap<u32, StringCounts> = HashMap::new();
         let mut baseline_counts: HashMap<u32, StringCounts> = HashMap::new();
+        let mut committer_kind = |c: &CommitSummary| {
+            *identity_kinds[c.committer as usize].get_or_insert_with(|| {
+                let (name, email) = store.identity(c.committer);
+                crate::model::identities::classify(name, email)
+            })
+        };
+        // Who clicks squash merges is read over the whole repository, before
+        // any commit is classified.
+        let none = SquashClickers::default();
+        let clickers = SquashClickers::tally(kept(store, walked, options).filter_map(|(_, c)| {
+            let (author, committer) = (
+                maps.author[c.author as usize],
+                maps.author[c.committer as usize],
+            );
+            (Provenance::classify(c, committer_kind(c), author != committer, &none)
+                == Provenance::ForgeSquash)
+                .then_some((c, author))
+        }));
         for (i, c) in kept(store, walked, options) {
             let contributor = maps.author[c.author as usize];
             let committer = maps.author[c.committer as usize];
@@ -871,11 +966,8 @@ impl Builder {
             if walked.range.as_ref().is_some_and(|r| r.contains(i)) {
                 f |= flags::IN_RANGE;
             }
-            let committer_kind = *identity_kinds[c.committer as usize].get_or_insert_with(|| {
-                let (name, email) = store.identity(c.committer);
-                crate::model::identities::classify(name, email)
-            });
-            let provenance = Provenance::classify(c, committer_kind, committer != contributor);
+            let provenance =
+                Provenance::classify(c, committer_kind(c), committer != contributor, &clickers);
             let record = CommitRecord {
                 id: id_bytes(&store.ids[i as usize]),
                 author_time: c.author_time,
@@ -1182,5 +1274,57 @@ mod tests {
     #[test]
     fn record_is_compact() {
         assert!(std::mem::size_of::<CommitRecord>() <= 64);
+    }
+
+    /// A squash clicked at `committer` (browser zone) for an author at `author`.
+    fn click(author: i16, committer: i16) -> CommitSummary {
+        CommitSummary {
+            author_time: FORGE_BROWSER_ZONES_SINCE + 86_400,
+            committer_time: FORGE_BROWSER_ZONES_SINCE + 86_400,
+            author: 0,
+            committer: 0,
+            encoding: store::NONE,
+            signing_key: store::NONE,
+            author_raw_offset: store::NONE,
+            committer_raw_offset: store::NONE,
+            extras_start: 0,
+            extras_len: 0,
+            author_offset: author,
+            committer_offset: committer,
+            flags: 0,
+            message_scripts: 0,
+            signature: 0,
+            line_endings: 0,
+            author_problem: 0,
+            committer_problem: 0,
+            message_kind: 0,
+        }
+    }
+
+    #[test]
+    fn a_zone_clicking_for_authors_elsewhere_lends_its_clock() {
+        // A maintainer at +09:00 clicks for three authors in other zones.
+        let clicks = [
+            (click(60, 540), 1u32),
+            (click(-120, 540), 2),
+            (click(330, 540), 3),
+        ];
+        let clickers = SquashClickers::tally(clicks.iter().map(|(c, a)| (c, *a)));
+        assert!(clickers.lends(&click(60, 540)));
+        // An author at the clicker's own offset keeps the instant.
+        assert!(!clickers.lends(&click(540, 540)));
+        // Two authors elsewhere are too few to say.
+        let clickers = SquashClickers::tally(clicks[..2].iter().map(|(c, a)| (c, *a)));
+        assert!(!clickers.lends(&click(60, 540)));
+    }
+
+    #[test]
+    fn a_one_zone_team_lends_nothing() {
+        // Seven authors at +08:00 and three elsewhere (people who faked their
+        // offsets, or travellers): most of the zone's authors write its offset.
+        let mut clicks: Vec<(CommitSummary, u32)> = (0..7).map(|a| (click(480, 480), a)).collect();
+        clicks.extend((7..10).map(|a| (click(-300, 480), a)));
+        let clickers = SquashClickers::tally(clicks.iter().map(|(c, a)| (c, *a)));
+        assert!(!clickers.lends(&click(-300, 480)));
     }
 }

@@ -616,7 +616,8 @@ fn paths_and_revisions_follow_gits_rule() {
 
 /// How commits are made (docs/rules.md, "Provenance"): merge-button commits
 /// in US Pacific time, browser merges, a bot's squash merges at merge time,
-/// a maintainer's script squashing at merge time and a mailing-list series
+/// a maintainer's script squashing at merge time, web-UI squash merges clicked
+/// by a maintainer in another zone and a mailing-list series
 /// give the honest people nothing at medium or
 /// above, and an impostor is still caught when his forge-made commits carry
 /// the claimed zone's offsets.
@@ -634,6 +635,7 @@ fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence()
         "Ravi Contributor",
         "Nia Nightmerger",
         "Sam Squashed",
+        "Quinn Queued",
     ] {
         let c = contributor(&v, name);
         let strong: Vec<_> = c["findings"]
@@ -672,6 +674,16 @@ fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence()
         contributor(&v, "Sam Squashed")["profile"]["timed_commits"],
         55
     );
+    // 30 of Quinn's pull requests squash-merged in the web UI by Una, whose
+    // browser zone clicks for authors in three other zones: Una's instants.
+    // Kai's, clicked at his own offset, stay his.
+    assert_eq!(set_aside("Quinn Queued", "forge-squash-by-other"), 30);
+    assert_eq!(
+        contributor(&v, "Quinn Queued")["profile"]["timed_commits"],
+        40
+    );
+    assert_eq!(set_aside("Kai Tokyo", "forge-squash-by-other"), 0);
+    assert_eq!(set_aside("Kai Tokyo", "forge-squash"), 10);
     // Fourteen five-patch series: 56 later patches, one sitting each.
     assert_eq!(set_aside("Pat Patcher", "applied-by-other"), 70);
     assert_eq!(set_aside("Pat Patcher", "mail-series"), 56);
