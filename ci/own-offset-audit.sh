@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Honest false alarms on public repositories, without an answer key: every
-# person with 60 or more non-merge commits claims the zone family their own
-# recorded offsets agree with best (the development corpus's own labelling,
-# ../shared/devcorpus/evalcommon.py `classify`, without its 80 % agreement
-# filter), and the tool audits each repository against that roster. Nearly
+# person (email after .mailmap) with 60 or more non-merge commits claims the
+# zone family their own recorded offsets agree with best (the development
+# corpus's own labelling, ../shared/devcorpus/evalcommon.py `classify`,
+# without its 80 % agreement filter), and the tool audits each repository
+# against that roster. Nearly
 # everyone there is honest, so a flag is either a false alarm or a person
 # whose offsets and rhythm disagree; docs/accuracy.md reads the list.
 #   ci/own-offset-audit.sh BIN OUTDIR REPO...
@@ -24,7 +25,7 @@ import collections, subprocess, sys
 corpus, repo, stem = sys.argv[1:4]
 sys.path.insert(0, corpus)
 import evalcommon as E
-log = subprocess.run(["git", "-C", repo, "log", "--no-merges", "--format=%ae|%at|%ai"],
+log = subprocess.run(["git", "-C", repo, "log", "--no-merges", "--format=%aE|%at|%ai"],
                      capture_output=True, text=True, check=True).stdout
 per = collections.defaultdict(list)
 for line in log.splitlines():
