@@ -85,6 +85,8 @@ struct Story {
     claimed: Option<(String, Vec<String>)>,
     utc: Vec<String>,
     timeline: Vec<String>,
+    /// Commits the rules read only in part, and why ("N provenance: reason").
+    read_in_part: Vec<String>,
     findings: Vec<(String, String, String, serde_json::Value)>,
 }
 
@@ -172,6 +174,12 @@ fn story(c: &ContributorReport, color: bool, esc: &dyn Fn(&str, usize) -> String
         claimed,
         utc,
         timeline,
+        read_in_part: c
+            .profile
+            .set_aside
+            .iter()
+            .map(|a| format!("{} {}: {}", a.commits, a.provenance, a.reason))
+            .collect(),
         findings,
     }
 }
@@ -195,6 +203,12 @@ pub fn text(c: &ContributorReport, out: &mut dyn Write, color: bool) -> std::io:
     writeln!(out, "\nRecorded offsets over time")?;
     for l in &s.timeline {
         writeln!(out, "  {l}")?;
+    }
+    if !s.read_in_part.is_empty() {
+        writeln!(out, "\nRead in part (how the commits were made)")?;
+        for l in &s.read_in_part {
+            writeln!(out, "  {l}")?;
+        }
     }
     if s.findings.is_empty() {
         writeln!(out, "\nNo findings.")?;
@@ -234,6 +248,12 @@ pub fn markdown(c: &ContributorReport, out: &mut dyn Write) -> std::io::Result<(
         "\nRecorded offsets over time\n\n```text\n{}\n```",
         s.timeline.join("\n")
     )?;
+    if !s.read_in_part.is_empty() {
+        writeln!(out, "\n#### Read in part (how the commits were made)\n")?;
+        for l in &s.read_in_part {
+            writeln!(out, "* {l}")?;
+        }
+    }
     if s.findings.is_empty() {
         writeln!(out, "\nNo findings.")?;
     } else {

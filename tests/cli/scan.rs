@@ -716,6 +716,19 @@ fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence()
         html.stdout.contains("merge button"),
         "no set-aside note in HTML"
     );
+    // So does one contributor's story, in text and markdown.
+    for format in ["text", "markdown"] {
+        let show = alibi(&["show", "--format", format, "Quinn Queued", &repo]);
+        assert_eq!(show.code, 0, "{}", show.stderr);
+        assert!(
+            show.stdout.contains("Read in part")
+                && show
+                    .stdout
+                    .contains("30 forge-squash-by-other: squash-merged"),
+            "{format}: {}",
+            show.stdout
+        );
+    }
 }
 
 #[test]
