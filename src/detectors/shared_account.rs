@@ -70,9 +70,22 @@ fn working_sessions<'a>(s: &'a Subject<'_>) -> impl Iterator<Item = &'a CommitRe
 /// commits whose offset is the author's own? A move shows in the machine's
 /// clock; offsets rewritten to one claimed zone (or `+0000` everywhere) show
 /// nothing, and then the periods alone clear no one.
+///
+/// Here `+0000` counts as a clock of its own when the author committed it
+/// with git on their own machine (ordinary provenance): a stint on a laptop
+/// set to UTC is a change of clock like any other. The offset rules set
+/// `+0000` aside because containers, CI and importers write it; those are
+/// not ordinary commits of a person, or write it on every commit (no move).
 fn clock_moved(s: &Subject<'_>) -> bool {
     let mut counts: std::collections::BTreeMap<i16, u64> = Default::default();
-    for r in s.own_offsets() {
+    let human = s.profile.kind == crate::model::identities::ContributorKind::Human;
+    let own_utc = s.records.iter().filter(|r| {
+        human
+            && r.provenance == crate::model::history::Provenance::Ordinary
+            && !r.has(crate::model::history::flags::AUTHOR_MALFORMED)
+            && r.author_offset() == Some(0)
+    });
+    for r in s.own_offsets().chain(own_utc) {
         if let Some(o) = r.author_offset() {
             *counts.entry(o).or_default() += 1;
         }
@@ -247,7 +260,7 @@ fn named_offsets(counts: &BTreeMap<i16, u64>) -> BTreeMap<String, u64> {
 #[cfg(test)]
 mod tests {
     use super::ID;
-    use crate::analysis::testing::{Person, severity_for, zone_offset};
+    use crate::analysis::testing::{Person, fixed, severity_for, zone_offset};
     use crate::detectors::Severity;
     use chrono_tz::{America::New_York, Asia::Shanghai};
 
@@ -294,6 +307,22 @@ mod tests {
             .weekdays("2023-01-02", 26, OFFICE, New_York, zone_offset(New_York))
             .weekdays("2023-07-03", 26, OFFICE, Shanghai, zone_offset(Shanghai));
         assert_eq!(severity_for(person, ID), Some(Severity::Low));
+    }
+
+    #[test]
+    fn a_stint_on_a_utc_clock_is_a_change_of_clock() {
+        // Two years in New York, then two in Shanghai on a laptop set to UTC:
+        // the clock changed with the sleep, as in a move.
+        let utc_laptop = Person::new("Mover")
+            .weekdays("2021-01-04", 104, OFFICE, New_York, zone_offset(New_York))
+            .weekdays("2023-01-02", 104, OFFICE, Shanghai, fixed(0));
+        assert_eq!(severity_for(utc_laptop, ID), Some(Severity::Low));
+        // The same two stints with one clock throughout (offsets normalised,
+        // as on an account handed over): the periods alone clear no one.
+        let one_clock = Person::new("Handover")
+            .weekdays("2021-01-04", 104, OFFICE, New_York, zone_offset(New_York))
+            .weekdays("2023-01-02", 104, OFFICE, Shanghai, zone_offset(New_York));
+        assert!(severity_for(one_clock, ID) >= Some(Severity::Medium));
     }
 
     #[test]
