@@ -22,7 +22,8 @@ pub trait RuleEvidence: Serialize + JsonSchema {
 #[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct SetAside {
-    /// Commits whose recorded offset a forge wrote (not the author's zone).
+    /// Commits whose recorded offset a forge or an importer wrote (not the
+    /// author's zone).
     pub offsets_made_by_a_forge: usize,
     /// Commits whose date is not when the author worked (a merge-time date,
     /// a later patch of a mailed series).

@@ -19,7 +19,7 @@ use gix::ObjectId;
 use crate::git::store::{CommitSummary, MISSING, NONE, Store};
 
 const MAGIC: &[u8; 8] = b"GITALIBI";
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 const END: &[u8; 8] = b"ALIBIEND";
 const SUMMARY_BYTES: usize = 8 + 8 + 4 * 8 + 2 * 4 + 4 + 1;
 

@@ -437,7 +437,15 @@ pub mod message_kind {
     pub const PR_SUFFIX: u8 = 1 << 1;
     /// `(cherry picked from commit …)`: `git cherry-pick -x`.
     pub const CHERRY_PICK: u8 = 1 << 2;
+    /// A line an importer from Subversion writes ([`super::IMPORT_MARKERS`]).
+    pub const IMPORTED: u8 = 1 << 3;
 }
+
+/// Line starts that importers from Subversion write into every commit they
+/// convert: `git svn` (`git-svn-id: URL@REV UUID`), LLVM's monorepo
+/// conversion (`llvm-svn: REV`), GCC's reposurgeon conversion (`From-SVN:
+/// rREV`) and KDE's svn2git (`svn path=…; revision=REV`).
+pub const IMPORT_MARKERS: &[&[u8]] = &[b"git-svn-id: ", b"llvm-svn: ", b"From-SVN: ", b"svn path="];
 
 /// The [`message_kind`] bits of a commit message.
 pub fn message_kind(message: &[u8]) -> u8 {
@@ -465,6 +473,12 @@ pub fn message_kind(message: &[u8]) -> u8 {
         .any(|w| w == b"(cherry picked from commit ")
     {
         kind |= message_kind::CHERRY_PICK;
+    }
+    if message
+        .split(|&b| b == b'\n')
+        .any(|line| IMPORT_MARKERS.iter().any(|m| line.starts_with(m)))
+    {
+        kind |= message_kind::IMPORTED;
     }
     kind
 }
@@ -622,6 +636,12 @@ mod tests {
             message_kind(b"Fix\n\n(cherry picked from commit abc)\n"),
             CHERRY_PICK
         );
+        assert_eq!(
+            message_kind(b"Fix\n\ngit-svn-id: https://svn.example.org/r/trunk@1674549 13f79535-47bb-0310-9956-ffa450edef68\n"),
+            IMPORTED
+        );
+        assert_eq!(message_kind(b"Fix\n\nllvm-svn: 12345\n"), IMPORTED);
+        assert_eq!(message_kind(b"Mention git-svn-id: in prose"), 0);
         assert_eq!(message_kind(b"Merge branch 'main'"), 0);
         assert_eq!(message_kind(b""), 0);
     }

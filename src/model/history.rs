@@ -65,6 +65,12 @@ pub enum Provenance {
     /// repository ([`SquashClickers`]): a maintainer or a merge bot. The
     /// instant is theirs; the offset is read as the author's.
     ForgeSquashByOther,
+    /// Converted from Subversion (`git svn` and other importers, recognised
+    /// by the line they write into the message): the instant is the
+    /// Subversion commit's, the author's own act, but Subversion keeps no
+    /// zone, so the offset is the importer's (`+0000`, or the importing
+    /// machine's zone under `git svn --localtime`).
+    Imported,
 }
 
 impl Provenance {
@@ -79,7 +85,7 @@ impl Provenance {
             Provenance::ForgeWeb | Provenance::ForgeSquash => {
                 author_time >= FORGE_BROWSER_ZONES_SINCE
             }
-            Provenance::MergedAtMergeTime => false,
+            Provenance::MergedAtMergeTime | Provenance::Imported => false,
             _ => true,
         }
     }
@@ -99,7 +105,10 @@ impl Provenance {
     pub fn order_is_meaningful(self) -> bool {
         matches!(
             self,
-            Provenance::Ordinary | Provenance::ForgeMerge | Provenance::ForgeWeb
+            Provenance::Ordinary
+                | Provenance::ForgeMerge
+                | Provenance::ForgeWeb
+                | Provenance::Imported
         )
     }
 
@@ -115,10 +124,11 @@ impl Provenance {
             Provenance::CherryPick => "cherry-pick",
             Provenance::SquashedAtMerge => "squashed-at-merge",
             Provenance::ForgeSquashByOther => "forge-squash-by-other",
+            Provenance::Imported => "imported",
         }
     }
 
-    pub const ALL: [Provenance; 10] = [
+    pub const ALL: [Provenance; 11] = [
         Provenance::Ordinary,
         Provenance::ForgeMerge,
         Provenance::ForgeWeb,
@@ -129,6 +139,7 @@ impl Provenance {
         Provenance::CherryPick,
         Provenance::SquashedAtMerge,
         Provenance::ForgeSquashByOther,
+        Provenance::Imported,
     ];
 
     /// Classify a commit from what the history shows: its flags, message
@@ -148,6 +159,8 @@ impl Provenance {
         let one_instant = (summary.committer_time - summary.author_time).abs() <= 60;
         if merge && (summary.message_kind & PR_MERGE != 0 || forge) {
             Provenance::ForgeMerge
+        } else if summary.message_kind & IMPORTED != 0 {
+            Provenance::Imported
         } else if automated && committed_by_other {
             if !one_instant {
                 Provenance::RebasedByForge

@@ -636,6 +636,7 @@ fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence()
         "Nia Nightmerger",
         "Sam Squashed",
         "Quinn Queued",
+        "Sven Subversion",
     ] {
         let c = contributor(&v, name);
         let strong: Vec<_> = c["findings"]
@@ -684,6 +685,13 @@ fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence()
     );
     assert_eq!(set_aside("Kai Tokyo", "forge-squash-by-other"), 0);
     assert_eq!(set_aside("Kai Tokyo", "forge-squash"), 10);
+    // Sven's 40 Subversion commits, converted by `git svn --localtime` in
+    // Berlin (+0100): their offsets are the importer's, their instants his.
+    assert_eq!(set_aside("Sven Subversion", "imported"), 40);
+    assert_eq!(
+        contributor(&v, "Sven Subversion")["profile"]["timed_commits"],
+        80
+    );
     // Fourteen five-patch series: 56 later patches, one sitting each.
     assert_eq!(set_aside("Pat Patcher", "applied-by-other"), 70);
     assert_eq!(set_aside("Pat Patcher", "mail-series"), 56);
