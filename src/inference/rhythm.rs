@@ -22,7 +22,10 @@
 //! the Asia-vs-America case.
 //! * how much the person works on Saturday and on Sunday (×0.3, ×1, ×3 each:
 //!   weekend volunteers, six-day weeks);
-//! * which regional curve fits best (Americas, Europe-Africa, Asia-Pacific).
+//! * which regional curve fits best (Americas, Europe-Africa, Asia-Pacific);
+//! * whether the clock keeps daylight saving time where clocks at that
+//!   offset commonly do ([`infer_seasonal`]): the answer is a *standard*
+//!   offset.
 //!
 //! Commits come in bursts, so the observations are distinct (UTC day, hour)
 //! cells, not commits, and the log-likelihood is tempered (×`TEMPER`) to
@@ -317,7 +320,8 @@ pub fn observations<'a>(records: impl IntoIterator<Item = &'a CommitRecord>) -> 
 /// The result of inference for one contributor.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Inference {
-    /// Most probable offset, hours east of UTC (quarter-hour resolution).
+    /// Most probable standard offset, hours east of UTC (quarter-hour
+    /// resolution): daylight saving time is read, not estimated in.
     pub utc_offset_hours: f64,
     /// Shortest interval of offsets (hours) holding 90 % of the posterior
     /// once later chronotypes than the model's are allowed for
@@ -379,7 +383,7 @@ fn nonzero_bins(obs: &[u32; 168]) -> Vec<(usize, f64)> {
 /// marginalised over variants: returns the per-offset log marginal under the
 /// wide and under the point estimate's shift prior, and the best variant's
 /// shift per offset.
-fn score(obs: &[u32; 168]) -> (Vec<f64>, Vec<f64>, Vec<i32>) {
+fn score(obs: &[u32; 168], wanted: impl Fn(usize) -> bool) -> (Vec<f64>, Vec<f64>, Vec<i32>) {
     let variants = variants();
     let nonzero = nonzero_bins(obs);
     let mut log_marginal = vec![f64::NEG_INFINITY; CANDIDATES];
@@ -389,6 +393,9 @@ fn score(obs: &[u32; 168]) -> (Vec<f64>, Vec<f64>, Vec<i32>) {
     let nv = variants.log_priors.len();
     let mut acc = vec![0.0f64; nv];
     for (ci, slot) in log_marginal.iter_mut().enumerate() {
+        if !wanted(ci) {
+            continue;
+        }
         // The local quarter position of UTC hour u at this offset.
         let q = (candidate_minutes(ci) / 15).rem_euclid(QUARTERS as i32) as usize;
         acc.iter_mut().for_each(|a| *a = 0.0);
@@ -427,14 +434,119 @@ fn score(obs: &[u32; 168]) -> (Vec<f64>, Vec<f64>, Vec<i32>) {
     (log_marginal, log_marginal_point, best_shift)
 }
 
-/// Infer the offset of a person's day from their UTC activity cells. `None`
-/// when there are no observations.
+/// Infer the offset of a person's day from their UTC activity cells, read
+/// as a clock without daylight saving time. `None` when there are no
+/// observations.
 pub fn infer(obs: &[u32; 168]) -> Option<Inference> {
+    infer_seasonal(&SeasonalObservations {
+        plain: *obs,
+        by_rule: None,
+    })
+}
+
+/// Daylight-saving rules a clock may follow, each read from a representative
+/// zone of the tz database (its history included: the US rule of 2007, the
+/// Australian one of 2008).
+const DST_RULES: [chrono_tz::Tz; 3] = [
+    chrono_tz::America::New_York,
+    chrono_tz::Europe::Berlin,
+    chrono_tz::Australia::Sydney,
+];
+
+/// The daylight-saving rule a clock at this standard offset (minutes) would
+/// follow, and the prior share of people at that offset whose clocks do:
+/// North America's rule west of −03:00 (the US and Canada; not Arizona,
+/// Hawaii, Mexico since 2022, Central America, Colombia, Peru), Europe's
+/// from 00:00 to +02:00 (not West Africa, Iceland, Nigeria, South Africa),
+/// Australia's at +09:30/+10:00 (Adelaide, Sydney, Melbourne; not
+/// Brisbane, Darwin) and New Zealand's at +12:00. Turkey and Russia (+03:00
+/// since 2016 and 2014), Brazil, and Asia keep standard time.
+fn dst_rule_at(minutes: i32) -> Option<(usize, f64)> {
+    match minutes {
+        -600 => Some((0, 0.1)),
+        -540 => Some((0, 0.9)),
+        -480 | -420 => Some((0, 0.8)),
+        -360 | -300 => Some((0, 0.7)),
+        -240 => Some((0, 0.3)),
+        -210 => Some((0, 0.9)),
+        0 => Some((1, 0.7)),
+        60 => Some((1, 0.8)),
+        120 => Some((1, 0.7)),
+        570 => Some((2, 0.5)),
+        600 => Some((2, 0.6)),
+        720 => Some((2, 0.9)),
+        _ => None,
+    }
+}
+
+/// UTC hour-of-week observations, plain and as each daylight-saving rule
+/// reads them: with that rule's summer cells an hour later, so that local
+/// time is the standard offset plus the shifted UTC hour all year.
+#[derive(Debug, Clone)]
+pub struct SeasonalObservations {
+    pub plain: [u32; 168],
+    /// Per rule of [`DST_RULES`]; `None` reads every clock as standard time.
+    pub by_rule: Option<[[u32; 168]; 3]>,
+}
+
+/// [`observations`] with their readings under each daylight-saving rule.
+pub fn seasonal_observations<'a>(
+    records: impl IntoIterator<Item = &'a CommitRecord>,
+) -> SeasonalObservations {
+    use chrono::TimeZone;
+    use chrono_tz::OffsetComponents;
+    let mut plain = [0u32; 168];
+    let mut by_rule = [[0u32; 168]; 3];
+    for cell in active_hours(records) {
+        let (w, h) = weekday_hour(cell * 3600, 0);
+        plain[w * 24 + h] += 1;
+        let utc = chrono::DateTime::from_timestamp(cell * 3600, 0).map(|t| t.naive_utc());
+        for (rule, zone) in DST_RULES.iter().enumerate() {
+            let summer =
+                utc.is_some_and(|t| !zone.offset_from_utc_datetime(&t).dst_offset().is_zero());
+            let (w, h) = weekday_hour((cell + summer as i64) * 3600, 0);
+            by_rule[rule][w * 24 + h] += 1;
+        }
+    }
+    SeasonalObservations {
+        plain,
+        by_rule: Some(by_rule),
+    }
+}
+
+/// Infer the *standard* offset of a person's clock from their activity: at
+/// each candidate offset where clocks keep daylight saving time, the
+/// activity is read both as a standard-time clock and under that offset's
+/// rule ([`dst_rule_at`]), mixed by the share of clocks there that keep it.
+/// A Berliner's summer days fall an hour earlier in UTC than her winter
+/// days; read as one clock, she looked half an hour to an hour east.
+pub fn infer_seasonal(seasonal: &SeasonalObservations) -> Option<Inference> {
+    let obs = &seasonal.plain;
     let n: u32 = obs.iter().sum();
     if n == 0 {
         return None;
     }
-    let (mut log_marginal, mut log_marginal_point, best_shift) = score(obs);
+    let (mut log_marginal, mut log_marginal_point, mut best_shift) = score(obs, |_| true);
+    if let Some(by_rule) = &seasonal.by_rule {
+        for (rule, rule_obs) in by_rule.iter().enumerate() {
+            let applies =
+                |ci: usize| dst_rule_at(candidate_minutes(ci)).is_some_and(|(r, _)| r == rule);
+            let (dst, dst_point, dst_shift) = score(rule_obs, applies);
+            for ci in (0..CANDIDATES).filter(|&ci| applies(ci)) {
+                let w = dst_rule_at(candidate_minutes(ci)).map_or(0.0, |(_, w)| w);
+                let mix = |plain: f64, dst: f64| {
+                    let (a, b) = ((1.0 - w).ln() + plain, w.ln() + dst);
+                    let m = a.max(b);
+                    m + ((a - m).exp() + (b - m).exp()).ln()
+                };
+                if dst_point[ci] > log_marginal_point[ci] {
+                    best_shift[ci] = dst_shift[ci];
+                }
+                log_marginal[ci] = mix(log_marginal[ci], dst[ci]);
+                log_marginal_point[ci] = mix(log_marginal_point[ci], dst_point[ci]);
+            }
+        }
+    }
     for ((l, lp), prior) in log_marginal
         .iter_mut()
         .zip(log_marginal_point.iter_mut())
@@ -676,6 +788,63 @@ mod tests {
             }
         }
         obs
+    }
+
+    /// The same observations one hour later in UTC (bins wrap over the week).
+    fn an_hour_later(obs: &[u32; 168]) -> [u32; 168] {
+        std::array::from_fn(|u| obs[(u + 167) % 168])
+    }
+
+    #[test]
+    fn a_daylight_saving_clock_reads_at_its_standard_offset() {
+        // A Berliner: 20 winter weeks at +01:00, 32 summer weeks at +02:00.
+        let (winter, summer) = (synthetic(1, 20), synthetic(2, 32));
+        let plain: [u32; 168] = std::array::from_fn(|u| winter[u] + summer[u]);
+        let under_europe: [u32; 168] = {
+            let later = an_hour_later(&summer);
+            std::array::from_fn(|u| winter[u] + later[u])
+        };
+        let seasonal = SeasonalObservations {
+            plain,
+            by_rule: Some([plain, under_europe, plain]),
+        };
+        assert_eq!(infer_seasonal(&seasonal).unwrap().utc_offset_hours, 1.0);
+        // Read as one clock, the summer pulls her east.
+        assert!(infer(&plain).unwrap().utc_offset_hours > 1.0);
+        // Standard time all year at +03:00 (Istanbul): no rule applies there.
+        let istanbul = synthetic(3, 52);
+        let seasonal = SeasonalObservations {
+            plain: istanbul,
+            by_rule: Some([istanbul, an_hour_later(&istanbul), istanbul]),
+        };
+        assert_eq!(infer_seasonal(&seasonal).unwrap().utc_offset_hours, 3.0);
+    }
+
+    #[test]
+    fn seasonal_readings_follow_each_rule_summer() {
+        let at = |author_time: i64| CommitRecord {
+            id: [0; 20],
+            author_time,
+            committer_time: author_time,
+            contributor: 0,
+            committer: 0,
+            author_offset: 0,
+            committer_offset: 0,
+            flags: 0,
+            repo: 0,
+            provenance: Default::default(),
+        };
+        // 2024-07-10 (a Wednesday) and 2024-01-10 (a Wednesday), 10:00 UTC.
+        let records = [at(1_720_605_600), at(1_704_880_800)];
+        let s = seasonal_observations(&records);
+        let wednesday = |h: usize| 2 * 24 + h;
+        assert_eq!(s.plain[wednesday(10)], 2);
+        let [us, europe, australia] = s.by_rule.unwrap();
+        // July: summer in New York and Berlin, winter in Sydney.
+        assert_eq!((us[wednesday(11)], us[wednesday(10)]), (1, 1));
+        assert_eq!((europe[wednesday(11)], europe[wednesday(10)]), (1, 1));
+        // January: summer in Sydney only.
+        assert_eq!((australia[wednesday(11)], australia[wednesday(10)]), (1, 1));
     }
 
     #[test]
