@@ -37,9 +37,9 @@ pub struct Profile {
     pub timed_commits: u64,
     pub first_author_time: i64,
     pub last_author_time: i64,
-    /// [weekday Monday=0][hour], author date in UTC.
+    /// `[weekday Monday=0][hour]`, author date in UTC.
     pub hour_of_week_utc: [[u32; 24]; 7],
-    /// [weekday][hour] in the offset each commit recorded (readable offsets only).
+    /// `[weekday][hour]` in the offset each commit recorded (readable offsets only).
     pub hour_of_week_local: [[u32; 24]; 7],
     pub offset_runs: Vec<OffsetRun>,
     pub delay: DelayStats,
