@@ -108,7 +108,7 @@ pub fn candidate_minutes(i: usize) -> i32 {
     MIN_OFFSET_MINUTES + 15 * i as i32
 }
 
-/// The embedded prior: fraction[region][weekday][hour].
+/// The embedded prior: `fraction[region][weekday][hour]`.
 pub struct Prior {
     pub regions: Vec<(String, [[f64; 24]; 7])>,
 }
@@ -325,7 +325,7 @@ pub struct Inference {
     pub utc_offset_hours: f64,
     /// Shortest interval of offsets (hours) holding 90 % of the posterior
     /// once later chronotypes than the model's are allowed for
-    /// ([`with_late_chronotypes`]); it holds the point estimate.
+    /// (`with_late_chronotypes`); it holds the point estimate.
     pub interval_90: [f64; 2],
     /// The same under the model's own posterior (chronotype within ±1 h):
     /// narrower, what rules that need plausible offsets read.
@@ -485,7 +485,7 @@ fn dst_rule_at(minutes: i32) -> Option<(usize, f64)> {
 #[derive(Debug, Clone)]
 pub struct SeasonalObservations {
     pub plain: [u32; 168],
-    /// Per rule of [`DST_RULES`]; `None` reads every clock as standard time.
+    /// Per rule of `DST_RULES` (New York, Berlin, Sydney); `None` reads every clock as standard time.
     pub by_rule: Option<[[u32; 168]; 3]>,
 }
 
@@ -517,7 +517,7 @@ pub fn seasonal_observations<'a>(
 /// Infer the *standard* offset of a person's clock from their activity: at
 /// each candidate offset where clocks keep daylight saving time, the
 /// activity is read both as a standard-time clock and under that offset's
-/// rule ([`dst_rule_at`]), mixed by the share of clocks there that keep it.
+/// rule (`dst_rule_at`), mixed by the share of clocks there that keep it.
 /// A Berliner's summer days fall an hour earlier in UTC than her winter
 /// days; read as one clock, she looked half an hour to an hour east.
 pub fn infer_seasonal(seasonal: &SeasonalObservations) -> Option<Inference> {
