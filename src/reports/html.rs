@@ -576,7 +576,7 @@ fn section(s: &mut String, report: &Report, c: &ContributorReport) {
         )),
         match (&c.inferred_utc_offset_hours, &c.inference) {
             (Some(o), Some(i)) => format!(
-                "UTC{o:+} (90% interval {:+} to {:+}, confidence {:.2}, from {} distinct hours)",
+                "UTC{o:+} standard time (90% interval {:+} to {:+}, confidence {:.2}, from {} distinct hours)",
                 i.interval_90[0], i.interval_90[1], i.confidence, i.observations
             ),
             _ => "not enough activity".into(),

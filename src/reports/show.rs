@@ -112,7 +112,7 @@ fn story(c: &ContributorReport, color: bool, esc: &dyn Fn(&str, usize) -> String
             "inferred from timing: {}",
             match (&c.inferred_utc_offset_hours, &c.inference) {
                 (Some(o), Some(i)) => format!(
-                    "UTC{o:+} (90% interval {:+} to {:+}, confidence {:.2})",
+                    "UTC{o:+} standard time (90% interval {:+} to {:+}, confidence {:.2})",
                     i.interval_90[0], i.interval_90[1], i.confidence
                 ),
                 _ => "not enough activity".into(),
