@@ -20,9 +20,12 @@ pub struct LocalActivity {
     pub commits: BTreeMap<Day, u32>,
     /// Monday of each considered week.
     pub weeks: BTreeSet<Day>,
-    /// Offset used to place commits on local days, in minutes, and why.
+    /// Offset used to place commits on local days, in minutes (standard
+    /// time), and why.
     pub offset_minutes: i32,
     pub offset_source: &'static str,
+    /// The summer-time rule the inferred clock keeps, if any.
+    pub summer_time: Option<chrono_tz::Tz>,
     /// Offsets (minutes) where the person may live: the inference's 90 %
     /// interval widened by an hour, or an hour around the claimed offset.
     pub plausible_offsets: (i32, i32),
@@ -32,9 +35,13 @@ impl LocalActivity {
     /// Which offset local days were read at, and why (for the evidence).
     pub fn read_at(&self) -> String {
         format!(
-            "{} offset {}",
+            "{} offset {}{}",
             self.offset_source,
-            crate::inference::profiles::format_offset(Some(self.offset_minutes as i16))
+            crate::inference::profiles::format_offset(Some(self.offset_minutes as i16)),
+            match self.summer_time {
+                Some(zone) => format!(" with {}'s summer time", zone.name()),
+                None => String::new(),
+            }
         )
     }
 
@@ -86,25 +93,34 @@ pub fn local_activity<'s>(s: &'s Subject<'_>) -> Option<&'s LocalActivity> {
 /// when the inference is confident (calendars concern where a person lives),
 /// else in the claimed zone.
 fn compute_local_activity(s: &Subject<'_>) -> Option<LocalActivity> {
-    let (offset_minutes, offset_source, plausible_offsets) = match s.inference {
-        Some(i) if i.confidence >= MIN_CONFIDENCE => (
+    let confident = s.inference.filter(|i| i.confidence >= MIN_CONFIDENCE);
+    let (offset_minutes, offset_source, plausible_offsets, summer_time) = match confident {
+        Some(i) => (
             (i.utc_offset_hours * 60.0).round() as i32,
             "inferred",
             (
                 (i.model_interval_90[0] * 60.0).round() as i32 - 60,
                 (i.model_interval_90[1] * 60.0).round() as i32 + 60,
             ),
+            i.summer_time,
         ),
-        _ => {
+        None => {
             let claim = s.claim?;
             let mid = (s.profile.first_author_time + s.profile.last_author_time) / 2;
             let o = claim.location.reading_offset(mid, None);
-            (o, "claimed", (o - 60, o + 60))
+            (o, "claimed", (o - 60, o + 60), None)
         }
+    };
+    // Each commit's local day at the clock's offset of its moment: the
+    // inferred clock keeps its summer time, a claimed zone its own.
+    let offset_at = |t: i64| match (confident, s.claim) {
+        (Some(i), _) => i.clock_offset_minutes(t),
+        (None, Some(claim)) => claim.location.reading_offset(t, None),
+        (None, None) => offset_minutes,
     };
     let mut all: BTreeMap<Day, u32> = BTreeMap::new();
     for r in s.timed() {
-        let day = (r.author_time + offset_minutes as i64 * 60).div_euclid(86_400) as Day;
+        let day = (r.author_time + offset_at(r.author_time) as i64 * 60).div_euclid(86_400) as Day;
         *all.entry(day).or_default() += 1;
     }
     let mut per_week: BTreeMap<Day, usize> = BTreeMap::new();
@@ -126,6 +142,7 @@ fn compute_local_activity(s: &Subject<'_>) -> Option<LocalActivity> {
         offset_minutes,
         offset_source,
         plausible_offsets,
+        summer_time,
     })
 }
 

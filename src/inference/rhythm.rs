@@ -335,6 +335,10 @@ pub struct Inference {
     pub confidence: f64,
     /// Best-fitting chronotype shift, hours later than the reference curve.
     pub chronotype_shift_hours: i32,
+    /// The zone whose summer-time dates the point estimate's clock keeps
+    /// (New York's, Berlin's or Sydney's rule), if it keeps any.
+    #[serde(skip)]
+    pub summer_time: Option<chrono_tz::Tz>,
     /// Distinct (day, hour) cells used.
     pub observations: u32,
     #[serde(skip)]
@@ -344,6 +348,23 @@ pub struct Inference {
 }
 
 impl Inference {
+    /// The inferred clock's offset (minutes) at an instant: the standard
+    /// offset, and an hour more in the summers of the rule it keeps.
+    pub fn clock_offset_minutes(&self, seconds: i64) -> i32 {
+        use chrono::TimeZone;
+        use chrono_tz::OffsetComponents;
+        let standard = (self.utc_offset_hours * 60.0).round() as i32;
+        let summer = self.summer_time.is_some_and(|zone| {
+            chrono::DateTime::from_timestamp(seconds, 0).is_some_and(|t| {
+                !zone
+                    .offset_from_utc_datetime(&t.naive_utc())
+                    .dst_offset()
+                    .is_zero()
+            })
+        });
+        standard + 60 * summer as i32
+    }
+
     /// Posterior mass of candidate offsets (hours) for which `pred` holds.
     pub fn mass_where(&self, pred: impl Fn(f64) -> bool) -> f64 {
         self.posterior
@@ -527,6 +548,8 @@ pub fn infer_seasonal(seasonal: &SeasonalObservations) -> Option<Inference> {
         return None;
     }
     let (mut log_marginal, mut log_marginal_point, mut best_shift) = score(obs, |_| true);
+    // Per candidate, the rule whose reading the point estimate prefers.
+    let mut summer_rule: Vec<Option<usize>> = vec![None; CANDIDATES];
     if let Some(by_rule) = &seasonal.by_rule {
         for (rule, rule_obs) in by_rule.iter().enumerate() {
             let applies =
@@ -539,8 +562,9 @@ pub fn infer_seasonal(seasonal: &SeasonalObservations) -> Option<Inference> {
                     let m = a.max(b);
                     m + ((a - m).exp() + (b - m).exp()).ln()
                 };
-                if dst_point[ci] > log_marginal_point[ci] {
+                if w.ln() + dst_point[ci] > (1.0 - w).ln() + log_marginal_point[ci] {
                     best_shift[ci] = dst_shift[ci];
+                    summer_rule[ci] = Some(rule);
                 }
                 log_marginal[ci] = mix(log_marginal[ci], dst[ci]);
                 log_marginal_point[ci] = mix(log_marginal_point[ci], dst_point[ci]);
@@ -601,6 +625,7 @@ pub fn infer_seasonal(seasonal: &SeasonalObservations) -> Option<Inference> {
         ],
         confidence: round3(confidence),
         chronotype_shift_hours: best_shift[map],
+        summer_time: summer_rule[map].map(|r| DST_RULES[r]),
         observations: n,
         posterior,
         log_likelihood_best: max,
@@ -808,7 +833,12 @@ mod tests {
             plain,
             by_rule: Some([plain, under_europe, plain]),
         };
-        assert_eq!(infer_seasonal(&seasonal).unwrap().utc_offset_hours, 1.0);
+        let berliner = infer_seasonal(&seasonal).unwrap();
+        assert_eq!(berliner.utc_offset_hours, 1.0);
+        // Her clock: +02:00 on 2024-07-10, +01:00 on 2024-01-10.
+        assert_eq!(berliner.summer_time, Some(chrono_tz::Europe::Berlin));
+        assert_eq!(berliner.clock_offset_minutes(1_720_605_600), 120);
+        assert_eq!(berliner.clock_offset_minutes(1_704_880_800), 60);
         // Read as one clock, the summer pulls her east.
         assert!(infer(&plain).unwrap().utc_offset_hours > 1.0);
         // Standard time all year at +03:00 (Istanbul): no rule applies there.
@@ -817,7 +847,10 @@ mod tests {
             plain: istanbul,
             by_rule: Some([istanbul, an_hour_later(&istanbul), istanbul]),
         };
-        assert_eq!(infer_seasonal(&seasonal).unwrap().utc_offset_hours, 3.0);
+        let istanbul = infer_seasonal(&seasonal).unwrap();
+        assert_eq!(istanbul.utc_offset_hours, 3.0);
+        assert_eq!(istanbul.summer_time, None);
+        assert_eq!(istanbul.clock_offset_minutes(1_720_605_600), 180);
     }
 
     #[test]
