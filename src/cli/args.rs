@@ -263,7 +263,7 @@ pub struct CommonArgs {
     pub source: SourceArgs,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// Write the report to FILE instead of standard output.
+    /// Write the report to FILE instead of standard output (`-`: standard output).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Exit 1 when any finding reaches this severity (check: default high).

@@ -17,13 +17,16 @@ pub(super) enum Written {
     PipeClosed,
 }
 
-/// Write with `write(out, colour)` to `output` or `stdout`, and flush.
+/// Write with `write(out, colour)` to `output` or `stdout`, and flush. An
+/// output of `-` is standard output, as for most command-line tools (it used
+/// to create a file named `-`).
 pub(super) fn write_output(
     output: Option<&Path>,
     color: ColorChoice,
     stdout: &mut dyn Write,
     write: impl FnOnce(&mut dyn Write, bool) -> std::io::Result<()>,
 ) -> Result<Written, Error> {
+    let output = output.filter(|path| path.as_os_str() != "-");
     let colored = match color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

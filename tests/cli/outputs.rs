@@ -479,6 +479,15 @@ fn clear_messages_for_empty_histories_outputs_and_large_rosters() {
         "{}",
         window.stdout
     );
+    // `-o -` is standard output, not a file named `-`.
+    let cwd = tempfile::tempdir().unwrap();
+    let dash = alibi_in(
+        Some(cwd.path()),
+        &["scan", "--format", "json", "-o", "-", &fx("basic")],
+    );
+    assert_eq!(dash.code, 0, "{}", dash.stderr);
+    assert!(dash.stdout.starts_with('{'), "{}", dash.stdout);
+    assert!(!cwd.path().join("-").exists());
     let out = alibi(&["scan", "-o", "/nonexistent-dir/report.txt", &fx("basic")]);
     assert_eq!(out.code, 2);
     assert!(
