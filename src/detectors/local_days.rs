@@ -116,6 +116,7 @@ fn compute_local_activity(s: &Subject<'_>) -> Option<LocalActivity> {
     let offset_at = |t: i64| match (confident, s.claim) {
         (Some(i), _) => i.clock_offset_minutes(t),
         (None, Some(claim)) => claim.location.reading_offset(t, None),
+        // Unreachable: without a confident inference a claim was required above.
         (None, None) => offset_minutes,
     };
     let mut all: BTreeMap<Day, u32> = BTreeMap::new();

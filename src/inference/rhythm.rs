@@ -351,17 +351,10 @@ impl Inference {
     /// The inferred clock's offset (minutes) at an instant: the standard
     /// offset, and an hour more in the summers of the rule it keeps.
     pub fn clock_offset_minutes(&self, seconds: i64) -> i32 {
-        use chrono::TimeZone;
-        use chrono_tz::OffsetComponents;
         let standard = (self.utc_offset_hours * 60.0).round() as i32;
-        let summer = self.summer_time.is_some_and(|zone| {
-            chrono::DateTime::from_timestamp(seconds, 0).is_some_and(|t| {
-                !zone
-                    .offset_from_utc_datetime(&t.naive_utc())
-                    .dst_offset()
-                    .is_zero()
-            })
-        });
+        let summer = self
+            .summer_time
+            .is_some_and(|zone| in_summer_time(zone, seconds));
         standard + 60 * summer as i32
     }
 
@@ -500,6 +493,18 @@ fn dst_rule_at(minutes: i32) -> Option<(usize, f64)> {
     }
 }
 
+/// Do the zone's clocks show summer time at this instant?
+fn in_summer_time(zone: chrono_tz::Tz, seconds: i64) -> bool {
+    use chrono::TimeZone;
+    use chrono_tz::OffsetComponents;
+    chrono::DateTime::from_timestamp(seconds, 0).is_some_and(|t| {
+        !zone
+            .offset_from_utc_datetime(&t.naive_utc())
+            .dst_offset()
+            .is_zero()
+    })
+}
+
 /// UTC hour-of-week observations, plain and as each daylight-saving rule
 /// reads them: with that rule's summer cells an hour later, so that local
 /// time is the standard offset plus the shifted UTC hour all year.
@@ -514,17 +519,13 @@ pub struct SeasonalObservations {
 pub fn seasonal_observations<'a>(
     records: impl IntoIterator<Item = &'a CommitRecord>,
 ) -> SeasonalObservations {
-    use chrono::TimeZone;
-    use chrono_tz::OffsetComponents;
     let mut plain = [0u32; 168];
     let mut by_rule = [[0u32; 168]; 3];
     for cell in active_hours(records) {
         let (w, h) = weekday_hour(cell * 3600, 0);
         plain[w * 24 + h] += 1;
-        let utc = chrono::DateTime::from_timestamp(cell * 3600, 0).map(|t| t.naive_utc());
         for (rule, zone) in DST_RULES.iter().enumerate() {
-            let summer =
-                utc.is_some_and(|t| !zone.offset_from_utc_datetime(&t).dst_offset().is_zero());
+            let summer = in_summer_time(*zone, cell * 3600);
             let (w, h) = weekday_hour((cell + summer as i64) * 3600, 0);
             by_rule[rule][w * 24 + h] += 1;
         }

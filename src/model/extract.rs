@@ -283,20 +283,30 @@ impl<W: Write + Send> FactsWriter<W> {
                 key(author_name, author_email) != key(committer_name, committer_email),
             )
         };
-        // Who clicks squash merges, over the repository's selected commits,
-        // as the audit reads it (`crate::model::history`).
-        let none = SquashClickers::default();
-        let clickers = SquashClickers::tally(rows.iter().filter(|r| r.1).filter_map(|&(i, _)| {
-            let s = &store.commits[i as usize];
-            let (kind, by_other) = made_by(s);
-            (Provenance::classify(s, kind, by_other, &none) == Provenance::ForgeSquash).then(|| {
-                let (name, email) = store.identity(s.author);
-                (s, key(name, email))
+        // Each row classified once; who clicks squash merges is then read
+        // over the repository's selected commits, as the audit reads it
+        // (`crate::model::history`), and refines those clicks below.
+        let classified: Vec<Provenance> = rows
+            .iter()
+            .map(|&(i, _)| {
+                let s = &store.commits[i as usize];
+                let (kind, by_other) = made_by(s);
+                Provenance::classify(s, kind, by_other)
             })
-        }));
+            .collect();
+        let clickers = SquashClickers::tally(
+            rows.iter()
+                .zip(&classified)
+                .filter(|((_, selected), p)| *selected && **p == Provenance::ForgeSquash)
+                .map(|(&(i, _), _)| {
+                    let s = &store.commits[i as usize];
+                    let (name, email) = store.identity(s.author);
+                    (s, key(name, email))
+                }),
+        );
         let mut c = ColumnSet::new(n);
         let repository = read.summary.path.as_bytes();
-        for &(i, selected) in rows {
+        for (&(i, selected), &classified) in rows.iter().zip(&classified) {
             let s = &store.commits[i as usize];
             c.repository.push_str(repository);
             c.commit
@@ -360,12 +370,8 @@ impl<W: Write + Send> FactsWriter<W> {
                 d.offset_text
                     .push_opt((raw != NONE).then(|| store.strings.get(raw)));
             }
-            let (committer_kind, by_other) = made_by(s);
-            c.provenance.push_str(
-                Provenance::classify(s, committer_kind, by_other, &clickers)
-                    .name()
-                    .as_bytes(),
-            );
+            c.provenance
+                .push_str(clickers.refine(classified, s).name().as_bytes());
             c.flags.push(i32::from(s.flags));
             c.signature.push_opt(
                 store::signature::NAMES

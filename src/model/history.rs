@@ -148,7 +148,6 @@ impl Provenance {
         summary: &CommitSummary,
         committer_kind: ContributorKind,
         committed_by_other: bool,
-        clickers: &SquashClickers,
     ) -> Provenance {
         use crate::git::facts::message_kind::*;
         let merge = summary.flags & flags::MERGE != 0;
@@ -167,11 +166,9 @@ impl Provenance {
             } else if !forge {
                 Provenance::MergedAtMergeTime
             } else if summary.message_kind & PR_SUFFIX != 0 {
-                if clickers.lends(summary) {
-                    Provenance::ForgeSquashByOther
-                } else {
-                    Provenance::ForgeSquash
-                }
+                // Whose click it was needs the whole repository:
+                // `SquashClickers::refine`.
+                Provenance::ForgeSquash
             } else {
                 Provenance::ForgeWeb
             }
@@ -210,8 +207,8 @@ impl SquashClickers {
     pub const MIN_AUTHORS: usize = 3;
 
     /// Count the forge squash clicks of one repository: each commit that
-    /// [`Provenance::classify`] reads as `forge-squash` without clickers,
-    /// with its author (any stable key).
+    /// [`Provenance::classify`] reads as `forge-squash`, with its author (any
+    /// stable key).
     pub fn tally<'a, K: Ord + Clone>(
         clicks: impl IntoIterator<Item = (&'a CommitSummary, K)>,
     ) -> Self {
@@ -250,6 +247,16 @@ impl SquashClickers {
         Self::judged(summary)
             && summary.author_offset != summary.committer_offset
             && self.lending.contains(&summary.committer_offset)
+    }
+
+    /// A commit's provenance once the repository's clickers are known: a
+    /// `forge-squash` that a lending zone clicked is `forge-squash-by-other`.
+    pub fn refine(&self, provenance: Provenance, summary: &CommitSummary) -> Provenance {
+        if provenance == Provenance::ForgeSquash && self.lends(summary) {
+            Provenance::ForgeSquashByOther
+        } else {
+            provenance
+        }
     }
 }
 
@@ -954,19 +961,21 @@ impl Builder {
                 crate::model::identities::classify(name, email)
             })
         };
-        // Who clicks squash merges is read over the whole repository, before
-        // any commit is classified.
-        let none = SquashClickers::default();
-        let clickers = SquashClickers::tally(kept(store, walked, options).filter_map(|(_, c)| {
-            let (author, committer) = (
-                maps.author[c.author as usize],
-                maps.author[c.committer as usize],
-            );
-            (Provenance::classify(c, committer_kind(c), author != committer, &none)
-                == Provenance::ForgeSquash)
-                .then_some((c, author))
-        }));
-        for (i, c) in kept(store, walked, options) {
+        // Each commit classified once; who clicks squash merges is then read
+        // over the whole repository, and refines those clicks below.
+        let classified: Vec<Provenance> = kept(store, walked, options)
+            .map(|(_, c)| {
+                let by_other = maps.author[c.author as usize] != maps.author[c.committer as usize];
+                Provenance::classify(c, committer_kind(c), by_other)
+            })
+            .collect();
+        let clickers = SquashClickers::tally(
+            kept(store, walked, options)
+                .zip(&classified)
+                .filter(|(_, p)| **p == Provenance::ForgeSquash)
+                .map(|((_, c), _)| (c, maps.author[c.author as usize])),
+        );
+        for ((i, c), &classified) in kept(store, walked, options).zip(&classified) {
             let contributor = maps.author[c.author as usize];
             let committer = maps.author[c.committer as usize];
             if wanted.is_some_and(|w| !w[contributor as usize]) {
@@ -979,8 +988,7 @@ impl Builder {
             if walked.range.as_ref().is_some_and(|r| r.contains(i)) {
                 f |= flags::IN_RANGE;
             }
-            let provenance =
-                Provenance::classify(c, committer_kind(c), committer != contributor, &clickers);
+            let provenance = clickers.refine(classified, c);
             let record = CommitRecord {
                 id: id_bytes(&store.ids[i as usize]),
                 author_time: c.author_time,
