@@ -78,21 +78,21 @@ pub fn analyse_with(
         .map(|profile| {
             let records = history.records_of(profile.contributor);
             let claim = match_claim(&history, profile.contributor, &claims);
-            let timed = || {
-                records
-                    .iter()
-                    .filter(|r| crate::model::history::is_timed(r, profile.kind))
-            };
-            let observations = if profile.kind == ContributorKind::Human {
-                rhythm::observations(timed())
+            let cells = if profile.kind == ContributorKind::Human {
+                rhythm::active_hours(
+                    records
+                        .iter()
+                        .filter(|r| crate::model::history::is_timed(r, profile.kind)),
+                )
             } else {
-                [0; 168]
+                Vec::new()
             };
+            let observations = rhythm::observations_of(&cells);
             let n: u32 = observations.iter().sum();
             // The daylight-saving readings cost a zone lookup per active
             // hour: only for those the inference reads.
             let inference = (n >= MIN_OBSERVATIONS_FOR_INFERENCE)
-                .then(|| rhythm::infer_seasonal(&rhythm::seasonal_observations(timed())))
+                .then(|| rhythm::infer_seasonal(&rhythm::seasonal_observations(&cells)))
                 .flatten();
             let subject = Subject {
                 profile: &profile,

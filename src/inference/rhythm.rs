@@ -309,8 +309,13 @@ pub fn active_hours<'a>(records: impl IntoIterator<Item = &'a CommitRecord>) -> 
 
 /// UTC hour-of-week observations: distinct (UTC day, hour) cells with activity.
 pub fn observations<'a>(records: impl IntoIterator<Item = &'a CommitRecord>) -> [u32; 168] {
+    observations_of(&active_hours(records))
+}
+
+/// [`observations`] of already collected [`active_hours`].
+pub fn observations_of(cells: &[i64]) -> [u32; 168] {
     let mut obs = [0u32; 168];
-    for cell in active_hours(records) {
+    for &cell in cells {
         let (w, h) = weekday_hour(cell * 3600, 0);
         obs[w * 24 + h] += 1;
     }
@@ -515,15 +520,11 @@ pub struct SeasonalObservations {
     pub by_rule: Option<[[u32; 168]; 3]>,
 }
 
-/// [`observations`] with their readings under each daylight-saving rule.
-pub fn seasonal_observations<'a>(
-    records: impl IntoIterator<Item = &'a CommitRecord>,
-) -> SeasonalObservations {
-    let mut plain = [0u32; 168];
+/// [`observations_of`] these [`active_hours`], with their readings under each
+/// daylight-saving rule.
+pub fn seasonal_observations(cells: &[i64]) -> SeasonalObservations {
     let mut by_rule = [[0u32; 168]; 3];
-    for cell in active_hours(records) {
-        let (w, h) = weekday_hour(cell * 3600, 0);
-        plain[w * 24 + h] += 1;
+    for &cell in cells {
         for (rule, zone) in DST_RULES.iter().enumerate() {
             let summer = in_summer_time(*zone, cell * 3600);
             let (w, h) = weekday_hour((cell + summer as i64) * 3600, 0);
@@ -531,7 +532,7 @@ pub fn seasonal_observations<'a>(
         }
     }
     SeasonalObservations {
-        plain,
+        plain: observations_of(cells),
         by_rule: Some(by_rule),
     }
 }
@@ -870,7 +871,7 @@ mod tests {
         };
         // 2024-07-10 (a Wednesday) and 2024-01-10 (a Wednesday), 10:00 UTC.
         let records = [at(1_720_605_600), at(1_704_880_800)];
-        let s = seasonal_observations(&records);
+        let s = seasonal_observations(&active_hours(&records));
         let wednesday = |h: usize| 2 * 24 + h;
         assert_eq!(s.plain[wednesday(10)], 2);
         let [us, europe, australia] = s.by_rule.unwrap();
