@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate, TimeZone};
 use crate::analysis::{self, Analysis};
 use crate::detectors::{Finding, Severity};
 use crate::inference::claims::{Claim, Location, Thresholds};
-use crate::model::history::{CommitRecord, Fingerprint, History};
+use crate::model::history::{CommitRecord, Fingerprint, History, Provenance};
 use crate::model::identities::{Contributor, ContributorKind};
 
 /// One commit: its UTC author instant, its recorded author offset
@@ -22,6 +22,8 @@ pub struct Commit {
     pub offset: i16,
     pub committed_after: i64,
     pub flags: u16,
+    /// How the commit was made (default: by its author, with git).
+    pub provenance: Provenance,
 }
 
 /// A person, the location they claim, and their commits.
@@ -70,6 +72,14 @@ impl Person {
         self
     }
 
+    /// Every commit so far was made this way (a forge's merge, …).
+    pub fn made_as(mut self, provenance: Provenance) -> Person {
+        for c in &mut self.commits {
+            c.provenance = provenance;
+        }
+        self
+    }
+
     /// Use this email instead of the one made from the name.
     pub fn with_email(mut self, email: &str) -> Person {
         self.email = Some(email.to_owned());
@@ -99,6 +109,7 @@ impl Person {
             offset: offset_minutes,
             committed_after: 0,
             flags: 0,
+            provenance: Provenance::Ordinary,
         });
         self
     }
@@ -157,6 +168,7 @@ impl Person {
                         offset: recorded(time),
                         committed_after: 0,
                         flags: 0,
+                        provenance: Provenance::Ordinary,
                     });
                 }
             }
@@ -269,7 +281,7 @@ pub fn analyse(people: &[Person]) -> Analysis {
                 committer_offset: c.offset,
                 flags: c.flags,
                 repo: 0,
-                provenance: Default::default(),
+                provenance: c.provenance,
             });
         }
         if let Some(claim) = &person.claim {

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::evidence::{CommitExamples, RuleEvidence};
 use super::{Finding, Severity, Subject, examples};
-use crate::model::history::flags;
+use crate::model::history::{Provenance, flags};
 
 pub const ID: &str = "timestamp-forgery";
 const DAY: i64 = 86_400;
@@ -177,7 +177,6 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
                 && r.provenance.instant_is_authors()
         })
         .collect();
-    let n = recs.len();
     let fp = s.fingerprint;
     let mut signals: Vec<Signal> = Vec::new();
 
@@ -281,6 +280,15 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             ));
         }
     }
+    // The patterns of a script painting a history are read on dates a
+    // person's git wrote. A forge stamps the merges it makes through its API
+    // in quick succession (Rust's rollups: one merge a second), which is the
+    // forge's timing, not painting.
+    let recs: Vec<_> = recs
+        .into_iter()
+        .filter(|r| r.provenance != Provenance::ForgeMerge)
+        .collect();
+    let n = recs.len();
     if n >= MIN_PATTERN_COMMITS {
         let zero = recs
             .iter()
@@ -440,6 +448,23 @@ mod tests {
         }
         let finding = crate::analysis::testing::finding(&[person], 0, ID).expect("a finding");
         assert_eq!(finding.severity, Severity::High, "{}", finding.summary);
+    }
+
+    #[test]
+    fn a_forges_merges_one_second_apart_are_not_painting() {
+        // Rust's rollups: a tool asks GitHub for one merge after another,
+        // which stamps them a second apart, with the person as author.
+        let rollups = |provenance| {
+            let mut person = berliner(8);
+            let start = person.commits[0].time;
+            for (i, c) in person.commits.iter_mut().enumerate() {
+                c.time = start + i as i64;
+            }
+            person.made_as(provenance)
+        };
+        assert_eq!(severity_for(rollups(Provenance::ForgeMerge), ID), None);
+        // The same dates written by the person's own git are a pattern.
+        assert!(severity_for(rollups(Provenance::Ordinary), ID) >= Some(Severity::Medium));
     }
 
     #[test]
