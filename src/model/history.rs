@@ -71,6 +71,13 @@ pub enum Provenance {
     /// zone, so the offset is the importer's (`+0000`, or the importing
     /// machine's zone under `git svn --localtime`).
     Imported,
+    /// A copy, applied by another person, of a commit the author made at the
+    /// same instant with another offset (a maintainer back-porting pull
+    /// requests to a release branch with a tool that writes the author date
+    /// in its own zone): the instant is the original's, the offset the
+    /// copier's. Found over the whole history ([`mark_reapplied`]), never by
+    /// [`Provenance::classify`].
+    Reapplied,
 }
 
 impl Provenance {
@@ -85,7 +92,7 @@ impl Provenance {
             Provenance::ForgeWeb | Provenance::ForgeSquash => {
                 author_time >= FORGE_BROWSER_ZONES_SINCE
             }
-            Provenance::MergedAtMergeTime | Provenance::Imported => false,
+            Provenance::MergedAtMergeTime | Provenance::Imported | Provenance::Reapplied => false,
             _ => true,
         }
     }
@@ -125,10 +132,11 @@ impl Provenance {
             Provenance::SquashedAtMerge => "squashed-at-merge",
             Provenance::ForgeSquashByOther => "forge-squash-by-other",
             Provenance::Imported => "imported",
+            Provenance::Reapplied => "reapplied",
         }
     }
 
-    pub const ALL: [Provenance; 11] = [
+    pub const ALL: [Provenance; 12] = [
         Provenance::Ordinary,
         Provenance::ForgeMerge,
         Provenance::ForgeWeb,
@@ -140,6 +148,7 @@ impl Provenance {
         Provenance::SquashedAtMerge,
         Provenance::ForgeSquashByOther,
         Provenance::Imported,
+        Provenance::Reapplied,
     ];
 
     /// Classify a commit from what the history shows: its flags, message
@@ -1073,6 +1082,7 @@ impl Builder {
                 .then(a.id.cmp(&b.id))
         });
         self.records.shrink_to_fit();
+        mark_reapplied(&mut self.records);
         mark_series(&mut self.records);
         let contributors = self.resolver.finish();
         let contributors_len = contributors.len();
@@ -1263,13 +1273,56 @@ fn id_bytes(id: &gix::ObjectId) -> [u8; 20] {
 }
 
 /// Is this contributor's commit part of its personal timing profile? Its
-/// author date must be when the author worked (not a merge bot's click), and
-/// a mailing-list series counts once.
+/// author date must be when the author worked (not a merge bot's click), a
+/// mailing-list series counts once, and a re-applied copy counts in its
+/// original.
 pub fn is_timed(record: &CommitRecord, kind: ContributorKind) -> bool {
     kind == ContributorKind::Human
         && record.provenance.instant_is_authors()
+        && record.provenance != Provenance::Reapplied
         && !record.has(flags::AUTHOR_MALFORMED)
         && !record.has(flags::SERIES_CONTINUATION)
+}
+
+/// Mark copies re-applied with another offset ([`Provenance::Reapplied`]):
+/// among one contributor's commits authored at the same second, a commit
+/// applied by another person (or cherry-picked) whose offset is none of the
+/// offsets that the originals there (commits whose offset is the author's
+/// own and that were not applied by others) carry. One person cannot be in
+/// two zones at one second; the copy is the one another hand rewrote.
+/// Records are sorted by contributor, then author date.
+fn mark_reapplied(records: &mut [CommitRecord]) {
+    let copied = |p: Provenance| matches!(p, Provenance::AppliedByOther | Provenance::CherryPick);
+    let mut start = 0;
+    while start < records.len() {
+        let (who, when) = (records[start].contributor, records[start].author_time);
+        let end = start
+            + records[start..]
+                .iter()
+                .take_while(|r| r.contributor == who && r.author_time == when)
+                .count();
+        let group = &mut records[start..end];
+        start = end;
+        if group.len() < 2 {
+            continue;
+        }
+        let originals: Vec<i16> = group
+            .iter()
+            .filter(|r| !copied(r.provenance))
+            .filter_map(CommitRecord::author_offset)
+            .collect();
+        if originals.is_empty() {
+            continue;
+        }
+        for r in group.iter_mut() {
+            if copied(r.provenance)
+                && r.recorded_author_offset()
+                    .is_some_and(|o| !originals.contains(&o))
+            {
+                r.provenance = Provenance::Reapplied;
+            }
+        }
+    }
 }
 
 /// Mark the later patches of mailing-list series: commits applied by someone
@@ -1291,6 +1344,60 @@ fn mark_series(records: &mut [CommitRecord]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A commit of contributor 0 authored at `time` with `offset`, made as `provenance`.
+    fn authored(time: i64, offset: i16, provenance: Provenance, n: u8) -> CommitRecord {
+        CommitRecord {
+            id: [n; 20],
+            author_time: time,
+            committer_time: time,
+            contributor: 0,
+            committer: 0,
+            author_offset: offset,
+            committer_offset: offset,
+            flags: 0,
+            repo: 0,
+            provenance,
+        }
+    }
+
+    #[test]
+    fn a_copy_at_the_same_second_with_another_offset_is_reapplied() {
+        let t = 1_625_000_000;
+        let mut records = vec![
+            authored(t, 330, Provenance::ForgeSquash, 1),
+            authored(t, 480, Provenance::AppliedByOther, 2),
+            // A copy at its original's offset, and one with no original at
+            // that second: both stay as they were made.
+            authored(t + 100, 330, Provenance::Ordinary, 3),
+            authored(t + 100, 330, Provenance::CherryPick, 4),
+            authored(t + 200, 480, Provenance::AppliedByOther, 5),
+        ];
+        mark_reapplied(&mut records);
+        let made: Vec<Provenance> = records.iter().map(|r| r.provenance).collect();
+        assert_eq!(
+            made,
+            [
+                Provenance::ForgeSquash,
+                Provenance::Reapplied,
+                Provenance::Ordinary,
+                Provenance::CherryPick,
+                Provenance::AppliedByOther,
+            ]
+        );
+        assert_eq!(records[1].author_offset(), None);
+        assert!(!is_timed(&records[1], ContributorKind::Human));
+        // Another contributor's commit at the same second is no original.
+        let mut two = vec![
+            authored(t, 330, Provenance::Ordinary, 1),
+            CommitRecord {
+                contributor: 1,
+                ..authored(t, 480, Provenance::AppliedByOther, 2)
+            },
+        ];
+        mark_reapplied(&mut two);
+        assert_eq!(two[1].provenance, Provenance::AppliedByOther);
+    }
 
     #[test]
     fn record_is_compact() {

@@ -637,6 +637,7 @@ fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence()
         "Sam Squashed",
         "Quinn Queued",
         "Sven Subversion",
+        "Rhea Release",
     ] {
         let c = contributor(&v, name);
         let strong: Vec<_> = c["findings"]
@@ -691,6 +692,14 @@ fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence()
     assert_eq!(
         contributor(&v, "Sven Subversion")["profile"]["timed_commits"],
         80
+    );
+    // 20 of Rhea's commits back-ported by a maintainer whose tool wrote her
+    // author dates at his +0800: his offsets; the instants count once, in
+    // her 40 originals.
+    assert_eq!(set_aside("Rhea Release", "reapplied"), 20);
+    assert_eq!(
+        contributor(&v, "Rhea Release")["profile"]["timed_commits"],
+        40
     );
     // Fourteen five-patch series: 56 later patches, one sitting each.
     assert_eq!(set_aside("Pat Patcher", "applied-by-other"), 70);
