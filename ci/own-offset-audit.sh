@@ -55,8 +55,16 @@ PY
 done
 python3 - "$out" <<'PY'
 import collections, glob, json, os, sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
 out = sys.argv[1]
 counts = collections.Counter()
+errors = []   # inferred minus the claimed zone's standard offset, agreement >= 0.8
+
+def standard_offset(zone):
+    z = ZoneInfo(zone)
+    return min(z.utcoffset(datetime(2023, m, 15)).total_seconds() / 3600 for m in (1, 7))
+
 for path in sorted(glob.glob(os.path.join(out, "*.json"))):
     stem = path[:-5]
     agree = {l.split("\t")[0]: float(l.split("\t")[2]) for l in open(stem + ".agree")}
@@ -66,6 +74,9 @@ for path in sorted(glob.glob(os.path.join(out, "*.json"))):
         a = max((agree.get(e.lower(), 0.0) for e in p["emails"]), default=0.0)
         group = ">=0.8" if a >= 0.8 else "<0.8"
         counts[(group, p["verdict"])] += 1
+        if group == ">=0.8" and p.get("inferred_utc_offset_hours") is not None:
+            e = p["inferred_utc_offset_hours"] - standard_offset(p["claim"]["location"])
+            errors.append((e + 12) % 24 - 12)
         if p["verdict"] in ("suspicious", "contradiction"):
             strong = [f"{f['rule']} {f['severity']}" for f in p["findings"]
                       if f["severity"] in ("medium", "high")]
@@ -74,4 +85,8 @@ for path in sorted(glob.glob(os.path.join(out, "*.json"))):
 for group in (">=0.8", "<0.8"):
     row = {v: n for (g, v), n in sorted(counts.items()) if g == group}
     print(f"agreement {group}: {sum(row.values())} people, {row}")
+if errors:
+    within = lambda h: 100 * sum(abs(e) <= h for e in errors) / len(errors)
+    print(f"agreement >=0.8: inferred within 1 h / 2 h of the claimed zone's standard offset: "
+          f"{within(1):.1f} / {within(2):.1f} % of {len(errors)}")
 PY
