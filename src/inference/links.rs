@@ -86,6 +86,11 @@ pub fn fallback_host(email: &[u8]) -> Option<String> {
             return specific(host);
         }
     }
+    // `git svn` without an authors file writes `user@<repository UUID>`: the
+    // Subversion repository every committer of it shares, not a machine.
+    if is_uuid(domain) {
+        return None;
+    }
     let windows = (domain.starts_with("desktop-") || domain.starts_with("laptop-"))
         && domain.len() == 15
         && domain[8..].chars().all(|c| c.is_ascii_alphanumeric());
@@ -93,6 +98,16 @@ pub fn fallback_host(email: &[u8]) -> Option<String> {
         return specific(domain);
     }
     None
+}
+
+/// `5ecf4fe2-1ee6-0310-87b1-e25e094e27de`: 8-4-4-4-12 hexadecimal digits.
+fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn specific(host: &str) -> Option<String> {
@@ -231,6 +246,15 @@ mod tests {
         assert_eq!(fallback_host(b"root@localhost"), None);
         assert_eq!(fallback_host(b"me@(none)"), None);
         assert_eq!(fallback_host(b"ubuntu@ubuntu"), None);
+        // git svn's `user@<repository UUID>`: the repository, not a machine.
+        assert_eq!(
+            fallback_host(b"david@5ecf4fe2-1ee6-0310-87b1-e25e094e27de"),
+            None
+        );
+        assert_eq!(
+            fallback_host(b"kim@5ecf4fe2-1ee6-0310-87b1-workstation").as_deref(),
+            Some("5ecf4fe2-1ee6-0310-87b1-workstation")
+        );
     }
 
     #[test]
