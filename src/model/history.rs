@@ -1293,29 +1293,18 @@ pub fn is_timed(record: &CommitRecord, kind: ContributorKind) -> bool {
 /// Records are sorted by contributor, then author date.
 fn mark_reapplied(records: &mut [CommitRecord]) {
     let copied = |p: Provenance| matches!(p, Provenance::AppliedByOther | Provenance::CherryPick);
-    let mut start = 0;
-    while start < records.len() {
-        let (who, when) = (records[start].contributor, records[start].author_time);
-        let end = start
-            + records[start..]
-                .iter()
-                .take_while(|r| r.contributor == who && r.author_time == when)
-                .count();
-        let group = &mut records[start..end];
-        start = end;
-        if group.len() < 2 {
-            continue;
-        }
+    let same_second = |a: &CommitRecord, b: &CommitRecord| {
+        (a.contributor, a.author_time) == (b.contributor, b.author_time)
+    };
+    for group in records.chunk_by_mut(same_second).filter(|g| g.len() > 1) {
         let originals: Vec<i16> = group
             .iter()
             .filter(|r| !copied(r.provenance))
             .filter_map(CommitRecord::author_offset)
             .collect();
-        if originals.is_empty() {
-            continue;
-        }
         for r in group.iter_mut() {
             if copied(r.provenance)
+                && !originals.is_empty()
                 && r.recorded_author_offset()
                     .is_some_and(|o| !originals.contains(&o))
             {
