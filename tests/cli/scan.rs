@@ -661,53 +661,36 @@ fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence()
             .find(|a| a["provenance"] == provenance)
             .map_or(0, |a| a["commits"].as_u64().unwrap())
     };
+    let timed = |name: &str| contributor(&v, name)["profile"]["timed_commits"].as_u64();
     // 35 button merges before 2014 (Pacific), 20 browser merges after.
     assert_eq!(set_aside("Mai Maintainer", "forge-merge"), 55);
     // Half of Lee's 60 pull requests squash-merged by the bot at merge time.
     assert_eq!(set_aside("Lee Author", "merged-at-merge-time"), 30);
-    assert_eq!(
-        contributor(&v, "Lee Author")["profile"]["timed_commits"],
-        60
-    );
+    assert_eq!(timed("Lee Author"), Some(60));
     // Sam's 40 pull requests squashed by Mai's script at merge time (Tokyo
     // hours): the instants are Mai's; his 55 own commits are what is timed.
     assert_eq!(set_aside("Sam Squashed", "squashed-at-merge"), 40);
-    assert_eq!(
-        contributor(&v, "Sam Squashed")["profile"]["timed_commits"],
-        55
-    );
+    assert_eq!(timed("Sam Squashed"), Some(55));
     // 30 of Quinn's pull requests squash-merged in the web UI by Una, whose
     // browser zone clicks for authors in three other zones: Una's instants.
     // Kai's, clicked at his own offset, stay his.
     assert_eq!(set_aside("Quinn Queued", "forge-squash-by-other"), 30);
-    assert_eq!(
-        contributor(&v, "Quinn Queued")["profile"]["timed_commits"],
-        40
-    );
+    assert_eq!(timed("Quinn Queued"), Some(40));
     assert_eq!(set_aside("Kai Tokyo", "forge-squash-by-other"), 0);
     assert_eq!(set_aside("Kai Tokyo", "forge-squash"), 10);
     // Sven's 40 Subversion commits, converted by `git svn --localtime` in
     // Berlin (+0100): their offsets are the importer's, their instants his.
     assert_eq!(set_aside("Sven Subversion", "imported"), 40);
-    assert_eq!(
-        contributor(&v, "Sven Subversion")["profile"]["timed_commits"],
-        80
-    );
+    assert_eq!(timed("Sven Subversion"), Some(80));
     // 20 of Rhea's commits back-ported by a maintainer whose tool wrote her
     // author dates at his +0800: his offsets; the instants count once, in
     // her 40 originals.
     assert_eq!(set_aside("Rhea Release", "reapplied"), 20);
-    assert_eq!(
-        contributor(&v, "Rhea Release")["profile"]["timed_commits"],
-        40
-    );
+    assert_eq!(timed("Rhea Release"), Some(40));
     // Fourteen five-patch series: 56 later patches, one sitting each.
     assert_eq!(set_aside("Pat Patcher", "applied-by-other"), 70);
     assert_eq!(set_aside("Pat Patcher", "mail-series"), 56);
-    assert_eq!(
-        contributor(&v, "Pat Patcher")["profile"]["timed_commits"],
-        14
-    );
+    assert_eq!(timed("Pat Patcher"), Some(14));
     // Mai's offsets are her own +09:00 only: the button's Pacific offsets are set aside.
     let mai = contributor(&v, "Mai Maintainer");
     assert_eq!(
