@@ -74,9 +74,15 @@ pub fn likelihood_ratio(family: Family, severity: Severity) -> f64 {
         // medium 0 % of honest vs 4.0 % of positives; high 0 % vs 44 %.
         (Offsets, Medium) => 3.0,
         (Offsets, High) => 100.0,
-        // circadian-mismatch: medium 0 % of honest vs 1.3 % of positives
-        // (measured ratio 35); high 1.0 % vs 70 %.
-        (Rhythm, Medium) => 20.0,
+        // circadian-mismatch: high on 0.6 % of honest people (4 of the
+        // corpus's 166 and 452 of 37 public repositories, night owls) vs
+        // about 64 % of positives. Medium on 2 of those 618 honest people
+        // (an early bird 1.5 h beyond the band, a New Yorker with 44 timed
+        // hours) and on one positive of the corpus and its halves (48
+        // observed hours); the others sit 2.5 h or more beyond the band, at
+        // high. So medium alone never makes a verdict; with another family
+        // at medium it does.
+        (Rhythm, Medium) => 8.0,
         (Rhythm, High) => 50.0,
         // shared-account, fingerprint-change: medium on 5.4 % of positives,
         // high on 3.4 %. Honest people: none of the corpus's 166 at medium,
@@ -168,6 +174,20 @@ mod tests {
         let both = risk(&[
             (Family::Sharing, Severity::Medium),
             (Family::Rhythm, Severity::Medium),
+        ]);
+        assert!(both >= SUSPICIOUS_AT, "{both}");
+    }
+
+    #[test]
+    fn a_rhythm_finding_needs_high_or_company() {
+        // An early bird an hour beyond the band is not a verdict...
+        assert!(risk(&[(Family::Rhythm, Severity::Medium)]) < SUSPICIOUS_AT);
+        // ...a day lived hours away is,
+        assert!(risk(&[(Family::Rhythm, Severity::High)]) >= SUSPICIOUS_AT);
+        // and so is a medium one that offsets corroborate.
+        let both = risk(&[
+            (Family::Rhythm, Severity::Medium),
+            (Family::Offsets, Severity::Medium),
         ]);
         assert!(both >= SUSPICIOUS_AT, "{both}");
     }
