@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::evidence::{CommitExamples, RuleEvidence};
 use super::{Finding, Severity, Subject, examples};
-use crate::model::history::{Provenance, flags};
+use crate::model::history::{Provenance, SERIES_STEP_SECONDS, flags};
 
 pub const ID: &str = "timestamp-forgery";
 const DAY: i64 = 86_400;
@@ -283,17 +283,19 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     // The patterns of a script painting a history are read on dates a
     // person's git wrote. A forge stamps the merges it makes through its API
     // in quick succession (Rust's rollups: one merge a second), which is the
-    // forge's timing, not painting.
-    let recs: Vec<_> = recs
-        .into_iter()
+    // forge's timing, not painting. Each instant counts once: a patch
+    // back-ported to six release branches is six commits with one author
+    // date, not six days painted at one time of day.
+    let mut instants: Vec<i64> = recs
+        .iter()
         .filter(|r| r.provenance != Provenance::ForgeMerge)
+        .map(|r| r.author_time)
         .collect();
-    let n = recs.len();
+    instants.sort_unstable();
+    instants.dedup();
+    let n = instants.len();
     if n >= MIN_PATTERN_COMMITS {
-        let zero = recs
-            .iter()
-            .filter(|r| r.author_time.rem_euclid(60) == 0)
-            .count();
+        let zero = instants.iter().filter(|t| t.rem_euclid(60) == 0).count();
         if zero as f64 >= 0.9 * n as f64 {
             signals.push(signal(
                 Found::SecondsAlwaysZero {
@@ -305,8 +307,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             ));
         }
         let mut by_second: HashMap<i64, usize> = HashMap::new();
-        for r in &recs {
-            *by_second.entry(r.author_time.rem_euclid(DAY)).or_default() += 1;
+        for t in &instants {
+            *by_second.entry(t.rem_euclid(DAY)).or_default() += 1;
         }
         if let Some((&sec, &count)) = by_second.iter().max_by_key(|(k, v)| (**v, -**k))
             && count >= 10
@@ -322,11 +324,12 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
                 format!("{count} of {n} commits at exactly {utc_time} UTC"),
             ));
         }
-        let mut times: Vec<i64> = recs.iter().map(|r| r.author_time).collect();
-        times.sort_unstable();
+        // Steps of up to 2 s are git send-email's dating of a series, whoever
+        // applied it (the author too, with commit access): painting spreads
+        // commits over days, not seconds.
         let mut by_gap: HashMap<i64, usize> = HashMap::new();
-        for w in times.windows(2) {
-            if w[1] > w[0] {
+        for w in instants.windows(2) {
+            if w[1] - w[0] > SERIES_STEP_SECONDS {
                 *by_gap.entry(w[1] - w[0]).or_default() += 1;
             }
         }
@@ -346,8 +349,8 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             ));
         }
         let mut per_day: HashMap<i64, usize> = HashMap::new();
-        for r in &recs {
-            *per_day.entry(r.author_time.div_euclid(DAY)).or_default() += 1;
+        for t in &instants {
+            *per_day.entry(t.div_euclid(DAY)).or_default() += 1;
         }
         let counts: Vec<usize> = per_day.values().copied().collect();
         if counts.len() >= 30 && counts.iter().all(|&c| c == counts[0]) && counts[0] >= 2 {
@@ -451,20 +454,40 @@ mod tests {
     }
 
     #[test]
-    fn a_forges_merges_one_second_apart_are_not_painting() {
+    fn a_forges_merges_seconds_apart_are_not_painting() {
         // Rust's rollups: a tool asks GitHub for one merge after another,
-        // which stamps them a second apart, with the person as author.
+        // which stamps them seconds apart, with the person as author.
         let rollups = |provenance| {
             let mut person = berliner(8);
             let start = person.commits[0].time;
             for (i, c) in person.commits.iter_mut().enumerate() {
-                c.time = start + i as i64;
+                c.time = start + 5 * i as i64;
             }
             person.made_as(provenance)
         };
         assert_eq!(severity_for(rollups(Provenance::ForgeMerge), ID), None);
         // The same dates written by the person's own git are a pattern.
         assert!(severity_for(rollups(Provenance::Ordinary), ID) >= Some(Severity::Medium));
+    }
+
+    #[test]
+    fn series_steps_and_copies_of_one_commit_are_not_painting() {
+        // A maintainer with commit access applies his own 40-patch series
+        // from the list: git send-email dated it one second a patch.
+        let mut series = berliner(4);
+        let start = series.commits[0].time;
+        for (i, c) in series.commits.iter_mut().enumerate() {
+            c.time = start + i as i64;
+        }
+        assert_eq!(severity_for(series, ID), None);
+        // Two patches back-ported to ten release branches: twenty commits at
+        // two instants, not twenty days at one time of day.
+        let mut copies = berliner(2);
+        let (a, b) = (copies.commits[0].time, copies.commits[1].time);
+        for (i, c) in copies.commits.iter_mut().enumerate() {
+            c.time = if i % 2 == 0 { a } else { b };
+        }
+        assert_eq!(severity_for(copies, ID), None);
     }
 
     #[test]

@@ -1314,6 +1314,10 @@ fn mark_reapplied(records: &mut [CommitRecord]) {
     }
 }
 
+/// The largest step between the author dates of a mailing-list series
+/// (`git send-email` dates patches one second apart).
+pub const SERIES_STEP_SECONDS: i64 = 2;
+
 /// Mark the later patches of mailing-list series: commits applied by someone
 /// else whose author date is 0–2 s after the author's previous commit
 /// (`git send-email` dates a series one second apart). Records are sorted by
@@ -1323,7 +1327,7 @@ fn mark_series(records: &mut [CommitRecord]) {
         let (prev, this) = (records[i - 1], &mut records[i]);
         if prev.contributor == this.contributor
             && this.provenance == Provenance::AppliedByOther
-            && (0..=2).contains(&(this.author_time - prev.author_time))
+            && (0..=SERIES_STEP_SECONDS).contains(&(this.author_time - prev.author_time))
         {
             this.flags |= flags::SERIES_CONTINUATION;
         }
