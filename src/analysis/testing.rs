@@ -21,6 +21,9 @@ pub struct Commit {
     pub time: i64,
     pub offset: i16,
     pub committed_after: i64,
+    /// The committer's offset, when it differs from the author's (a forge
+    /// click from a browser elsewhere).
+    pub committer_offset: Option<i16>,
     pub flags: u16,
     /// How the commit was made (default: by its author, with git).
     pub provenance: Provenance,
@@ -80,6 +83,15 @@ impl Person {
         self
     }
 
+    /// Every commit so far was committed at this offset (minutes), as a
+    /// squash clicked from a browser elsewhere is.
+    pub fn committed_at_offset(mut self, offset_minutes: i16) -> Person {
+        for c in &mut self.commits {
+            c.committer_offset = Some(offset_minutes);
+        }
+        self
+    }
+
     /// Use this email instead of the one made from the name.
     pub fn with_email(mut self, email: &str) -> Person {
         self.email = Some(email.to_owned());
@@ -108,6 +120,7 @@ impl Person {
             time,
             offset: offset_minutes,
             committed_after: 0,
+            committer_offset: None,
             flags: 0,
             provenance: Provenance::Ordinary,
         });
@@ -167,6 +180,7 @@ impl Person {
                         time,
                         offset: recorded(time),
                         committed_after: 0,
+                        committer_offset: None,
                         flags: 0,
                         provenance: Provenance::Ordinary,
                     });
@@ -278,7 +292,7 @@ pub fn analyse(people: &[Person]) -> Analysis {
                 contributor: i as u32,
                 committer: i as u32,
                 author_offset: c.offset,
-                committer_offset: c.offset,
+                committer_offset: c.committer_offset.unwrap_or(c.offset),
                 flags: c.flags,
                 repo: 0,
                 provenance: c.provenance,

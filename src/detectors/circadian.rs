@@ -12,9 +12,13 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::evidence::{RuleEvidence, SetAside};
+use std::collections::BTreeMap;
+
+use super::evidence::{OffsetCount, RuleEvidence, SetAside};
 use super::{Finding, Severity, Subject};
+use crate::inference::profiles::format_offset;
 use crate::inference::rhythm::{by_local_hour, quietest_window, round3};
+use crate::model::history::{FORGE_BROWSER_ZONES_SINCE, OFFSET_INVALID, Provenance};
 
 pub const ID: &str = "circadian-mismatch";
 
@@ -42,6 +46,10 @@ pub struct Evidence {
     pub commits_by_claimed_local_hour: [u64; 24],
     /// Distinct (day, hour) cells the inference used.
     pub observations: u32,
+    /// Timed squash merges clicked from a browser at another offset than
+    /// the author's, by the browser's offset: the person's own browser, or
+    /// someone merging their pull requests (then those hours are theirs).
+    pub squash_clicks_at_other_offsets: Vec<OffsetCount>,
 }
 
 impl RuleEvidence for Evidence {}
@@ -96,6 +104,31 @@ pub fn claimed_hours(s: &Subject<'_>) -> Option<ClaimedHours> {
     })
 }
 
+/// Timed squash merges whose clicking browser (the committer offset, since
+/// 2014) was at another offset than the author's, most common first.
+fn squash_clicks_at_other_offsets(s: &Subject<'_>) -> Vec<OffsetCount> {
+    let mut by_offset: BTreeMap<i16, u64> = BTreeMap::new();
+    for r in s.timed() {
+        if r.provenance == Provenance::ForgeSquash
+            && r.author_time >= FORGE_BROWSER_ZONES_SINCE
+            && r.author_offset != OFFSET_INVALID
+            && r.committer_offset != OFFSET_INVALID
+            && r.committer_offset != r.author_offset
+        {
+            *by_offset.entry(r.committer_offset).or_default() += 1;
+        }
+    }
+    let mut counts: Vec<(i16, u64)> = by_offset.into_iter().collect();
+    counts.sort_by_key(|&(offset, n)| (std::cmp::Reverse(n), offset));
+    counts
+        .into_iter()
+        .map(|(offset, commits)| OffsetCount {
+            offset: format_offset(Some(offset)),
+            commits,
+        })
+        .collect()
+}
+
 pub fn check(s: &Subject<'_>) -> Option<Finding> {
     let claim = s.claim?;
     let inf = s.inference?;
@@ -130,11 +163,21 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
     } else {
         Severity::Medium
     };
+    let clicks = squash_clicks_at_other_offsets(s);
+    let clicked: u64 = clicks.iter().map(|c| c.commits).sum();
+    // Say it where a reviewer must weigh it: a quarter or more of the hours.
+    let lent = match clicks.first() {
+        Some(top) if clicked * 4 >= s.profile.timed_commits => format!(
+            "; {clicked} of the {} timed commits are squash merges clicked from a browser at another offset ({} ×{}): if someone there merges this person's pull requests, those hours are theirs",
+            s.profile.timed_commits, top.offset, top.commits
+        ),
+        _ => String::new(),
+    };
     Some(Finding::new(
         ID,
         severity,
         format!(
-            "working rhythm fits UTC{:+} (90% interval {:+} to {:+}), {:.1} h from {} and {:.1} h beyond what a night owl or early bird there would show; {:.0}% of commits fall at 00–06 claimed local time, quietest 5 h start at {:02}:00",
+            "working rhythm fits UTC{:+} (90% interval {:+} to {:+}), {:.1} h from {} and {:.1} h beyond what a night owl or early bird there would show; {:.0}% of commits fall at 00–06 claimed local time, quietest 5 h start at {:02}:00{lent}",
             inf.utc_offset_hours,
             inf.interval_90[0],
             inf.interval_90[1],
@@ -158,6 +201,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
             sleep_trough_share: round3(hours.trough_share),
             commits_by_claimed_local_hour: hours.by_hour,
             observations: inf.observations,
+            squash_clicks_at_other_offsets: clicks,
         },
     ))
 }
@@ -165,9 +209,10 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::ID;
-    use crate::analysis::testing::{Person, severity_for, zone_offset};
+    use crate::analysis::testing::{Person, finding, severity_for, zone_offset};
     use crate::detectors::Severity;
-    use chrono_tz::{America::New_York, Asia::Shanghai};
+    use crate::model::history::Provenance;
+    use chrono_tz::{America::New_York, Asia::Shanghai, Europe::Helsinki};
 
     const WORKDAY: &[u32] = &[9, 10, 11, 13, 14, 16, 17];
 
@@ -211,5 +256,36 @@ mod tests {
             .claims("America/New_York")
             .weekdays("2023-01-09", 4, &[10, 15], Shanghai, zone_offset(New_York));
         assert!(severity_for(four_weeks, ID).is_some());
+    }
+
+    #[test]
+    fn squash_clicks_from_a_browser_elsewhere_are_named_in_the_evidence() {
+        // A Helsinki contributor whose pull requests a Shanghai team
+        // squash-merges: the clicks are the instants, at Shanghai hours.
+        let clicked = Person::new("Hel Person")
+            .claims("Europe/Helsinki")
+            .weekdays("2023-01-09", 10, WORKDAY, Shanghai, zone_offset(Helsinki))
+            .made_as(Provenance::ForgeSquash)
+            .committed_at_offset(480);
+        let f = finding(&[clicked], 0, ID).expect("the instants are Shanghai's");
+        assert_eq!(
+            f.evidence["squash_clicks_at_other_offsets"],
+            serde_json::json!([{"offset": "+08:00", "commits": 350}])
+        );
+        assert!(
+            f.summary.contains("350 of the 350 timed commits are squash merges clicked from a browser at another offset (+08:00 ×350)"),
+            "{}",
+            f.summary
+        );
+        // The same hours committed with git: nothing to set beside them.
+        let own = Person::new("Hel Person")
+            .claims("Europe/Helsinki")
+            .weekdays("2023-01-09", 10, WORKDAY, Shanghai, zone_offset(Helsinki));
+        let f = finding(&[own], 0, ID).expect("the instants are Shanghai's");
+        assert_eq!(
+            f.evidence["squash_clicks_at_other_offsets"],
+            serde_json::json!([])
+        );
+        assert!(!f.summary.contains("squash"), "{}", f.summary);
     }
 }
