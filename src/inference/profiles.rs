@@ -95,6 +95,9 @@ fn set_aside_reason(provenance: Provenance) -> Option<&'static str> {
         Provenance::Reapplied => {
             "a copy, applied by someone else, of a commit the author made at the same second with another offset (a back-port whose tool wrote the author date in its own zone): the offset is the copier's, so only the instant is read"
         }
+        Provenance::CommittedForAuthor => {
+            "committed by another person at the second it was authored, with the same offset (a maintainer re-creating the patch with git commit --author): both dates are the committer's clock, so it is kept out of the timing and offset rules"
+        }
         Provenance::ForgeSquashByOther => {
             "squash-merged in a forge's web UI from a browser in another zone, by one that merges other people's pull requests here (a maintainer or a bot): the instant is theirs, so it is kept out of the timing rules; the offset is read as the author's"
         }

@@ -78,6 +78,12 @@ pub enum Provenance {
     /// copier's. Found over the whole history ([`mark_reapplied`]), never by
     /// [`Provenance::classify`].
     Reapplied,
+    /// Committed by another person at the very second it was authored, with
+    /// the same offset (a maintainer re-creating a contributor's patch with
+    /// `git commit --author`, as vim's and xz's maintainers do): both dates
+    /// come from the committer's clock, so neither the instant nor the
+    /// offset is the author's.
+    CommittedForAuthor,
 }
 
 impl Provenance {
@@ -92,7 +98,10 @@ impl Provenance {
             Provenance::ForgeWeb | Provenance::ForgeSquash => {
                 author_time >= FORGE_BROWSER_ZONES_SINCE
             }
-            Provenance::MergedAtMergeTime | Provenance::Imported | Provenance::Reapplied => false,
+            Provenance::MergedAtMergeTime
+            | Provenance::Imported
+            | Provenance::Reapplied
+            | Provenance::CommittedForAuthor => false,
             _ => true,
         }
     }
@@ -104,6 +113,7 @@ impl Provenance {
             Provenance::MergedAtMergeTime
                 | Provenance::SquashedAtMerge
                 | Provenance::ForgeSquashByOther
+                | Provenance::CommittedForAuthor
         )
     }
 
@@ -133,10 +143,11 @@ impl Provenance {
             Provenance::ForgeSquashByOther => "forge-squash-by-other",
             Provenance::Imported => "imported",
             Provenance::Reapplied => "reapplied",
+            Provenance::CommittedForAuthor => "committed-for-author",
         }
     }
 
-    pub const ALL: [Provenance; 12] = [
+    pub const ALL: [Provenance; 13] = [
         Provenance::Ordinary,
         Provenance::ForgeMerge,
         Provenance::ForgeWeb,
@@ -149,6 +160,7 @@ impl Provenance {
         Provenance::ForgeSquashByOther,
         Provenance::Imported,
         Provenance::Reapplied,
+        Provenance::CommittedForAuthor,
     ];
 
     /// Classify a commit from what the history shows: its flags, message
@@ -187,6 +199,15 @@ impl Provenance {
             && summary.message_kind & PR_SUFFIX != 0
         {
             Provenance::SquashedAtMerge
+        } else if committed_by_other
+            && !merge
+            && summary.committer_time == summary.author_time
+            && summary.committer_offset == summary.author_offset
+        {
+            // One second and one offset for both: `git am`, rebases and
+            // cherry-picks keep an older author date, so this commit was
+            // dated when its committer made it.
+            Provenance::CommittedForAuthor
         } else if summary.message_kind & CHERRY_PICK != 0 {
             Provenance::CherryPick
         } else if committed_by_other && !merge {
@@ -1290,6 +1311,8 @@ pub fn is_timed(record: &CommitRecord, kind: ContributorKind) -> bool {
 /// offsets that the originals there (commits whose offset is the author's
 /// own and that were not applied by others) carry. One person cannot be in
 /// two zones at one second; the copy is the one another hand rewrote.
+/// A copy (a later rebase) of a commit [`Provenance::CommittedForAuthor`]
+/// with its offset is one too: its date is still the committer's clock.
 /// Records are sorted by contributor, then author date.
 fn mark_reapplied(records: &mut [CommitRecord]) {
     let copied = |p: Provenance| matches!(p, Provenance::AppliedByOther | Provenance::CherryPick);
@@ -1302,8 +1325,18 @@ fn mark_reapplied(records: &mut [CommitRecord]) {
             .filter(|r| !copied(r.provenance))
             .filter_map(CommitRecord::author_offset)
             .collect();
+        let committers_clock: Vec<i16> = group
+            .iter()
+            .filter(|r| r.provenance == Provenance::CommittedForAuthor)
+            .filter_map(CommitRecord::recorded_author_offset)
+            .collect();
         for r in group.iter_mut() {
             if copied(r.provenance)
+                && r.recorded_author_offset()
+                    .is_some_and(|o| committers_clock.contains(&o))
+            {
+                r.provenance = Provenance::CommittedForAuthor;
+            } else if copied(r.provenance)
                 && !originals.is_empty()
                 && r.recorded_author_offset()
                     .is_some_and(|o| !originals.contains(&o))
@@ -1447,5 +1480,77 @@ mod tests {
         clicks.extend((7..10).map(|a| (click(-300, 480), a)));
         let clickers = SquashClickers::tally(clicks.iter().map(|(c, a)| (c, *a)));
         assert!(!clickers.lends(&click(-300, 480)));
+    }
+
+    #[test]
+    fn a_patch_dated_by_its_committer_is_committed_for_author() {
+        let human = ContributorKind::Human;
+        // Committed by another person at the second it was authored, at one
+        // offset: `git commit --author`, the committer's clock.
+        let same = click(60, 60);
+        assert_eq!(
+            Provenance::classify(&same, human, true),
+            Provenance::CommittedForAuthor
+        );
+        let p = Provenance::CommittedForAuthor;
+        assert!(!p.instant_is_authors() && !p.offset_is_authors(same.author_time));
+        // Its author committing it himself, two offsets at one instant, a
+        // date a second older (`git am`), a merge, a pull request squashed
+        // by a script: each stays what it was.
+        assert_eq!(
+            Provenance::classify(&same, human, false),
+            Provenance::Ordinary
+        );
+        assert_eq!(
+            Provenance::classify(&click(540, 60), human, true),
+            Provenance::AppliedByOther
+        );
+        let older = CommitSummary {
+            author_time: same.author_time - 1,
+            ..same
+        };
+        assert_eq!(
+            Provenance::classify(&older, human, true),
+            Provenance::AppliedByOther
+        );
+        let merge = CommitSummary {
+            flags: flags::MERGE,
+            ..same
+        };
+        assert_eq!(
+            Provenance::classify(&merge, human, true),
+            Provenance::Ordinary
+        );
+        let squashed = CommitSummary {
+            message_kind: crate::git::facts::message_kind::PR_SUFFIX,
+            ..same
+        };
+        assert_eq!(
+            Provenance::classify(&squashed, human, true),
+            Provenance::SquashedAtMerge
+        );
+    }
+
+    #[test]
+    fn a_later_copy_of_a_commit_dated_by_its_committer_is_one_too() {
+        let t = 1_658_762_401;
+        let mut records = vec![
+            authored(t, 180, Provenance::CommittedForAuthor, 1),
+            // Rebased a quarter of an hour later: same author date, offset.
+            authored(t, 180, Provenance::AppliedByOther, 2),
+            // At that second with another offset: a back-port's tool.
+            authored(t, 480, Provenance::AppliedByOther, 3),
+        ];
+        mark_reapplied(&mut records);
+        let made: Vec<Provenance> = records.iter().map(|r| r.provenance).collect();
+        assert_eq!(
+            made,
+            [
+                Provenance::CommittedForAuthor,
+                Provenance::CommittedForAuthor,
+                Provenance::AppliedByOther,
+            ]
+        );
+        assert!(!is_timed(&records[1], ContributorKind::Human));
     }
 }

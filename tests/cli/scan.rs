@@ -617,7 +617,8 @@ fn paths_and_revisions_follow_gits_rule() {
 /// How commits are made (docs/rules.md, "Provenance"): merge-button commits
 /// in US Pacific time, browser merges, a bot's squash merges at merge time,
 /// a maintainer's script squashing at merge time, web-UI squash merges clicked
-/// by a maintainer in another zone and a mailing-list series
+/// by a maintainer in another zone, patches re-created by a maintainer with
+/// `git commit --author` and a mailing-list series
 /// give the honest people nothing at medium or
 /// above, and an impostor is still caught when his forge-made commits carry
 /// the claimed zone's offsets.
@@ -638,6 +639,7 @@ fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence()
         "Quinn Queued",
         "Sven Subversion",
         "Rhea Release",
+        "Tak Takeda",
     ] {
         let c = contributor(&v, name);
         let strong: Vec<_> = c["findings"]
@@ -687,6 +689,12 @@ fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence()
     // her 40 originals.
     assert_eq!(set_aside("Rhea Release", "reapplied"), 20);
     assert_eq!(timed("Rhea Release"), Some(40));
+    // 40 of Tak's patches re-created by a Berlin maintainer with `git commit
+    // --author` (both dates one second at her +0100) and 10 rebased copies:
+    // her clock, neither instant nor offset his. Before, offset-vs-claim
+    // and offset-slips at high made him a contradiction.
+    assert_eq!(set_aside("Tak Takeda", "committed-for-author"), 50);
+    assert_eq!(timed("Tak Takeda"), Some(40));
     // Fourteen five-patch series: 56 later patches, one sitting each.
     assert_eq!(set_aside("Pat Patcher", "applied-by-other"), 70);
     assert_eq!(set_aside("Pat Patcher", "mail-series"), 56);
