@@ -30,7 +30,9 @@ use crate::error::{Cause, Error};
 use crate::git::settings::{RepoSettings, SettingsFile};
 use crate::git::store::{self, BitSet, CommitSummary, NONE, Store};
 use crate::git::walk::{WalkStats, Walked};
-use crate::model::history::{LINE_ENDINGS, Provenance, RepoRead, RepoSummary, SquashClickers};
+use crate::model::history::{
+    CommitterClocks, LINE_ENDINGS, Provenance, RepoRead, RepoSummary, SquashClickers,
+};
 use crate::model::identities::{IdentityMap, contributor_key};
 
 /// Version of the column schema and of the repository metadata. A reader
@@ -304,6 +306,20 @@ impl<W: Write + Send> FactsWriter<W> {
                     (s, key(name, email))
                 }),
         );
+        let committer_key = |s: &CommitSummary| {
+            let (name, email) = store.identity(s.committer);
+            key(name, email)
+        };
+        let clocks = CommitterClocks::tally(
+            rows.iter()
+                .zip(&classified)
+                .filter(|((_, selected), _)| *selected)
+                .map(|(&(i, _), &p)| {
+                    let s = &store.commits[i as usize];
+                    let (name, email) = store.identity(s.author);
+                    (s, p, key(name, email), committer_key(s))
+                }),
+        );
         let mut c = ColumnSet::new(n);
         let repository = read.summary.path.as_bytes();
         for (&(i, selected), &classified) in rows.iter().zip(&classified) {
@@ -370,8 +386,8 @@ impl<W: Write + Send> FactsWriter<W> {
                 d.offset_text
                     .push_opt((raw != NONE).then(|| store.strings.get(raw)));
             }
-            c.provenance
-                .push_str(clickers.refine(classified, s).name().as_bytes());
+            let provenance = clocks.refine(clickers.refine(classified, s), s, &committer_key(s));
+            c.provenance.push_str(provenance.name().as_bytes());
             c.flags.push(i32::from(s.flags));
             c.signature.push_opt(
                 store::signature::NAMES

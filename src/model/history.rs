@@ -82,7 +82,8 @@ pub enum Provenance {
     /// the same offset (a maintainer re-creating a contributor's patch with
     /// `git commit --author`, as vim's and xz's maintainers do): both dates
     /// come from the committer's clock, so neither the instant nor the
-    /// offset is the author's.
+    /// offset is the author's. Kept only where the offset is one the
+    /// committer writes on his own commits ([`CommitterClocks`]).
     CommittedForAuthor,
 }
 
@@ -214,6 +215,57 @@ impl Provenance {
             Provenance::AppliedByOther
         } else {
             Provenance::Ordinary
+        }
+    }
+}
+
+/// The offsets each person writes on commits they author and commit
+/// themselves, in one repository. A commit another person committed at the
+/// second it was authored, at one offset ([`Provenance::CommittedForAuthor`]),
+/// is that committer's clock only when the offset is one of the committer's
+/// own: `git am --committer-date-is-author-date` (and `git rebase` with it)
+/// copies the author date, zone and all, into the committer date, and then
+/// both are the author's.
+#[derive(Debug, Clone)]
+pub struct CommitterClocks<K> {
+    own: BTreeSet<(K, i16)>,
+}
+
+impl<K: Ord + Clone> CommitterClocks<K> {
+    /// Count one repository's commits: each with [`Provenance::classify`]'s
+    /// reading, its author and its committer (any stable key).
+    pub fn tally<'a>(
+        commits: impl IntoIterator<Item = (&'a CommitSummary, Provenance, K, K)>,
+    ) -> Self {
+        let own = commits
+            .into_iter()
+            .filter(|(c, provenance, author, committer)| {
+                *provenance == Provenance::Ordinary
+                    && author == committer
+                    && c.author_offset != OFFSET_INVALID
+            })
+            .map(|(c, _, author, _)| (author, c.author_offset))
+            .collect();
+        CommitterClocks { own }
+    }
+
+    /// A commit's provenance once the committers' own offsets are known: a
+    /// `committed-for-author` at an offset its committer never writes on his
+    /// own commits is the author's date, copied (`applied-by-other`).
+    pub fn refine(
+        &self,
+        provenance: Provenance,
+        summary: &CommitSummary,
+        committer: &K,
+    ) -> Provenance {
+        if provenance == Provenance::CommittedForAuthor
+            && !self
+                .own
+                .contains(&(committer.clone(), summary.committer_offset))
+        {
+            Provenance::AppliedByOther
+        } else {
+            provenance
         }
     }
 }
@@ -1005,6 +1057,16 @@ impl Builder {
                 .filter(|(_, p)| **p == Provenance::ForgeSquash)
                 .map(|((_, c), _)| (c, maps.author[c.author as usize])),
         );
+        let clocks = CommitterClocks::tally(kept(store, walked, options).zip(&classified).map(
+            |((_, c), &p)| {
+                (
+                    c,
+                    p,
+                    maps.author[c.author as usize],
+                    maps.author[c.committer as usize],
+                )
+            },
+        ));
         for ((i, c), &classified) in kept(store, walked, options).zip(&classified) {
             let contributor = maps.author[c.author as usize];
             let committer = maps.author[c.committer as usize];
@@ -1018,7 +1080,7 @@ impl Builder {
             if walked.range.as_ref().is_some_and(|r| r.contains(i)) {
                 f |= flags::IN_RANGE;
             }
-            let provenance = clickers.refine(classified, c);
+            let provenance = clocks.refine(clickers.refine(classified, c), c, &committer);
             let record = CommitRecord {
                 id: id_bytes(&store.ids[i as usize]),
                 author_time: c.author_time,
@@ -1552,5 +1614,33 @@ mod tests {
             ]
         );
         assert!(!is_timed(&records[1], ContributorKind::Human));
+    }
+
+    #[test]
+    fn a_shared_second_at_an_offset_the_committer_never_writes_is_the_authors() {
+        // Contributor 1 commits for 0 at +01:00, his own offset, and at
+        // +09:00, which only the author writes (`git am
+        // --committer-date-is-author-date` copied the author's date).
+        let own = click(60, 60);
+        let for_author = click(60, 60);
+        let copied = click(540, 540);
+        let clocks = CommitterClocks::tally([
+            (&own, Provenance::Ordinary, 1u32, 1u32),
+            (&for_author, Provenance::CommittedForAuthor, 0, 1),
+            (&copied, Provenance::CommittedForAuthor, 0, 1),
+        ]);
+        assert_eq!(
+            clocks.refine(Provenance::CommittedForAuthor, &for_author, &1),
+            Provenance::CommittedForAuthor
+        );
+        assert_eq!(
+            clocks.refine(Provenance::CommittedForAuthor, &copied, &1),
+            Provenance::AppliedByOther
+        );
+        // Only that provenance is refined.
+        assert_eq!(
+            clocks.refine(Provenance::CherryPick, &copied, &1),
+            Provenance::CherryPick
+        );
     }
 }

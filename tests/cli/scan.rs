@@ -640,6 +640,7 @@ fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence()
         "Sven Subversion",
         "Rhea Release",
         "Tak Takeda",
+        "Yuki Kyoto",
     ] {
         let c = contributor(&v, name);
         let strong: Vec<_> = c["findings"]
@@ -695,6 +696,12 @@ fn provenance_keeps_forge_and_mailing_list_commits_out_of_the_persons_evidence()
     // and offset-slips at high made him a contradiction.
     assert_eq!(set_aside("Tak Takeda", "committed-for-author"), 50);
     assert_eq!(timed("Tak Takeda"), Some(40));
+    // Yuki's 40, applied by the same maintainer with `git am
+    // --committer-date-is-author-date`: one second, but at Yuki's +0900,
+    // an offset the maintainer never writes: Yuki's own dates.
+    assert_eq!(set_aside("Yuki Kyoto", "committed-for-author"), 0);
+    assert_eq!(set_aside("Yuki Kyoto", "applied-by-other"), 40);
+    assert_eq!(timed("Yuki Kyoto"), Some(40));
     // Fourteen five-patch series: 56 later patches, one sitting each.
     assert_eq!(set_aside("Pat Patcher", "applied-by-other"), 70);
     assert_eq!(set_aside("Pat Patcher", "mail-series"), 56);
