@@ -272,53 +272,45 @@ impl<W: Write + Send> FactsWriter<W> {
         let mapped = |name: &[u8], email: &[u8]| -> Option<(Vec<u8>, Vec<u8>)> {
             read.identity_map.as_ref()?.map(name, email)
         };
-        let key = |name: &[u8], email: &[u8]| match mapped(name, email) {
-            Some((n, e)) => contributor_key(&n, &e),
-            None => contributor_key(name, email),
-        };
-        // The committer's kind, and whether someone other than the author committed.
-        let made_by = |s: &CommitSummary| {
-            let (author_name, author_email) = store.identity(s.author);
-            let (committer_name, committer_email) = store.identity(s.committer);
-            (
-                crate::model::identities::classify(committer_name, committer_email),
-                key(author_name, author_email) != key(committer_name, committer_email),
-            )
-        };
-        // Each row classified once; who clicks squash merges is then read
-        // over the repository's selected commits, as the audit reads it
-        // (`crate::model::history`), and refines those clicks below.
+        // Each identity's contributor key (after the identity map), once:
+        // rows name identities by index.
+        let keys: Vec<Vec<u8>> = (0..store.identities.len() as u32)
+            .map(|id| {
+                let (name, email) = store.identity(id);
+                match mapped(name, email) {
+                    Some((n, e)) => contributor_key(&n, &e),
+                    None => contributor_key(name, email),
+                }
+            })
+            .collect();
+        let author_key = |s: &CommitSummary| &keys[s.author as usize];
+        let committer_key = |s: &CommitSummary| &keys[s.committer as usize];
+        // Each row classified once; who clicks squash merges and which
+        // offsets each committer writes are then read over the repository's
+        // selected commits, as the audit reads them (`crate::model::history`),
+        // and refine those readings below.
         let classified: Vec<Provenance> = rows
             .iter()
             .map(|&(i, _)| {
                 let s = &store.commits[i as usize];
-                let (kind, by_other) = made_by(s);
-                Provenance::classify(s, kind, by_other)
+                let (name, email) = store.identity(s.committer);
+                let kind = crate::model::identities::classify(name, email);
+                Provenance::classify(s, kind, author_key(s) != committer_key(s))
             })
             .collect();
-        let clickers = SquashClickers::tally(
-            rows.iter()
-                .zip(&classified)
-                .filter(|((_, selected), p)| *selected && **p == Provenance::ForgeSquash)
-                .map(|(&(i, _), _)| {
-                    let s = &store.commits[i as usize];
-                    let (name, email) = store.identity(s.author);
-                    (s, key(name, email))
-                }),
-        );
-        let committer_key = |s: &CommitSummary| {
-            let (name, email) = store.identity(s.committer);
-            key(name, email)
-        };
-        let clocks = CommitterClocks::tally(
+        let selected = || {
             rows.iter()
                 .zip(&classified)
                 .filter(|((_, selected), _)| *selected)
-                .map(|(&(i, _), &p)| {
-                    let s = &store.commits[i as usize];
-                    let (name, email) = store.identity(s.author);
-                    (s, p, key(name, email), committer_key(s))
-                }),
+                .map(|(&(i, _), &p)| (&store.commits[i as usize], p))
+        };
+        let clickers = SquashClickers::tally(
+            selected()
+                .filter(|(_, p)| *p == Provenance::ForgeSquash)
+                .map(|(s, _)| (s, author_key(s))),
+        );
+        let clocks = CommitterClocks::tally(
+            selected().map(|(s, p)| (s, p, author_key(s), committer_key(s))),
         );
         let mut c = ColumnSet::new(n);
         let repository = read.summary.path.as_bytes();
