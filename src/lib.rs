@@ -1,7 +1,8 @@
 //! git-alibi: git-commit forensics. The modules are layers that follow the
 //! data's path, each using only the ones listed before it:
 //!
-//! 1. support: [`error`], [`clock`], [`text`], [`parallel`], [`privacy`];
+//! 1. support: [`error`], [`clock`], [`text`], [`parallel`], [`privacy`],
+//!    [`files`];
 //! 2. [`git`]: the walk over raw objects, commit facts, the store and its
 //!    cache, signatures, ranges, settings files;
 //! 3. [`model`]: identities, the history of commit records, Parquet facts;
@@ -21,6 +22,7 @@ pub mod cli;
 pub mod clock;
 pub mod detectors;
 pub mod error;
+pub mod files;
 pub mod git;
 #[cfg(feature = "harness")]
 pub mod harness;

@@ -20,6 +20,10 @@ pub use crate::git::settings::ACCEPTED_FILE as DEFAULT_FILE;
 pub struct Accepted {
     #[serde(default)]
     pub accepted: Vec<AcceptedEntry>,
+    /// The key of this run's fingerprints (the pseudonym salt; empty: unkeyed),
+    /// not part of the file.
+    #[serde(skip)]
+    pub fingerprint_salt: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -39,24 +43,71 @@ pub struct AcceptedEntry {
 }
 
 /// Stable fingerprint of a finding: the rule and the contributor's merge key
-/// (lower-cased email), hashed. It does not depend on options, salts, or
-/// the evidence's counts, which change as history grows.
-pub fn fingerprint(rule: &str, contributor_key: &[u8]) -> String {
-    let hex = crate::privacy::sha1_hex(&[
-        b"git-alibi finding v1\0",
+/// (lower-cased email), hashed. It does not depend on options or on the
+/// evidence's counts, which change as history grows.
+///
+/// With a pseudonym salt (`--pseudonym-salt`, `GIT_ALIBI_SALT`) it is keyed
+/// by it (`ga2:`, HMAC-SHA-256): an unkeyed hash of a guessable address
+/// would re-identify a pseudonymised person from a SARIF file. Without a
+/// salt nothing is secret (pseudonyms can be reversed the same way) and it
+/// is the unkeyed `ga1:`.
+pub fn fingerprint(rule: &str, contributor_key: &[u8], salt: &str) -> String {
+    if salt.is_empty() {
+        let hex = crate::privacy::sha1_hex(&[
+            b"git-alibi finding v1\0",
+            rule.as_bytes(),
+            b"\0",
+            contributor_key,
+        ]);
+        return format!("ga1:{}", &hex[..24.min(hex.len())]);
+    }
+    use hmac::Mac;
+    // HMAC takes keys of any length.
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(salt.as_bytes())
+        .expect("HMAC accepts any key length");
+    for part in [
+        &b"git-alibi finding v2\0"[..],
         rule.as_bytes(),
         b"\0",
         contributor_key,
-    ]);
-    format!("ga1:{}", &hex[..24.min(hex.len())])
+    ] {
+        mac.update(part);
+    }
+    let hex = crate::text::hex(&mac.finalize().into_bytes()[..12]);
+    format!("ga2:{hex}")
 }
 
 impl Accepted {
-    /// Is this finding accepted (same fingerprint, severity not above the accepted one)?
-    pub fn covers(&self, finding: &Finding) -> bool {
-        self.accepted
-            .iter()
-            .any(|e| e.fingerprint == finding.fingerprint && finding.severity <= e.severity)
+    /// This run's fingerprint of a rule's finding about a contributor.
+    pub fn fingerprint(&self, rule: &str, contributor_key: &[u8]) -> String {
+        fingerprint(rule, contributor_key, &self.fingerprint_salt)
+    }
+
+    /// Is this finding accepted (same fingerprint, severity not above the
+    /// accepted one)? An entry written before fingerprints were keyed
+    /// (`ga1:`) still covers its finding when a salt keys them now; `accept`
+    /// rewrites it in the keyed form.
+    pub fn covers(&self, finding: &Finding, contributor_key: &[u8]) -> bool {
+        let unkeyed = (!self.fingerprint_salt.is_empty())
+            .then(|| fingerprint(finding.rule, contributor_key, ""));
+        self.accepted.iter().any(|e| {
+            (e.fingerprint == finding.fingerprint
+                || unkeyed.as_deref() == Some(e.fingerprint.as_str()))
+                && finding.severity <= e.severity
+        })
+    }
+
+    /// An entry under `unkeyed` (written before a salt keyed fingerprints)
+    /// now goes by `keyed`, its reason and severity kept.
+    pub fn rekey(&mut self, unkeyed: &str, keyed: &str) {
+        if unkeyed == keyed || self.accepted.iter().any(|e| e.fingerprint == keyed) {
+            return;
+        }
+        for e in &mut self.accepted {
+            if e.fingerprint == unkeyed {
+                e.fingerprint = keyed.to_owned();
+            }
+        }
     }
 
     pub fn merge(&mut self, other: Accepted) {
@@ -102,9 +153,15 @@ impl Accepted {
 /// Read an accepted-findings file; a missing file is an error only when
 /// `required` (given explicitly with `--accepted`).
 pub fn read(path: &Path, required: bool) -> Result<Option<Accepted>, Error> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Ok(None),
+    let bytes = match crate::files::read_regular(path, crate::files::INPUT_LIMIT, None) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) if !required => return Ok(None),
+        Ok(None) => {
+            return Err(Error::Config {
+                path: path.to_owned(),
+                message: "cannot read accepted findings: no such file".into(),
+            });
+        }
         Err(e) => {
             return Err(Error::Config {
                 path: path.to_owned(),
@@ -112,7 +169,7 @@ pub fn read(path: &Path, required: bool) -> Result<Option<Accepted>, Error> {
             });
         }
     };
-    parse(path, text.as_bytes()).map(Some)
+    parse(path, &bytes).map(Some)
 }
 
 /// Parse an accepted-findings file read from `path` (or a commit's tree).
@@ -145,34 +202,71 @@ mod tests {
             summary: String::new(),
             evidence: serde_json::Value::Null,
             peers: None,
-            fingerprint: fingerprint(rule, key),
+            fingerprint: fingerprint(rule, key, ""),
             origin: None,
         }
     }
 
     #[test]
     fn fingerprints_separate_rules_and_people() {
-        let a = fingerprint("circadian-mismatch", b"a@x");
-        assert_eq!(a, fingerprint("circadian-mismatch", b"a@x"));
-        assert_ne!(a, fingerprint("circadian-mismatch", b"b@x"));
-        assert_ne!(a, fingerprint("no-daylight-saving", b"a@x"));
+        let a = fingerprint("circadian-mismatch", b"a@x", "");
+        assert_eq!(a, fingerprint("circadian-mismatch", b"a@x", ""));
+        assert_ne!(a, fingerprint("circadian-mismatch", b"b@x", ""));
+        assert_ne!(a, fingerprint("no-daylight-saving", b"a@x", ""));
         assert!(a.starts_with("ga1:") && a.len() == 28);
+    }
+
+    #[test]
+    fn a_salt_keys_fingerprints_and_old_entries_still_cover() {
+        let keyed = fingerprint("circadian-mismatch", b"a@x", "secret");
+        assert!(keyed.starts_with("ga2:") && keyed.len() == 28, "{keyed}");
+        assert_ne!(keyed, fingerprint("circadian-mismatch", b"a@x", "other"));
+        assert_ne!(keyed, fingerprint("circadian-mismatch", b"a@x", ""));
+        let mut acc = Accepted {
+            fingerprint_salt: "secret".into(),
+            ..Accepted::default()
+        };
+        let mut f = finding("circadian-mismatch", b"a@x", Severity::Medium);
+        f.fingerprint = acc.fingerprint("circadian-mismatch", b"a@x");
+        assert_eq!(f.fingerprint, keyed);
+        assert!(!acc.covers(&f, b"a@x"));
+        acc.upsert(AcceptedEntry {
+            fingerprint: fingerprint("circadian-mismatch", b"a@x", ""),
+            rule: "circadian-mismatch".into(),
+            contributor: "c-1".into(),
+            severity: Severity::Medium,
+            reason: "reviewed before fingerprints were keyed".into(),
+        });
+        assert!(acc.covers(&f, b"a@x"));
+        assert!(!acc.covers(&f, b"b@x"));
     }
 
     #[test]
     fn covers_up_to_the_accepted_severity_and_round_trips() {
         let mut acc = Accepted::default();
         acc.upsert(AcceptedEntry {
-            fingerprint: fingerprint("circadian-mismatch", b"a@x"),
+            fingerprint: fingerprint("circadian-mismatch", b"a@x", ""),
             rule: "circadian-mismatch".into(),
             contributor: "c-1".into(),
             severity: Severity::Medium,
             reason: "night shifts".into(),
         });
-        assert!(acc.covers(&finding("circadian-mismatch", b"a@x", Severity::Medium)));
-        assert!(acc.covers(&finding("circadian-mismatch", b"a@x", Severity::Low)));
-        assert!(!acc.covers(&finding("circadian-mismatch", b"a@x", Severity::High)));
-        assert!(!acc.covers(&finding("circadian-mismatch", b"b@x", Severity::Low)));
+        assert!(acc.covers(
+            &finding("circadian-mismatch", b"a@x", Severity::Medium),
+            b"a@x"
+        ));
+        assert!(acc.covers(
+            &finding("circadian-mismatch", b"a@x", Severity::Low),
+            b"a@x"
+        ));
+        assert!(!acc.covers(
+            &finding("circadian-mismatch", b"a@x", Severity::High),
+            b"a@x"
+        ));
+        assert!(!acc.covers(
+            &finding("circadian-mismatch", b"b@x", Severity::Low),
+            b"b@x"
+        ));
         let text = acc.to_toml();
         let back: Accepted = toml::from_str(&text).unwrap();
         assert_eq!(back, acc);

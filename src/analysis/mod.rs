@@ -113,10 +113,10 @@ pub fn analyse_with(
                 detectors::run_all(&subject)
                     .into_iter()
                     .map(|mut f| {
-                        f.fingerprint = crate::analysis::accepted::fingerprint(f.rule, key);
+                        f.fingerprint = accepted.fingerprint(f.rule, key);
                         f
                     })
-                    .partition(|f| accepted.covers(f));
+                    .partition(|f| accepted.covers(f, key));
             let claimed_hours = detectors::circadian::claimed_hours(&subject);
             let judgement = verdicts::judge(&profile, &findings, &thresholds);
             ContributorResult {

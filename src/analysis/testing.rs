@@ -280,6 +280,7 @@ pub fn analyse(people: &[Person]) -> Analysis {
             identities: identities.clone(),
             raw_identities: identities,
             kind: ContributorKind::Human,
+            bot_only_in_range: false,
         });
         for (k, c) in person.commits.iter().enumerate() {
             let mut id = [0u8; 20];

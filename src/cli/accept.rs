@@ -33,6 +33,10 @@ pub(super) fn accept(a: AcceptArgs, stderr: &mut dyn Write) -> Result<i32, Error
         let c = &analysis.history.contributors[r.profile.contributor as usize];
         for f in r.findings.iter().filter(|f| f.severity >= a.min_severity) {
             added += 1;
+            accepted.rekey(
+                &crate::analysis::accepted::fingerprint(f.rule, &c.key, ""),
+                &f.fingerprint,
+            );
             accepted.upsert(crate::analysis::accepted::AcceptedEntry {
                 fingerprint: f.fingerprint.clone(),
                 rule: f.rule.to_owned(),
@@ -42,9 +46,12 @@ pub(super) fn accept(a: AcceptArgs, stderr: &mut dyn Write) -> Result<i32, Error
             });
         }
     }
-    std::fs::write(&file, accepted.to_toml()).map_err(|e| Error::Config {
-        path: file.clone(),
-        message: format!("cannot write accepted findings: {e}"),
+    let text = accepted.to_toml();
+    crate::files::write_atomically(&file, |out| out.write_all(text.as_bytes())).map_err(|e| {
+        Error::Config {
+            path: file.clone(),
+            message: format!("cannot write accepted findings: {}", write_error(e)),
+        }
     })?;
     let _ = writeln!(
         stderr,

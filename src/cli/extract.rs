@@ -27,6 +27,7 @@ pub(super) fn extract(a: ExtractArgs, stderr: &mut dyn Write) -> Result<i32, Err
         cache: !a.source.no_cache,
         keep_going,
         jobs: jobs(a.source.jobs),
+        roster: None,
         ..ReadOptions::default()
     };
     let dir = match a.output.parent() {
@@ -106,6 +107,13 @@ pub(super) fn extract(a: ExtractArgs, stderr: &mut dyn Write) -> Result<i32, Err
             return Err(e);
         }
     };
+    if std::fs::symlink_metadata(&a.output).is_ok_and(|m| m.file_type().is_symlink()) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::Output {
+            path: a.output.clone(),
+            source: std::io::Error::other(crate::files::FileError::LinkTarget),
+        });
+    }
     std::fs::rename(&tmp, &a.output).map_err(|source| Error::Output {
         path: a.output.clone(),
         source,

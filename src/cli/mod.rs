@@ -33,7 +33,7 @@ use calendar::calendar;
 use extract::extract;
 use identities::identities;
 use man::man;
-use output::{Written, write_output};
+use output::{Written, write_error, write_output};
 use prepare::{create_output, prepare, privacy_of, reject_unused};
 use progress::Progress;
 use report::run_job;

@@ -7,7 +7,9 @@ use std::path::Path;
 
 use crate::error::Error;
 
-use super::{ColorChoice, create_output};
+use crate::files::WriteError;
+
+use super::ColorChoice;
 
 /// How writing ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,15 +39,33 @@ pub(super) fn write_output(
         }
     };
     let result = match output {
-        Some(path) => {
-            let mut file = std::io::BufWriter::new(create_output(path)?);
-            write(&mut file, colored).and_then(|_| file.flush())
-        }
+        // Written beside the target and renamed into place: a symbolic link
+        // of that name (committed in a checkout) is refused, and a failed
+        // write leaves the previous file.
+        Some(path) => match crate::files::write_atomically(path, |out| write(out, colored)) {
+            Ok(()) => Ok(()),
+            Err(WriteError::Fill(e)) => Err(e),
+            Err(e) => {
+                return Err(Error::Output {
+                    path: path.to_owned(),
+                    source: write_error(e),
+                });
+            }
+        },
         None => write(&mut *stdout, colored).and_then(|_| stdout.flush()),
     };
     match result {
         Ok(()) => Ok(Written::Complete),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Written::PipeClosed),
         Err(e) => Err(Error::Io(e)),
+    }
+}
+
+/// A failed [`crate::files::write_atomically`] as an I/O error that keeps its cause.
+pub(super) fn write_error(e: WriteError<std::io::Error>) -> std::io::Error {
+    match e {
+        WriteError::Fill(e) => e,
+        WriteError::File(crate::files::FileError::Io(e)) => e,
+        WriteError::File(other) => std::io::Error::other(other),
     }
 }

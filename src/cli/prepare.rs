@@ -57,7 +57,24 @@ pub(super) fn prepare(
     // repository's .git-alibi.toml once the repositories are open.
     let mut claims: Vec<Claim> = Vec::new();
     let mut thresholds = Thresholds::default();
-    if let Some(file) = &job.roster {
+    // `check` reads a roster inside the checkout from the range's base
+    // (the pull request could rewrite its author's claim): it is parsed
+    // once the repository is open.
+    let roster_in_repository = job.check
+        && !from_facts
+        && job.roster.as_deref().is_some_and(|roster| {
+            paths.iter().any(|repo| {
+                crate::git::walk::open(repo)
+                    .ok()
+                    .and_then(|o| o.repo.workdir().map(std::path::Path::to_owned))
+                    .is_some_and(|root| {
+                        crate::git::settings::path_in_workdir(roster, &root).is_some()
+                    })
+            })
+        });
+    if let Some(file) = &job.roster
+        && !roster_in_repository
+    {
         claims.extend(claims::read_roster(file)?);
     }
 
@@ -74,6 +91,7 @@ pub(super) fn prepare(
         only_range_authors: job.check,
         keep_going,
         jobs: jobs(common.source.jobs),
+        roster: job.roster.clone().filter(|_| roster_in_repository),
     };
     let history = if common.facts.is_empty() {
         let progress = Progress::new(&mut *stderr);
@@ -133,6 +151,9 @@ pub(super) fn prepare(
     // (check: from the range's base, see `settings`). A broken file is an
     // error everywhere; scan takes its thresholds and no claims.
     for settings in &history.settings {
+        if let Some(file) = &settings.roster {
+            claims.extend(claims::parse_roster(&file.label, &file.bytes)?);
+        }
         if let Some(file) = &settings.config {
             let (config, repo_claims) = claims::parse_repo_config(&file.label, &file.bytes)?;
             thresholds = config.thresholds;
@@ -147,6 +168,7 @@ pub(super) fn prepare(
     // Accepted findings: the explicit file, else each repository's own file
     // (accept rewrites its file, so it starts from none).
     let mut accepted = accepted.clone();
+    accepted.fingerprint_salt = common.pseudonyms.pseudonym_salt.clone().unwrap_or_default();
     match &job.accepted {
         Some(file) => {
             if let Some(a) = crate::analysis::accepted::read(file, true)? {
@@ -218,12 +240,16 @@ pub(super) fn reject_unused(
     }
 }
 
-/// The `--output` file, created; an error names it.
+/// A new file (never one that exists, nor through a link); an error names it.
 pub(super) fn create_output(path: &std::path::Path) -> Result<std::fs::File, Error> {
-    std::fs::File::create(path).map_err(|source| Error::Output {
-        path: path.to_owned(),
-        source,
-    })
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|source| Error::Output {
+            path: path.to_owned(),
+            source,
+        })
 }
 
 pub(super) fn privacy_of(common: &CommonArgs) -> Privacy {

@@ -67,7 +67,7 @@ pub(super) fn run_job(
                 .flat_map(|(s, repo)| {
                     s.edited_in_range
                         .iter()
-                        .map(|file| reports::SettingsEdit::new(&repo.path, file))
+                        .map(|edit| reports::SettingsEdit::new(&repo.path, edit))
                 })
                 .collect(),
         });

@@ -9,6 +9,7 @@ use crate::inference::profiles::Profile;
 use crate::inference::rhythm::Inference;
 use crate::model::history::{CommitRecord, Fingerprint, is_timed};
 
+pub mod bot_only_in_range;
 pub mod circadian;
 pub mod evidence;
 pub mod fingerprint_change;
@@ -373,6 +374,15 @@ pub const RULES: &[RuleSpec] = &[
         default_severity: Severity::Medium,
         check: shared_machine::check,
         evidence_schema: evidence::schema::<shared_machine::Evidence>,
+    },
+    RuleSpec {
+        id: bot_only_in_range::ID,
+        name: "BotOnlyInRange",
+        title: "A contributor known only from the judged range writes as a bot",
+        family: Family::Identity,
+        default_severity: Severity::Medium,
+        check: bot_only_in_range::check,
+        evidence_schema: evidence::schema::<bot_only_in_range::Evidence>,
     },
     RuleSpec {
         id: shared_signing_key::ID,

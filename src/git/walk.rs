@@ -645,14 +645,29 @@ pub fn file_in_commit(
     repo: &gix::Repository,
     commit: ObjectId,
     path: &str,
-) -> Option<(ObjectId, Vec<u8>)> {
-    let tree = repo.find_object(commit).ok()?.peel_to_tree().ok()?;
-    let entry = tree.lookup_entry_by_path(path).ok()??;
+    limit: u64,
+) -> Result<Option<(ObjectId, Vec<u8>)>, u64> {
+    let Some(tree) = repo
+        .find_object(commit)
+        .ok()
+        .and_then(|o| o.peel_to_tree().ok())
+    else {
+        return Ok(None);
+    };
+    let Some(entry) = tree.lookup_entry_by_path(path).ok().flatten() else {
+        return Ok(None);
+    };
+    // A symbolic link (or a submodule) is not a settings file.
     if !entry.mode().is_blob() {
-        return None;
+        return Ok(None);
     }
-    let object = entry.object().ok()?;
-    Some((object.id, object.data.clone()))
+    let id = entry.object_id();
+    // The size before the bytes: a blob can be as big as the pusher likes.
+    let size = repo.find_header(id).map(|h| h.size()).unwrap_or(0);
+    if size > limit {
+        return Err(size);
+    }
+    Ok(repo.find_object(id).ok().map(|o| (id, o.data.clone())))
 }
 
 /// The base and head commits of a range `A..B` or `A...B` (the base is `A`,

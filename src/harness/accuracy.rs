@@ -263,6 +263,7 @@ pub fn judge(cases: &[Case]) -> Analysis {
             identities: identities.clone(),
             raw_identities: identities,
             kind: ContributorKind::Human,
+            bot_only_in_range: false,
         });
         for (k, c) in case.commits.iter().enumerate() {
             let mut id = [0u8; 20];

@@ -232,10 +232,27 @@ pub struct Claim {
 
 /// Parse a roster CSV: header row with `email` and `location`, optional `name`.
 pub fn read_roster(path: &Path) -> Result<Vec<Claim>, Error> {
-    let text = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+    let text = match crate::files::read_regular(path, crate::files::INPUT_LIMIT, None) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            return Err(Error::Read {
+                path: path.to_owned(),
+                source: std::io::ErrorKind::NotFound.into(),
+            });
+        }
+        Err(crate::files::FileError::Io(source)) => {
+            return Err(Error::Read {
+                path: path.to_owned(),
+                source,
+            });
+        }
+        Err(e) => {
+            return Err(Error::Config {
+                path: path.to_owned(),
+                message: e.to_string(),
+            });
+        }
+    };
     parse_roster(path, &text)
 }
 

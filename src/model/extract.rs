@@ -445,7 +445,7 @@ fn meta_of(read: &RepoRead, pseudonymized: bool) -> RepoMeta {
             .settings
             .edited_in_range
             .iter()
-            .map(|s| (*s).to_owned())
+            .map(|s| s.file.clone())
             .collect(),
         refs: read
             .walked
@@ -1305,7 +1305,7 @@ impl Loading {
             settings: RepoSettings {
                 config: file(meta.config)?,
                 accepted: file(meta.accepted)?,
-                edited_in_range: Vec::new(),
+                ..RepoSettings::default()
             },
             workdir: None,
             incomplete: meta.incomplete,

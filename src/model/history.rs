@@ -582,6 +582,9 @@ pub struct ReadOptions {
     pub keep_going: bool,
     /// Repositories read at once (0 or 1: one at a time).
     pub jobs: usize,
+    /// `check --roster`: the roster's path; one inside a repository's work
+    /// tree is read from the range's base (`RepoSettings::roster`).
+    pub roster: Option<PathBuf>,
 }
 
 /// How far [`read`] has come, for a progress display.
@@ -684,8 +687,12 @@ pub fn read_repository(
         .with_baseline
         .then_some(options.walk.range.as_deref())
         .flatten();
-    let settings = crate::git::settings::read(&opened.repo, settings_from)?;
     let workdir = opened.repo.workdir().map(Path::to_owned);
+    let roster = settings_from
+        .and(options.roster.as_deref())
+        .zip(workdir.as_deref())
+        .and_then(|(roster, root)| crate::git::settings::path_in_workdir(roster, root));
+    let settings = crate::git::settings::read(&opened.repo, settings_from, roster.as_deref())?;
     let summary = RepoSummary {
         path: shown,
         range: options.walk.range.clone(),
@@ -695,8 +702,21 @@ pub fn read_repository(
         unreadable_objects: stats.unreadable_objects,
         anchor_file: crate::git::settings::anchor_file(workdir.as_deref()),
     };
-    let identity_map = (options.use_mailmap || keep_mailmap)
-        .then(|| IdentityMap::Mailmap(opened.repo.open_mailmap()));
+    // `check` maps identities by the base's `.mailmap` alone: the range's,
+    // the work tree's and the repository's mailmap settings are the pull
+    // request's to write.
+    let identity_map = (options.use_mailmap || keep_mailmap).then(|| {
+        IdentityMap::Mailmap(if settings.from_base {
+            gix::mailmap::Snapshot::from_bytes(
+                settings
+                    .mailmap
+                    .as_ref()
+                    .map_or(&[][..], |f| f.bytes.as_slice()),
+            )
+        } else {
+            opened.repo.open_mailmap()
+        })
+    });
     Ok(RepoRead {
         summary,
         store,
@@ -953,6 +973,27 @@ impl HistoryBuilder {
     }
 }
 
+/// `check`: a contributor whose every commit is in the range is not a bot
+/// on the range's word alone (a name or address any author can write): it
+/// is judged as a person, and marked so the report says why.
+fn mark_bots_only_in_range(contributors: &mut [Contributor], records: &[CommitRecord]) {
+    let mut seen = vec![(false, false); contributors.len()];
+    for r in records {
+        let (in_range, before) = &mut seen[r.contributor as usize];
+        if r.has(flags::IN_RANGE) {
+            *in_range = true;
+        } else {
+            *before = true;
+        }
+    }
+    for (c, (in_range, before)) in contributors.iter_mut().zip(seen) {
+        if c.kind == ContributorKind::Bot && in_range && !before {
+            c.kind = ContributorKind::Human;
+            c.bot_only_in_range = true;
+        }
+    }
+}
+
 /// Contributor of each identity of one store (`u32::MAX`: not seen).
 struct IdentityMaps {
     author: Vec<u32>,
@@ -1167,7 +1208,8 @@ impl Builder {
         self.records.shrink_to_fit();
         mark_reapplied(&mut self.records);
         mark_series(&mut self.records);
-        let contributors = self.resolver.finish();
+        let mut contributors = self.resolver.finish();
+        mark_bots_only_in_range(&mut contributors, &self.records);
         let contributors_len = contributors.len();
         for fp in self
             .fingerprints

@@ -28,13 +28,28 @@ impl ContributorKind {
     }
 }
 
-/// Email local parts and exact addresses of well-known automation.
-const BOT_EMAIL_MARKERS: &[&str] = &[
-    "[bot]@",
+/// Exact addresses of well-known automation that is not a GitHub App
+/// (those are `ID+slug[bot]@users.noreply.github.com`, see [`email_is_bot`]).
+const BOT_ADDRESSES: &[&str] = &[
+    "support@dependabot.com",
+    "noreply@dependabot.com",
+    "bot@renovateapp.com",
+    "github-actions@github.com",
+    "actions@github.com",
+    "action@github.com",
+    "snyk-bot@snyk.io",
+    "semantic-release-bot@martynus.net",
+    "bors@rust-lang.org",
+    "greenkeeper@users.noreply.github.com",
+];
+
+/// Local parts that are automation accounts wherever they are hosted
+/// (`jenkins@ci.example.org`), compared whole.
+const BOT_LOCAL_PARTS: &[&str] = &[
     "dependabot",
     "renovate",
+    "renovate-bot",
     "github-actions",
-    "actions@github.com",
     "greenkeeper",
     "snyk-bot",
     "semantic-release-bot",
@@ -42,19 +57,22 @@ const BOT_EMAIL_MARKERS: &[&str] = &[
     "mergify",
     "pre-commit-ci",
     "allcontributors",
-    "bors@",
-    "homu@",
+    "bors",
+    "homu",
     "gitlab-bot",
     "ci-bot",
-    "travis@",
-    "jenkins@",
-    "buildbot@",
+    "travis",
+    "jenkins",
+    "buildbot",
 ];
 
+/// Names of well-known automation, compared whole (lower-cased).
 const BOT_NAMES: &[&str] = &[
     "dependabot",
+    "dependabot-preview",
     "renovate bot",
     "github actions",
+    "github-actions",
     "bors",
     "homu",
     "mergify",
@@ -64,21 +82,76 @@ const BOT_NAMES: &[&str] = &[
     "semantic-release-bot",
     "jenkins",
     "buildbot",
+    "copilot",
 ];
 
-pub fn classify(name: &[u8], email: &[u8]) -> ContributorKind {
-    if is_forge_identity(name, email) {
-        return ContributorKind::Forge;
+/// An automation address by an exact rule: a GitHub App's account
+/// (`49699333+dependabot[bot]@users.noreply.github.com`, also without the
+/// numeric id), GitHub's Copilot coding agent, or a well-known address or
+/// local part. Never a substring of a person's address.
+pub fn email_is_bot(email: &[u8]) -> bool {
+    let email = String::from_utf8_lossy(trim(email)).to_ascii_lowercase();
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    if domain == "users.noreply.github.com" {
+        let login = local.split_once('+').map_or(local, |(id, login)| {
+            if id.bytes().all(|b| b.is_ascii_digit()) && !id.is_empty() {
+                login
+            } else {
+                local
+            }
+        });
+        let numbered = local.contains('+');
+        if let Some(slug) = login.strip_suffix("[bot]") {
+            return !slug.is_empty()
+                && slug.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        }
+        // The Copilot coding agent commits as `ID+Copilot@users.noreply.github.com`.
+        return numbered && login == "copilot";
     }
-    let email = String::from_utf8_lossy(email).to_ascii_lowercase();
+    BOT_ADDRESSES.contains(&email.as_str()) || BOT_LOCAL_PARTS.contains(&local)
+}
+
+/// A name automation writes, by an exact rule: GitHub's `slug[bot]`, a
+/// well-known bot's name, or `...-bot` / `... bot` when the address is an
+/// automation's too (so a person's name is never read as a bot's).
+pub fn name_is_bot(name: &[u8], email: &[u8]) -> bool {
     let name = String::from_utf8_lossy(name).to_ascii_lowercase();
     let name = name.trim();
-    if name.ends_with("[bot]")
-        || name.ends_with("-bot")
-        || name.ends_with(" bot")
-        || BOT_NAMES.contains(&name)
-        || BOT_EMAIL_MARKERS.iter().any(|m| email.contains(m))
-    {
+    if name.ends_with("[bot]") || BOT_NAMES.contains(&name) {
+        return true;
+    }
+    let local = String::from_utf8_lossy(email).to_ascii_lowercase();
+    let local = local.rsplit_once('@').map_or("", |(l, _)| l).to_owned();
+    (name.ends_with("-bot") || name.ends_with(" bot")) && local.contains("bot")
+}
+
+/// The kind of one identity (name and address as written). A contributor's
+/// kind is decided from all of its identities ([`kind_of`]).
+pub fn classify(name: &[u8], email: &[u8]) -> ContributorKind {
+    if is_forge_identity(name, email) {
+        ContributorKind::Forge
+    } else if email_is_bot(email) || name_is_bot(name, email) {
+        ContributorKind::Bot
+    } else {
+        ContributorKind::Human
+    }
+}
+
+/// A contributor's kind, from evidence no single commit can flip: a forge's
+/// or automation's address (exact rules, and every identity merged into a
+/// contributor shares it), else a bot only when every commit is under an
+/// automation's name. A person with human history stays human whatever one
+/// commit calls itself.
+pub fn kind_of(identities: &BTreeMap<(Vec<u8>, Vec<u8>), u64>) -> ContributorKind {
+    let used = || identities.iter().filter(|(_, n)| **n > 0).map(|(k, _)| k);
+    if used().next().is_none() {
+        return ContributorKind::Human;
+    }
+    if used().any(|(n, e)| is_forge_identity(n, e)) {
+        ContributorKind::Forge
+    } else if used().any(|(_, e)| email_is_bot(e)) || used().all(|(n, e)| name_is_bot(n, e)) {
         ContributorKind::Bot
     } else {
         ContributorKind::Human
@@ -95,6 +168,11 @@ pub struct Contributor {
     /// Raw author identities before `.mailmap` (name, email) -> commits.
     pub raw_identities: BTreeMap<(Vec<u8>, Vec<u8>), u64>,
     pub kind: ContributorKind,
+    /// `check`: every commit is in the judged range and under an
+    /// automation's name or address. Such a contributor is judged as a
+    /// person (a bot is known only from history before the range) and the
+    /// rule `bot-only-in-range` says so.
+    pub bot_only_in_range: bool,
 }
 
 impl Contributor {
@@ -234,6 +312,11 @@ impl IdentityResolver {
             *c.identities.entry(slot.mapped).or_default() += slot.commits;
             *c.raw_identities.entry(slot.raw).or_default() += slot.commits;
         }
+        for c in &mut self.contributors {
+            if !c.identities.is_empty() {
+                c.kind = kind_of(&c.identities);
+            }
+        }
         self.contributors
     }
 
@@ -256,6 +339,7 @@ impl IdentityResolver {
                     identities: BTreeMap::new(),
                     raw_identities: BTreeMap::new(),
                     kind: classify(&mapped_name, &mapped_email),
+                    bot_only_in_range: false,
                 });
                 self.by_key.insert(key, i);
                 i
@@ -312,6 +396,71 @@ mod tests {
                 String::from_utf8_lossy(name)
             );
         }
+    }
+
+    #[test]
+    fn bots_are_recognised_by_exact_rules_not_substrings() {
+        for email in [
+            "49699333+dependabot[bot]@users.noreply.github.com",
+            "41898282+github-actions[bot]@users.noreply.github.com",
+            "renovate[bot]@users.noreply.github.com",
+            "198982749+Copilot@users.noreply.github.com",
+            "support@dependabot.com",
+            "jenkins@ci.example.org",
+        ] {
+            assert!(email_is_bot(email.as_bytes()), "{email}");
+        }
+        for email in [
+            "mallory@corp.example",
+            "mydependabotfan@example.org",
+            "12345+mallory@users.noreply.github.com",
+            "copilot@example.org",
+            "x[bot]@example.org",
+            "1+evil[bot]\u{202e}@users.noreply.github.com",
+        ] {
+            assert!(!email_is_bot(email.as_bytes()), "{email}");
+        }
+        for name in ["zz-bot", "A bot", "0-bot", "Abbot"] {
+            assert!(
+                !name_is_bot(name.as_bytes(), b"mallory@corp.example"),
+                "{name}"
+            );
+        }
+        assert!(name_is_bot(b"ci-bot", b"ci-bot@example.org"));
+        assert!(name_is_bot(b"dependabot[bot]", b"mallory@corp.example"));
+    }
+
+    #[test]
+    fn one_commit_under_a_bot_name_leaves_a_person_human() {
+        let person = |extra: &[u8]| {
+            let mut ids = BTreeMap::new();
+            ids.insert(
+                (b"Mallory".to_vec(), b"mallory@corp.example".to_vec()),
+                86u64,
+            );
+            ids.insert((extra.to_vec(), b"mallory@corp.example".to_vec()), 1u64);
+            kind_of(&ids)
+        };
+        for name in [&b"zz-bot"[..], b"A bot", b"0-bot", b"dependabot[bot]"] {
+            assert_eq!(person(name), ContributorKind::Human);
+        }
+        // Every commit under an automation's name: a bot.
+        let mut ids = BTreeMap::new();
+        ids.insert(
+            (b"dependabot[bot]".to_vec(), b"deps@corp.example".to_vec()),
+            40u64,
+        );
+        assert_eq!(kind_of(&ids), ContributorKind::Bot);
+        // An automation's address is a bot's whatever the names.
+        let mut ids = BTreeMap::new();
+        ids.insert(
+            (
+                b"Mallory".to_vec(),
+                b"49699333+dependabot[bot]@users.noreply.github.com".to_vec(),
+            ),
+            2u64,
+        );
+        assert_eq!(kind_of(&ids), ContributorKind::Bot);
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub fn to_value(report: &Report) -> Value {
     let edits = report.settings_edits().iter().map(|edit| {
         json!({
             "type": "issue",
-            "description": format!("git-alibi {}: {}: {}", super::SETTINGS_EDIT_RULE, display_safe(edit.repository.as_bytes(), crate::text::limit::PATH), edit.summary),
+            "description": format!("git-alibi {}: {}: {}{}", super::SETTINGS_EDIT_RULE, display_safe(edit.repository.as_bytes(), crate::text::limit::PATH), edit.summary, edit.added(|l| display_safe(l.as_bytes(), crate::text::limit::NAME_STORED)).map(|a| format!(" {a}")).unwrap_or_default()),
             "check_name": super::SETTINGS_EDIT_RULE,
             "fingerprint": super::sarif::settings_fingerprint(edit),
             "severity": severity(edit.severity),

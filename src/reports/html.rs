@@ -472,10 +472,13 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         for edit in &check.settings_edited {
             let _ = writeln!(
                 s,
-                "<div class=\"warning\"><strong>{} {}</strong>: {}</div>",
+                "<div class=\"warning\"><strong>{} {}</strong>: {}{}</div>",
                 edit.severity.name(),
                 h(&edit.repository, crate::text::limit::PATH),
-                h(&edit.summary, crate::text::limit::SUMMARY)
+                h(&edit.summary, crate::text::limit::SUMMARY),
+                edit.added(|l| h(l, crate::text::limit::NAME_STORED))
+                    .map(|a| format!(" {a}"))
+                    .unwrap_or_default()
             );
         }
     }

@@ -67,10 +67,13 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         for edit in &check.settings_edited {
             writeln!(
                 out,
-                "> [!WARNING]\n> **{}** `{}`: {}\n",
+                "> [!WARNING]\n> **{}** `{}`: {}{}\n",
                 edit.severity.name(),
                 md(&edit.repository, crate::text::limit::PATH),
-                edit.summary
+                edit.summary,
+                edit.added(|l| md(l, crate::text::limit::NAME_STORED))
+                    .map(|a| format!(" {a}"))
+                    .unwrap_or_default()
             )?;
         }
     } else {

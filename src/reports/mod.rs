@@ -79,27 +79,65 @@ pub const SETTINGS_EDIT_RULE: &str = "settings-edited";
 #[derive(Debug, Clone, Serialize)]
 pub struct SettingsEdit {
     pub repository: String,
-    /// `.git-alibi.toml` or `.git-alibi-accepted.toml`.
+    /// `.git-alibi.toml`, `.git-alibi-accepted.toml`, `.mailmap` or the roster's path.
     pub file: String,
     pub severity: Severity,
     pub summary: String,
+    /// Lines the range adds to the file, as written (the first ten; `.mailmap`
+    /// and roster lines say whose identity or claim the edit would change).
+    pub added_lines: Vec<String>,
+    /// How many lines the range adds in all.
+    pub added_count: usize,
 }
 
 impl SettingsEdit {
-    pub fn new(repository: &str, file: &str) -> SettingsEdit {
-        let what = if file == crate::git::settings::CONFIG_FILE {
-            "the claims and thresholds"
-        } else {
-            "the accepted findings"
+    pub fn new(repository: &str, edit: &crate::git::settings::EditedFile) -> SettingsEdit {
+        use crate::git::settings::{ACCEPTED_FILE, CONFIG_FILE, MAILMAP_FILE};
+        let file = edit.file.as_str();
+        let what = match file {
+            CONFIG_FILE => "the claims and thresholds",
+            ACCEPTED_FILE => "the accepted findings",
+            MAILMAP_FILE => "who is who (the mailmap)",
+            _ => "the roster",
         };
         SettingsEdit {
             repository: repository.to_owned(),
             file: file.to_owned(),
             severity: SETTINGS_EDIT_SEVERITY,
             summary: format!(
-                "this range edits {what} ({file}); they were read from the base instead, and the edit needs review by someone other than its author"
+                "this range edits {what} ({}); they were read from the base instead, and the edit needs review by someone other than its author",
+                crate::text::display_safe(file.as_bytes(), crate::text::limit::PATH_IN_LINE)
             ),
+            added_lines: edit
+                .added_lines
+                .iter()
+                .map(|l| crate::text::lossy_bounded(l, crate::text::limit::NAME_STORED))
+                .collect(),
+            added_count: edit.added_count,
         }
+    }
+
+    /// "It adds «a», «b» and 3 more lines.", each line made safe by `safe`
+    /// for the writer's format; `None` when the edit adds no line.
+    pub fn added(&self, safe: impl Fn(&str) -> String) -> Option<String> {
+        if self.added_lines.is_empty() {
+            return None;
+        }
+        let shown: Vec<String> = self
+            .added_lines
+            .iter()
+            .map(|l| format!("«{}»", safe(l)))
+            .collect();
+        let more = self.added_count.saturating_sub(self.added_lines.len());
+        Some(format!(
+            "It adds {}{}.",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {} more", count(more, "line"))
+            } else {
+                String::new()
+            }
+        ))
     }
 }
 

@@ -111,7 +111,7 @@ pub fn to_value(report: &Report) -> Value {
             "ruleId": SETTINGS_EDIT_RULE,
             "ruleIndex": settings_index,
             "level": level(edit.severity),
-            "message": { "text": format!("{}: {}", display_safe(edit.repository.as_bytes(), crate::text::limit::PATH), edit.summary) },
+            "message": { "text": format!("{}: {}{}", display_safe(edit.repository.as_bytes(), crate::text::limit::PATH), edit.summary, edit.added(|l| display_safe(l.as_bytes(), crate::text::limit::NAME_STORED)).map(|a| format!(" {a}")).unwrap_or_default()) },
             "locations": [{
                 "physicalLocation": {
                     "artifactLocation": { "uri": edit.file, "uriBaseId": "%SRCROOT%" },
@@ -162,6 +162,7 @@ pub fn settings_fingerprint(edit: &SettingsEdit) -> String {
     crate::analysis::accepted::fingerprint(
         SETTINGS_EDIT_RULE,
         format!("{}\0{}", edit.repository, edit.file).as_bytes(),
+        "",
     )
 }
 

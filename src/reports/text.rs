@@ -105,6 +105,11 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Resu
                 display_safe(edit.repository.as_bytes(), crate::text::limit::PATH),
                 edit.summary
             )?;
+            if let Some(added) =
+                edit.added(|l| display_safe(l.as_bytes(), crate::text::limit::NAME_STORED))
+            {
+                writeln!(out, "  {added}")?;
+            }
         }
     }
     if report.incomplete {

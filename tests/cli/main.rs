@@ -7,6 +7,7 @@ mod common;
 mod audit;
 mod check;
 mod commands;
+mod gate_trust;
 mod outputs;
 mod scan;
 mod structure;

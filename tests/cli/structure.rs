@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 /// The library's layers, in order (docs: README "Layout", src/lib.rs): a
 /// module may use its own layer and the ones before it, never a later one.
 const LAYERS: &[&[&str]] = &[
-    &["error", "clock", "text", "parallel", "privacy"],
+    &["error", "clock", "text", "parallel", "privacy", "files"],
     &["git"],
     &["model"],
     &["inference"],
