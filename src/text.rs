@@ -169,9 +169,21 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
+/// Is this a character that shows nothing (zero-width spaces and joiners,
+/// word joiners and invisible operators, the byte-order mark, soft hyphens,
+/// Hangul fillers, tag characters, line and paragraph separators)? Two
+/// names that differ only by one look the same, and one can hide a word.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200D}' | '\u{2028}' | '\u{2029}'
+        | '\u{2060}'..='\u{2064}' | '\u{206A}'..='\u{206F}' | '\u{3164}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
+}
+
 /// Make untrusted bytes safe for a terminal, markdown table or CSV cell:
-/// lossy UTF-8, control characters and bidi controls shown as `\u{..}`
-/// escapes, and at most `max_chars` characters with a `…` marker.
+/// lossy UTF-8, control characters, bidi controls and invisible characters
+/// shown as `\u{..}` escapes, and at most `max_chars` characters with a `…` marker.
 pub fn display_safe(bytes: &[u8], max_chars: usize) -> String {
     let lossy = String::from_utf8_lossy(bytes);
     let mut out = String::with_capacity(lossy.len().min(max_chars.saturating_mul(2)));
@@ -180,7 +192,7 @@ pub fn display_safe(bytes: &[u8], max_chars: usize) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() || is_bidi_control(c) {
+        if c.is_control() || is_bidi_control(c) || is_invisible(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);
@@ -189,10 +201,15 @@ pub fn display_safe(bytes: &[u8], max_chars: usize) -> String {
     out
 }
 
-/// Text for markdown (GitHub job summaries, tickets): controls and bidi
-/// overrides neutralised as in [`display_safe`], then every character that
-/// markdown or inline HTML would interpret escaped, so a name cannot become
-/// a link, an image, a table cell break or a tag.
+/// Text for markdown (GitHub job summaries, tickets): controls, bidi
+/// overrides and invisible characters neutralised as in [`display_safe`],
+/// then every character that markdown or inline HTML would interpret
+/// escaped, so a name cannot become a link, an image, a table cell break or
+/// a tag. GitHub's renderer (cmark-gfm) turns `www.` names into links unless
+/// the dot is escaped, and addresses (also `mailto:` and `xmpp:`) even with
+/// every character escaped, because it finds them in text already
+/// unescaped: an empty HTML comment after `@` splits the text so that no
+/// address is found, and renders as nothing.
 pub fn markdown_safe(bytes: &[u8], max_chars: usize) -> String {
     let safe = display_safe(bytes, max_chars);
     let mut out = String::with_capacity(safe.len() + 8);
@@ -201,13 +218,29 @@ pub fn markdown_safe(bytes: &[u8], max_chars: usize) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
+            '@' => out.push_str("@<!-- -->"),
             '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '!' | '|' | '~'
-            | ':' | '@' | '$' => {
+            | ':' | '$' | '.' => {
                 out.push('\\');
                 out.push(c);
             }
             _ => out.push(c),
         }
+    }
+    out
+}
+
+/// Text of a SARIF message: neutralised as in [`display_safe`], with `\`,
+/// `[` and `]` escaped, since viewers read `[text](target)` in a message's
+/// text as a link (SARIF 2.1.0, 3.11.6).
+pub fn sarif_safe(bytes: &[u8], max_chars: usize) -> String {
+    let safe = display_safe(bytes, max_chars);
+    let mut out = String::with_capacity(safe.len() + 4);
+    for c in safe.chars() {
+        if matches!(c, '\\' | '[' | ']') {
+            out.push('\\');
+        }
+        out.push(c);
     }
     out
 }
@@ -305,5 +338,23 @@ mod tests {
         assert!(s.contains("\\u{1b}"));
         assert_eq!(display_safe("ab".repeat(10).as_bytes(), 5), "ababa…");
         assert_eq!(display_safe(b"\xffok", 10), "\u{fffd}ok");
+        assert_eq!(
+            display_safe("ad\u{200b}min\u{feff}".as_bytes(), 20),
+            "ad\\u{200b}min\\u{feff}"
+        );
+        assert_eq!(display_safe("a\u{e0041}".as_bytes(), 20), "a\\u{e0041}");
+    }
+
+    #[test]
+    fn markdown_and_sarif_text_carry_no_links() {
+        assert_eq!(
+            markdown_safe(b"www.evil.example", 100),
+            "www\\.evil\\.example"
+        );
+        assert_eq!(markdown_safe(b"xmpp:a@b.c", 100), "xmpp\\:a@<!-- -->b\\.c");
+        assert_eq!(
+            sarif_safe(b"[click](https://x)", 100),
+            "\\[click\\](https://x)"
+        );
     }
 }

@@ -67,7 +67,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         for edit in &check.settings_edited {
             writeln!(
                 out,
-                "> [!WARNING]\n> **{}** `{}`: {}{}\n",
+                "> [!WARNING]\n> **{}** {}: {}{}\n",
                 edit.severity.name(),
                 md(&edit.repository, crate::text::limit::PATH),
                 edit.summary,

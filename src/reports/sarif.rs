@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::{ContributorReport, Report, SETTINGS_EDIT_RULE, SETTINGS_EDIT_SEVERITY, SettingsEdit};
 use crate::detectors::{RULES, Severity, rule_doc};
-use crate::text::display_safe;
+use crate::text::sarif_safe;
 
 const SETTINGS_EDIT_HELP: &str = "check reads .git-alibi.toml and .git-alibi-accepted.toml from the range's base, never from the range; a range that edits them needs review by someone other than its author (docs/ci.md, trust model).";
 
@@ -72,7 +72,7 @@ pub fn to_value(report: &Report) -> Value {
         .map(|(c, f)| {
             let (file, line) = location(report, c);
             let rule_index = RULES.iter().position(|r| r.id == f.rule);
-            let name = display_safe(c.name.as_bytes(), crate::text::limit::NAME);
+            let name = sarif_safe(c.name.as_bytes(), crate::text::limit::NAME);
             let mut properties = json!({
                 "contributor": c.id,
                 "contributorName": name,
@@ -89,7 +89,7 @@ pub fn to_value(report: &Report) -> Value {
                 "ruleId": f.rule,
                 "level": level(f.severity),
                 "message": {
-                    "text": format!("{name}: {} (an indicator to review, not proof)", display_safe(f.summary.as_bytes(), crate::text::limit::SUMMARY_FULL)),
+                    "text": format!("{name}: {} (an indicator to review, not proof)", sarif_safe(f.summary.as_bytes(), crate::text::limit::SUMMARY_FULL)),
                 },
                 "locations": [{
                     "physicalLocation": {
@@ -111,7 +111,7 @@ pub fn to_value(report: &Report) -> Value {
             "ruleId": SETTINGS_EDIT_RULE,
             "ruleIndex": settings_index,
             "level": level(edit.severity),
-            "message": { "text": format!("{}: {}{}", display_safe(edit.repository.as_bytes(), crate::text::limit::PATH), edit.summary, edit.added(|l| display_safe(l.as_bytes(), crate::text::limit::NAME_STORED)).map(|a| format!(" {a}")).unwrap_or_default()) },
+            "message": { "text": format!("{}: {}{}", sarif_safe(edit.repository.as_bytes(), crate::text::limit::PATH), edit.summary, edit.added(|l| sarif_safe(l.as_bytes(), crate::text::limit::NAME_STORED)).map(|a| format!(" {a}")).unwrap_or_default()) },
             "locations": [{
                 "physicalLocation": {
                     "artifactLocation": { "uri": edit.file, "uriBaseId": "%SRCROOT%" },
@@ -140,7 +140,7 @@ pub fn to_value(report: &Report) -> Value {
                 "executionSuccessful": true,
                 "toolExecutionNotifications": report.incomplete_reasons.iter().map(|r| json!({
                     "level": "warning",
-                    "message": { "text": format!("history is incomplete: {}", display_safe(r.as_bytes(), crate::text::limit::REASON)) },
+                    "message": { "text": format!("history is incomplete: {}", sarif_safe(r.as_bytes(), crate::text::limit::REASON)) },
                 })).collect::<Vec<_>>(),
             }],
             "results": results,

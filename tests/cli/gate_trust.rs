@@ -541,3 +541,32 @@ fn a_salt_keys_fingerprints_and_unkeyed_accepted_entries_keep_working() {
     assert!(file.contains("ga2:") && !file.contains("ga1:"), "{file}");
     assert!(file.contains("reviewed"), "{file}");
 }
+
+#[test]
+fn names_cannot_become_links_or_hide_characters_in_summaries() {
+    let repo = mallory_repo();
+    let name = "www.evil.example [click](https://evil.example) ad\u{200b}min\u{feff}";
+    mallory_commits(&repo, name, &[]);
+    // The name is the most used one only with more commits under it.
+    for _ in 0..100 {
+        mallory_commits(&repo, name, &[]);
+    }
+    let r = repo.to_str().unwrap();
+    let md = alibi(&["check", "--format", "markdown", "main..pr", r]);
+    assert_eq!(md.code, 1, "{}", md.stderr);
+    assert!(md.stdout.contains("www\\.evil\\.example"), "{}", md.stdout);
+    assert!(!md.stdout.contains("www.evil"), "{}", md.stdout);
+    let sarif = alibi(&["check", "--format", "sarif", "main..pr", r]);
+    assert!(
+        sarif.stdout.contains("\\\\[click\\\\](https"),
+        "{}",
+        sarif.stdout
+    );
+    for format in ["text", "markdown", "html", "sarif", "gitlab", "csv"] {
+        let run = alibi(&["check", "--format", format, "main..pr", r]);
+        assert!(
+            !run.stdout.contains('\u{200b}') && !run.stdout.contains('\u{feff}'),
+            "{format}: an invisible character passed"
+        );
+    }
+}
