@@ -43,7 +43,9 @@ pub enum Error {
     Config { path: PathBuf, message: String },
     #[error("bad date '{value}' for {option}: expected YYYY-MM-DD or an RFC 3339 time")]
     BadDate { option: &'static str, value: String },
-    #[error("history is incomplete ({reason}) and --require-full-history was given")]
+    #[error(
+        "history is incomplete ({reason}); --require-full-history, and check in CI, judge only a complete history"
+    )]
     IncompleteHistory {
         reason: String,
         /// A shallow clone (fetch more), rather than damage (repair).

@@ -27,6 +27,12 @@ pub enum Command {
     /// CI gate: judge the authors of the commits in a range (BASE..HEAD),
     /// with the rest of history as their baseline. Exit 1 on findings at or
     /// above --fail-on (default: high).
+    ///
+    /// Trust: .git-alibi.toml, .git-alibi-accepted.toml, .mailmap and a
+    /// --roster inside the checkout are read from BASE (edits in the range
+    /// are the finding settings-edited); a --roster or --accepted outside the
+    /// checkout and the options are the runner's; the work tree is never
+    /// read. In CI (the CI variable set) an incomplete history is exit 2.
     Check(CheckArgs),
     /// Accept the current findings after review: write them to the
     /// accepted-findings file that check and audit then skip.
@@ -181,7 +187,8 @@ pub struct AuditArgs {
 #[derive(Args, Debug)]
 pub struct RosterArg {
     /// Roster CSV with a header row: `email` and `location` required, `name`
-    /// optional (claims can also come from .git-alibi.toml).
+    /// optional (claims can also come from .git-alibi.toml). check reads a
+    /// roster inside the checkout from the range's base.
     #[arg(long, value_name = "FILE")]
     pub roster: Option<PathBuf>,
 }

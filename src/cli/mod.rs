@@ -115,7 +115,7 @@ fn hint(e: &Error) -> Option<String> {
             "a roster is CSV with a header row: email,location (name optional)".into(),
         ),
         Error::IncompleteHistory { shallow: true, .. } => Some(
-            "fetch the full history (git fetch --unshallow; in GitHub Actions set fetch-depth: 0 on actions/checkout)".into(),
+            "fetch the full history: fetch-depth: 0 on actions/checkout, GIT_DEPTH: \"0\" in GitLab CI, or git fetch --unshallow".into(),
         ),
         Error::IncompleteHistory { shallow: false, .. } => Some(
             "objects are missing or damaged: run git fsck, then fetch or restore them (a fresh clone repairs most)".into(),

@@ -130,7 +130,9 @@ pub(super) fn prepare(
         );
     }
     if !history.incomplete.is_empty() {
-        if common.require_full_history {
+        // A gate fails closed: in CI, `check` of an incomplete history is an
+        // input error, never a pass on the part that could be read.
+        if common.require_full_history || (job.check && in_ci()) {
             return Err(Error::IncompleteHistory {
                 reason: history.incomplete.join("; "),
                 shallow: history.repos.iter().any(|r| r.shallow),
@@ -211,6 +213,12 @@ pub(super) fn prepare(
         );
     }
     Ok(Prepared { analysis, range })
+}
+
+/// Running in CI: the `CI` variable every CI service sets (GitHub Actions,
+/// GitLab CI, and most others), unless it says `false` or `0`.
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false" | "FALSE" | "False"))
 }
 
 /// Refuse options a command would accept and ignore: a format it cannot

@@ -692,6 +692,8 @@ pub fn range_base_and_head(
 fn why_not_a_revision(repo: &gix::Repository) -> String {
     if repo.head_id().is_err() {
         "the repository has no commits yet".into()
+    } else if repo.is_shallow().unwrap_or(false) {
+        "not in this shallow clone (history before its boundary is missing); fetch the full history: fetch-depth: 0 on actions/checkout, GIT_DEPTH: 0 in GitLab CI, or git fetch --unshallow".into()
     } else {
         "no such branch, tag or commit here".into()
     }

@@ -44,7 +44,7 @@ fn import_commit(
 /// Mallory claims Europe/Berlin (the base's `.git-alibi.toml` and
 /// `.github/roster.csv`) and has 86 commits at +08:00 in Beijing office
 /// hours on `main`; `pr` has 6 more. Untouched, `check main..pr` exits 1.
-fn mallory_repo() -> PathBuf {
+pub(crate) fn mallory_repo() -> PathBuf {
     let dir = tempfile::tempdir().unwrap().keep();
     let repo = dir.join("mallory");
     assert!(

@@ -6,6 +6,7 @@ mod common;
 
 mod audit;
 mod check;
+mod ci_templates;
 mod commands;
 mod gate_trust;
 mod outputs;
