@@ -41,6 +41,7 @@ const BOT_ADDRESSES: &[&str] = &[
     "semantic-release-bot@martynus.net",
     "bors@rust-lang.org",
     "greenkeeper@users.noreply.github.com",
+    "support@greenkeeper.io",
 ];
 
 /// Local parts that are automation accounts wherever they are hosted
@@ -114,17 +115,17 @@ pub fn email_is_bot(email: &[u8]) -> bool {
 }
 
 /// A name automation writes, by an exact rule: GitHub's `slug[bot]`, a
-/// well-known bot's name, or `...-bot` / `... bot` when the address is an
-/// automation's too (so a person's name is never read as a bot's).
+/// well-known bot's name, or `...-bot` / `... bot` when the address says
+/// `bot` too (`miri@cron.bot`; so a person's address under a bot-like name is
+/// never read as a bot's).
 pub fn name_is_bot(name: &[u8], email: &[u8]) -> bool {
     let name = String::from_utf8_lossy(name).to_ascii_lowercase();
     let name = name.trim();
     if name.ends_with("[bot]") || BOT_NAMES.contains(&name) {
         return true;
     }
-    let local = String::from_utf8_lossy(email).to_ascii_lowercase();
-    let local = local.rsplit_once('@').map_or("", |(l, _)| l).to_owned();
-    (name.ends_with("-bot") || name.ends_with(" bot")) && local.contains("bot")
+    let email = String::from_utf8_lossy(email).to_ascii_lowercase();
+    (name.ends_with("-bot") || name.ends_with(" bot")) && email.contains("bot")
 }
 
 /// The kind of one identity (name and address as written). A contributor's
@@ -427,6 +428,8 @@ mod tests {
             );
         }
         assert!(name_is_bot(b"ci-bot", b"ci-bot@example.org"));
+        assert!(name_is_bot(b"The Miri Cronjob Bot", b"miri@cron.bot"));
+        assert!(!name_is_bot(b"jade-bot", b"forbesid@example.org"));
         assert!(name_is_bot(b"dependabot[bot]", b"mallory@corp.example"));
     }
 
