@@ -281,6 +281,7 @@ pub fn analyse(people: &[Person]) -> Analysis {
             raw_identities: identities,
             kind: ContributorKind::Human,
             bot_only_in_range: false,
+            unverified_forge_commits: Vec::new(),
         });
         for (k, c) in person.commits.iter().enumerate() {
             let mut id = [0u8; 20];

@@ -136,6 +136,12 @@ pub struct CheckArgs {
     /// Exit 1 only for findings the range raised, not those already in the baseline.
     #[arg(long)]
     pub only_new: bool,
+    /// The forge's OpenPGP public keys (the runner's copy of
+    /// https://github.com/web-flow.gpg, armored or binary): a range commit
+    /// that names the forge as committer counts as the forge's only when its
+    /// signature verifies against one; otherwise forge-impersonation.
+    #[arg(long, value_name = "FILE")]
+    pub forge_keys: Option<PathBuf>,
     #[command(flatten)]
     pub targets: Targets,
     #[command(flatten)]

@@ -28,6 +28,7 @@ pub(super) fn extract(a: ExtractArgs, stderr: &mut dyn Write) -> Result<i32, Err
         keep_going,
         jobs: jobs(a.source.jobs),
         roster: None,
+        forge_keys: None,
         ..ReadOptions::default()
     };
     let dir = match a.output.parent() {

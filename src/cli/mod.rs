@@ -137,6 +137,8 @@ struct Job {
     accepted: Option<PathBuf>,
     check: bool,
     only_new: bool,
+    /// `check --forge-keys`.
+    forge_keys: Option<PathBuf>,
 }
 
 impl Job {
@@ -158,6 +160,7 @@ impl Job {
             accepted: None,
             check: false,
             only_new: false,
+            forge_keys: None,
         }
     }
 }
@@ -187,6 +190,7 @@ fn execute(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i
                 accepted: a.accepted.accepted,
                 check: true,
                 only_new: a.only_new,
+                forge_keys: a.forge_keys,
                 ..Job::new("check", a.targets, a.common, a.claims.roster)
             },
             stdout,

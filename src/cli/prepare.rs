@@ -92,6 +92,12 @@ pub(super) fn prepare(
         keep_going,
         jobs: jobs(common.source.jobs),
         roster: job.roster.clone().filter(|_| roster_in_repository),
+        forge_keys: job
+            .forge_keys
+            .as_deref()
+            .map(read_forge_keys)
+            .transpose()?
+            .map(std::sync::Arc::new),
     };
     let history = if common.facts.is_empty() {
         let progress = Progress::new(&mut *stderr);
@@ -213,6 +219,18 @@ pub(super) fn prepare(
         );
     }
     Ok(Prepared { analysis, range })
+}
+
+/// `--forge-keys FILE`: the runner's copy of the forge's public keys.
+fn read_forge_keys(path: &std::path::Path) -> Result<crate::git::forge::ForgeKeys, Error> {
+    let bad = |message: String| Error::Config {
+        path: path.to_owned(),
+        message,
+    };
+    let bytes = crate::files::read_regular(path, crate::files::INPUT_LIMIT, None)
+        .map_err(|e| bad(e.to_string()))?
+        .ok_or_else(|| bad("no such file".into()))?;
+    crate::git::forge::ForgeKeys::parse(&bytes).map_err(bad)
 }
 
 /// Running in CI: the `CI` variable every CI service sets (GitHub Actions,

@@ -13,6 +13,7 @@ pub mod bot_only_in_range;
 pub mod circadian;
 pub mod evidence;
 pub mod fingerprint_change;
+pub mod forge_impersonation;
 pub mod holiday_calendar;
 pub mod identity_churn;
 pub mod legacy_encoding;
@@ -428,6 +429,15 @@ pub const RULES: &[RuleSpec] = &[
         default_severity: Severity::Low,
         check: script_mismatch::check,
         evidence_schema: evidence::schema::<script_mismatch::Evidence>,
+    },
+    RuleSpec {
+        id: forge_impersonation::ID,
+        name: "ForgeImpersonation",
+        title: "A range commit names a forge as committer but cannot be the forge's",
+        family: Family::Integrity,
+        default_severity: Severity::Medium,
+        check: forge_impersonation::check,
+        evidence_schema: evidence::schema::<forge_impersonation::Evidence>,
     },
     RuleSpec {
         id: timestamp_forgery::ID,

@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod facts;
+pub mod forge;
 pub mod range;
 pub mod settings;
 pub mod signatures;

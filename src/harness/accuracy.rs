@@ -264,6 +264,7 @@ pub fn judge(cases: &[Case]) -> Analysis {
             raw_identities: identities,
             kind: ContributorKind::Human,
             bot_only_in_range: false,
+            unverified_forge_commits: Vec::new(),
         });
         for (k, c) in case.commits.iter().enumerate() {
             let mut id = [0u8; 20];

@@ -1311,6 +1311,7 @@ impl Loading {
             incomplete: meta.incomplete,
             notes: meta.notes,
             save_to: None,
+            forge_checks: Vec::new(),
         })
     }
 }

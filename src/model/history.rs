@@ -12,7 +12,9 @@ pub use crate::git::facts::canonical_trailer;
 use crate::git::store::{self, CommitSummary, Store};
 pub use crate::git::store::{OFFSET_INVALID, flags};
 use crate::git::walk::{self, WalkOptions, WalkStats, Walked};
-use crate::model::identities::{Contributor, ContributorKind, IdentityMap, IdentityResolver};
+use crate::model::identities::{
+    Contributor, ContributorKind, IdentityMap, IdentityResolver, UnverifiedForgeCommit,
+};
 use crate::text::{SCRIPT_COUNT, scripts_in};
 
 /// 2014-01-01T00:00:00Z: from about then GitHub dated web commits in the
@@ -536,7 +538,15 @@ impl History {
             settings: self.settings.clone(),
             commit_count: records.len() as u64,
             records,
-            contributors: self.contributors.clone(),
+            // What only the range shows is not the baseline's.
+            contributors: self
+                .contributors
+                .iter()
+                .map(|c| crate::model::identities::Contributor {
+                    unverified_forge_commits: Vec::new(),
+                    ..c.clone()
+                })
+                .collect(),
             fingerprints: self
                 .baseline_fingerprints
                 .clone()
@@ -585,6 +595,9 @@ pub struct ReadOptions {
     /// `check --roster`: the roster's path; one inside a repository's work
     /// tree is read from the range's base (`RepoSettings::roster`).
     pub roster: Option<PathBuf>,
+    /// `check --forge-keys`: the forge's public keys, to verify that the
+    /// range's forge-committed commits are the forge's.
+    pub forge_keys: Option<std::sync::Arc<crate::git::forge::ForgeKeys>>,
 }
 
 /// How far [`read`] has come, for a progress display.
@@ -615,6 +628,9 @@ pub struct RepoRead {
     pub notes: Vec<String>,
     /// Where to save the store's cache once its records are built.
     pub save_to: Option<PathBuf>,
+    /// `check`: the range's commits that name a forge as committer, by store
+    /// index, with what their signatures say.
+    pub forge_checks: Vec<(u32, crate::git::forge::ForgeCheck)>,
 }
 
 /// Read one repository (from its cache where it has one). `keep_mailmap`
@@ -687,6 +703,12 @@ pub fn read_repository(
         .with_baseline
         .then_some(options.walk.range.as_deref())
         .flatten();
+    let forge_checks = match (&walked.range, settings_from) {
+        (Some(range), Some(_)) => {
+            check_forge_commits(&opened.repo, &store, range, options.forge_keys.as_deref())
+        }
+        _ => Vec::new(),
+    };
     let workdir = opened.repo.workdir().map(Path::to_owned);
     let roster = settings_from
         .and(options.roster.as_deref())
@@ -727,7 +749,36 @@ pub fn read_repository(
         incomplete,
         notes,
         save_to,
+        forge_checks,
     })
+}
+
+/// The range's commits that name a forge as committer, each checked against
+/// its signature (`crate::git::forge`): a range is the pull request's, and
+/// anyone can write a forge's name.
+fn check_forge_commits(
+    repo: &gix::Repository,
+    store: &Store,
+    range: &store::BitSet,
+    keys: Option<&crate::git::forge::ForgeKeys>,
+) -> Vec<(u32, crate::git::forge::ForgeCheck)> {
+    (0..store.len() as u32)
+        .filter(|&i| range.contains(i) && store.commits[i as usize].flags & flags::VIA_FORGE != 0)
+        .map(|i| {
+            let c = &store.commits[i as usize];
+            let (_, email) = store.identity(c.committer);
+            let github = email
+                .trim_ascii()
+                .eq_ignore_ascii_case(b"noreply@github.com");
+            let check = match repo.find_object(store.ids[i as usize]) {
+                Ok(object) => {
+                    crate::git::forge::check_commit(&object.data, github, c.committer_time, keys)
+                }
+                Err(_) => crate::git::forge::ForgeCheck::BadSignature,
+            };
+            (i, check)
+        })
+        .collect()
 }
 
 /// Read every repository (`options.jobs` at a time) and merge contributors
@@ -860,6 +911,7 @@ struct Deferred {
     walked: Walked,
     identity_map: Option<IdentityMap>,
     save_to: Option<PathBuf>,
+    forge_checks: Vec<(u32, crate::git::forge::ForgeCheck)>,
 }
 
 impl HistoryBuilder {
@@ -913,6 +965,7 @@ impl HistoryBuilder {
                 ),
                 identity_map,
                 save_to: read.save_to.take(),
+                forge_checks: std::mem::take(&mut read.forge_checks),
             });
             return Ok(());
         }
@@ -944,19 +997,49 @@ impl HistoryBuilder {
             author_maps.push(b.resolve(&d.store, &d.walked, options));
         }
         let mut wanted = vec![false; b.resolver.contributors.len()];
+        let mut not_the_forges: Vec<(u32, UnverifiedForgeCommit)> = Vec::new();
         for (d, maps) in self.deferred.iter().zip(&author_maps) {
             if let Some(range) = &d.walked.range {
+                let checks: HashMap<u32, crate::git::forge::ForgeCheck> =
+                    d.forge_checks.iter().copied().collect();
                 for (i, c) in kept(&d.store, &d.walked, options) {
+                    if !range.contains(i) {
+                        continue;
+                    }
+                    let author = maps.author[c.author as usize];
                     // A merge made by a forge (GitHub's pull-request test
-                    // merge) is nobody's work: it does not make its author judged.
-                    let forge_merge =
-                        c.flags & flags::VIA_FORGE != 0 && c.flags & flags::MERGE != 0;
-                    if range.contains(i) && !forge_merge {
-                        wanted[maps.author[c.author as usize] as usize] = true;
+                    // merge) is nobody's work: it does not make its author
+                    // judged. A "forge" commit that cannot be the forge's is
+                    // its author's, and a finding of its own.
+                    let check = checks.get(&i).copied();
+                    let merge = c.flags & flags::MERGE != 0;
+                    // GitHub leaves many of its squash merges unsigned (vite:
+                    // about 40 % since 2025), so an unsigned single commit is
+                    // no sign; a merge, which it signs, or a signature that
+                    // fails against the keys given, is.
+                    if let Some(check) = check.filter(|c| {
+                        !c.is_forges()
+                            && (merge || *c == crate::git::forge::ForgeCheck::BadSignature)
+                    }) {
+                        not_the_forges.push((
+                            author,
+                            UnverifiedForgeCommit {
+                                id: d.store.ids[i as usize],
+                                committer_time: c.committer_time,
+                                check,
+                            },
+                        ));
+                    }
+                    let forge_merge = c.flags & flags::VIA_FORGE != 0
+                        && merge
+                        && check.is_none_or(|c| c.is_forges());
+                    if !forge_merge {
+                        wanted[author as usize] = true;
                     }
                 }
             }
         }
+        b.not_the_forges = not_the_forges;
         for (d, maps) in self.deferred.iter().zip(&author_maps) {
             b.add_repo(d.repo, &d.store, &d.walked, maps, Some(&wanted), options);
         }
@@ -1013,6 +1096,8 @@ struct Builder {
     newest: i64,
     /// With a range and a baseline: fingerprints without the range's commits.
     baseline_fingerprints: Option<Vec<Fingerprint>>,
+    /// `check`: the range's commits that name a forge and cannot be its, by author.
+    not_the_forges: Vec<(u32, UnverifiedForgeCommit)>,
 }
 
 /// Per-contributor counts keyed by store string index, folded into the
@@ -1210,6 +1295,11 @@ impl Builder {
         mark_series(&mut self.records);
         let mut contributors = self.resolver.finish();
         mark_bots_only_in_range(&mut contributors, &self.records);
+        for (author, commit) in std::mem::take(&mut self.not_the_forges) {
+            contributors[author as usize]
+                .unverified_forge_commits
+                .push(commit);
+        }
         let contributors_len = contributors.len();
         for fp in self
             .fingerprints

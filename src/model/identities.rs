@@ -174,6 +174,17 @@ pub struct Contributor {
     /// person (a bot is known only from history before the range) and the
     /// rule `bot-only-in-range` says so.
     pub bot_only_in_range: bool,
+    /// `check`: commits of the range this contributor authored that name a
+    /// forge as committer but cannot be the forge's (`crate::git::forge`).
+    pub unverified_forge_commits: Vec<UnverifiedForgeCommit>,
+}
+
+/// A commit that names a forge as its committer and cannot be the forge's.
+#[derive(Debug, Clone)]
+pub struct UnverifiedForgeCommit {
+    pub id: gix::ObjectId,
+    pub committer_time: i64,
+    pub check: crate::git::forge::ForgeCheck,
 }
 
 impl Contributor {
@@ -341,6 +352,7 @@ impl IdentityResolver {
                     raw_identities: BTreeMap::new(),
                     kind: classify(&mapped_name, &mapped_email),
                     bot_only_in_range: false,
+                    unverified_forge_commits: Vec::new(),
                 });
                 self.by_key.insert(key, i);
                 i

@@ -134,20 +134,51 @@ fn check_ignores_forge_test_merge_commits() {
         .status()
         .unwrap();
     assert!(merge.success());
-    let v = validated_json(&alibi(&[
-        "check",
-        "--format",
-        "json",
-        "HEAD~1..HEAD",
-        repo.to_str().unwrap(),
-    ]));
-    let names: Vec<&str> = v["contributors"]
-        .as_array()
+    let names_judged = || -> Vec<String> {
+        let v = validated_json(&alibi(&[
+            "check",
+            "--format",
+            "json",
+            "HEAD~1..HEAD",
+            repo.to_str().unwrap(),
+        ]));
+        v["contributors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Unsigned, it cannot be GitHub's (GitHub signs what it makes): its author is judged.
+    assert_eq!(names_judged(), ["Merge Robot Person", "Alice Example"]);
+    // GitHub signs its test merges; without --forge-keys the signature is
+    // not verified, and the merge is taken as the forge's.
+    let raw = git(&repo)
+        .args(["cat-file", "commit", "HEAD"])
+        .output()
         .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, vec!["Alice Example"]);
+        .stdout;
+    let raw = String::from_utf8(raw).unwrap();
+    let (headers, body) = raw.split_once("\n\n").unwrap();
+    let signed = format!(
+        "{headers}\ngpgsig -----BEGIN PGP SIGNATURE-----\n \n wsBcBAABCAAQBQJl\n -----END PGP SIGNATURE-----\n\n{body}"
+    );
+    let mut child = git(&repo)
+        .args(["hash-object", "-t", "commit", "-w", "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), signed.as_bytes()).unwrap();
+    let id = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    assert!(
+        git(&repo)
+            .args(["update-ref", "HEAD", id.trim()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_eq!(names_judged(), ["Alice Example"]);
 }
 
 #[test]

@@ -191,6 +191,7 @@ fn the_action_writes_outside_the_checkout_and_fails_closed() {
     let check_env = common(&[
         ("RANGE", range),
         ("ROSTER", String::new()),
+        ("FORGE_KEYS", String::new()),
         ("FAIL_ON", "high".to_owned()),
         ("ONLY_NEW", "false".to_owned()),
         ("SARIF", "git-alibi.sarif".to_owned()),
@@ -240,6 +241,7 @@ fn the_action_writes_outside_the_checkout_and_fails_closed() {
     let shallow_env = common(&[
         ("RANGE", "origin/main..origin/pr".to_owned()),
         ("ROSTER", String::new()),
+        ("FORGE_KEYS", String::new()),
         ("FAIL_ON", "high".to_owned()),
         ("ONLY_NEW", "false".to_owned()),
         ("SARIF", String::new()),

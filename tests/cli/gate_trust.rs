@@ -570,3 +570,217 @@ fn names_cannot_become_links_or_hide_characters_in_summaries() {
         );
     }
 }
+
+/// A merge of `pr`'s tip and its parent, committed as GitHub, written with
+/// `git hash-object` (what `git commit-tree` with GitHub's name makes), and
+/// `pr` moved to it. With `sign`, its payload is signed by that gpg home.
+fn fake_forge_merge(repo: &Path, sign: Option<&Path>) {
+    let out = |args: &[&str]| {
+        String::from_utf8(git(repo).args(args).output().unwrap().stdout)
+            .unwrap()
+            .trim()
+            .to_owned()
+    };
+    let tip = out(&["rev-parse", "pr"]);
+    let parent = out(&["rev-parse", "pr~1"]);
+    let tree = out(&["rev-parse", "pr^{tree}"]);
+    let payload = format!(
+        "tree {tree}\nparent {tip}\nparent {parent}\nauthor Mallory <{MALLORY}> 1717380000 +0800\ncommitter GitHub <noreply@github.com> 1717380000 +0000\n\nMerge pull request #7 from mallory/fix\n"
+    );
+    let raw = match sign {
+        None => payload,
+        Some(home) => {
+            let mut child = std::process::Command::new("gpg")
+                .args([
+                    "--batch",
+                    "--yes",
+                    "--armor",
+                    "--detach-sign",
+                    "-u",
+                    "noreply@github.com",
+                ])
+                .env("GNUPGHOME", home)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(payload.as_bytes())
+                .unwrap();
+            let sig = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+            let folded = sig.trim_end().replace('\n', "\n ");
+            let (headers, body) = payload.split_once("\n\n").unwrap();
+            format!("{headers}\ngpgsig {folded}\n\n{body}")
+        }
+    };
+    let mut child = git(repo)
+        .args(["hash-object", "-t", "commit", "-w", "--stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(raw.as_bytes())
+        .unwrap();
+    let id = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    assert!(
+        git(repo)
+            .args(["update-ref", "refs/heads/pr", id.trim()])
+            .status()
+            .unwrap()
+            .success()
+    );
+}
+
+/// The range of a pull request that is only a forge-looking merge.
+fn forge_only_range(repo: &Path) -> String {
+    let out = git(repo).args(["rev-parse", "pr~1"]).output().unwrap();
+    format!("{}..pr", String::from_utf8(out.stdout).unwrap().trim())
+}
+
+/// A gpg home with one key for `GitHub <noreply@github.com>`, and its public key armored.
+fn gpg_forge_key() -> Option<(PathBuf, PathBuf)> {
+    let home = tempfile::tempdir().unwrap().keep();
+    let made = std::process::Command::new("gpg")
+        .args([
+            "--batch",
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            "GitHub <noreply@github.com>",
+            "rsa2048",
+            "sign",
+            "never",
+        ])
+        .env("GNUPGHOME", &home)
+        .output()
+        .ok()?;
+    if !made.status.success() {
+        return None;
+    }
+    let public = home.join("forge.asc");
+    let export = std::process::Command::new("gpg")
+        .args([
+            "--batch",
+            "--armor",
+            "--output",
+            public.to_str().unwrap(),
+            "--export",
+            "noreply@github.com",
+        ])
+        .env("GNUPGHOME", &home)
+        .status()
+        .ok()?;
+    export.success().then_some((home, public))
+}
+
+#[test]
+fn a_forge_merge_made_locally_is_not_the_forges_and_its_author_is_judged() {
+    let repo = mallory_repo();
+    fake_forge_merge(&repo, None);
+    let range = forge_only_range(&repo);
+    let run = alibi(&["check", "--format", "json", &range, repo.to_str().unwrap()]);
+    assert_eq!(
+        run.code, 1,
+        "a fake forge merge opened the gate: {}",
+        run.stdout
+    );
+    let v = validated_json(&run);
+    let m = contributor(&v, "Mallory");
+    let f = m["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "forge-impersonation")
+        .expect("forge-impersonation");
+    // Unsigned: medium (GitHub leaves a few merges unsigned); the gate
+    // fails on what judging Mallory shows.
+    assert_eq!(f["severity"], "medium");
+    assert_eq!(f["origin"], "range");
+    assert_evidence_valid("forge-impersonation", &f["evidence"]);
+    assert!(
+        f["evidence"]["commits"][0]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("unsigned merge")
+    );
+    for format in ["text", "markdown", "html", "sarif", "gitlab", "csv"] {
+        let out = alibi(&["check", "--format", format, &range, repo.to_str().unwrap()]);
+        assert!(
+            out.stdout.contains("forge-impersonation") || out.stdout.contains("ForgeImpersonation"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn a_forge_merge_signed_with_the_forge_keys_is_the_forges() {
+    let Some((home, public)) = gpg_forge_key() else {
+        eprintln!("skipped: gpg could not make a key here");
+        return;
+    };
+    let keys = public.to_str().unwrap();
+    // Signed with the key given: the forge's, nobody judged (as GitHub's own merges).
+    let repo = mallory_repo();
+    fake_forge_merge(&repo, Some(&home));
+    let range = forge_only_range(&repo);
+    let r = repo.to_str().unwrap();
+    let run = alibi(&["check", "--format", "json", "--forge-keys", keys, &range, r]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.stdout);
+    assert_eq!(
+        validated_json(&run)["contributors"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    // Signed by another key than those given: not the forge's.
+    let (other_home, other_public) = gpg_forge_key().unwrap();
+    let run = alibi(&[
+        "check",
+        "--format",
+        "json",
+        "--forge-keys",
+        other_public.to_str().unwrap(),
+        &range,
+        r,
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let v = validated_json(&run);
+    let problem = contributor(&v, "Mallory")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "forge-impersonation")
+        .map(|f| {
+            f["evidence"]["commits"][0]["problem"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .expect("forge-impersonation");
+    assert!(problem.contains("does not verify"), "{problem}");
+    assert_eq!(
+        contributor(&v, "Mallory")["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "forge-impersonation")
+            .unwrap()["severity"],
+        "high"
+    );
+    drop(other_home);
+    // A keys file that holds no key is an input error.
+    let bad = write_roster("not a key");
+    assert_eq!(
+        alibi(&["check", "--forge-keys", bad.to_str().unwrap(), &range, r]).code,
+        2
+    );
+}
