@@ -332,6 +332,24 @@ pub fn severity_for(person: Person, rule: &str) -> Option<Severity> {
     finding(&[person], 0, rule).map(|f| f.severity)
 }
 
+/// The severity of `rule`'s finding about `person` once `mark` has changed
+/// what the history says of the contributor (what `check` marks on a range's
+/// contributors: `bot_only_in_range`, `unverified_forge_commits`).
+pub fn severity_for_marked(
+    person: Person,
+    mark: impl FnOnce(&mut crate::model::identities::Contributor),
+    rule: &str,
+) -> Option<Severity> {
+    let mut history = analyse(&[person]).history;
+    mark(&mut history.contributors[0]);
+    crate::analysis::analyse_with(history, Vec::new(), Default::default(), &Default::default())
+        .results[0]
+        .findings
+        .iter()
+        .find(|f| f.rule == rule)
+        .map(|f| f.severity)
+}
+
 /// What a calendar rule gives someone claiming Singapore who keeps
 /// `country`'s calendar: over three years (2021–2023), or over two months.
 pub fn calendar_rule_severity(rule: &str, country: &str, three_years: bool) -> Option<Severity> {

@@ -51,23 +51,15 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::ID;
-    use crate::analysis::testing::{Person, analyse};
+    use crate::analysis::testing::{Person, severity_for_marked};
     use crate::detectors::Severity;
 
     fn finding_of(marked: bool) -> Option<Severity> {
-        let mut analysis = analyse(&[Person::new("zz-bot").at("2024-03-01 10:00", 60)]);
-        analysis.history.contributors[0].bot_only_in_range = marked;
-        let again = crate::analysis::analyse_with(
-            analysis.history,
-            Vec::new(),
-            Default::default(),
-            &Default::default(),
-        );
-        again.results[0]
-            .findings
-            .iter()
-            .find(|f| f.rule == ID)
-            .map(|f| f.severity)
+        severity_for_marked(
+            Person::new("zz-bot").at("2024-03-01 10:00", 60),
+            |c| c.bot_only_in_range = marked,
+            ID,
+        )
     }
 
     #[test]

@@ -78,7 +78,7 @@ pub fn check(s: &Subject<'_>) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::ID;
-    use crate::analysis::testing::{Person, analyse};
+    use crate::analysis::testing::{Person, severity_for_marked};
     use crate::detectors::Severity;
     use crate::git::forge::ForgeCheck;
     use crate::model::identities::UnverifiedForgeCommit;
@@ -88,27 +88,16 @@ mod tests {
     }
 
     fn finding_with_check(commits: usize, check: ForgeCheck) -> Option<Severity> {
-        let mut analysis = analyse(&[Person::new("Mallory").at("2024-03-01 10:00", 60)]);
-        for k in 0..commits {
-            analysis.history.contributors[0]
-                .unverified_forge_commits
-                .push(UnverifiedForgeCommit {
+        let mark = |c: &mut crate::model::identities::Contributor| {
+            c.unverified_forge_commits = (0..commits)
+                .map(|k| UnverifiedForgeCommit {
                     id: gix::ObjectId::from_bytes_or_panic(&[k as u8; 20]),
                     committer_time: 1_710_000_000,
                     check,
-                });
-        }
-        let again = crate::analysis::analyse_with(
-            analysis.history,
-            Vec::new(),
-            Default::default(),
-            &Default::default(),
-        );
-        again.results[0]
-            .findings
-            .iter()
-            .find(|f| f.rule == ID)
-            .map(|f| f.severity)
+                })
+                .collect();
+        };
+        severity_for_marked(Person::new("Mallory").at("2024-03-01 10:00", 60), mark, ID)
     }
 
     #[test]

@@ -163,14 +163,10 @@ fn check_ignores_forge_test_merge_commits() {
     let signed = format!(
         "{headers}\ngpgsig -----BEGIN PGP SIGNATURE-----\n \n wsBcBAABCAAQBQJl\n -----END PGP SIGNATURE-----\n\n{body}"
     );
-    let mut child = git(&repo)
-        .args(["hash-object", "-t", "commit", "-w", "--stdin"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), signed.as_bytes()).unwrap();
-    let id = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let id = piped(
+        git(&repo).args(["hash-object", "-t", "commit", "-w", "--stdin"]),
+        signed.as_bytes(),
+    );
     assert!(
         git(&repo)
             .args(["update-ref", "HEAD", id.trim()])

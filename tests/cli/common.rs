@@ -51,6 +51,18 @@ pub fn fixtures() -> &'static Path {
     })
 }
 
+/// Run `cmd` with `input` on its standard input; its standard output.
+pub fn piped(cmd: &mut Command, input: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+}
+
 pub fn git(dir: &Path) -> Command {
     let mut c = Command::new("git");
     c.current_dir(dir)

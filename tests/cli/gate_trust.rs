@@ -590,45 +590,28 @@ fn fake_forge_merge(repo: &Path, sign: Option<&Path>) {
     let raw = match sign {
         None => payload,
         Some(home) => {
-            let mut child = std::process::Command::new("gpg")
-                .args([
-                    "--batch",
-                    "--yes",
-                    "--armor",
-                    "--detach-sign",
-                    "-u",
-                    "noreply@github.com",
-                ])
-                .env("GNUPGHOME", home)
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .spawn()
-                .unwrap();
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(payload.as_bytes())
-                .unwrap();
-            let sig = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+            let sig = piped(
+                std::process::Command::new("gpg")
+                    .args([
+                        "--batch",
+                        "--yes",
+                        "--armor",
+                        "--detach-sign",
+                        "-u",
+                        "noreply@github.com",
+                    ])
+                    .env("GNUPGHOME", home),
+                payload.as_bytes(),
+            );
             let folded = sig.trim_end().replace('\n', "\n ");
             let (headers, body) = payload.split_once("\n\n").unwrap();
             format!("{headers}\ngpgsig {folded}\n\n{body}")
         }
     };
-    let mut child = git(repo)
-        .args(["hash-object", "-t", "commit", "-w", "--stdin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(raw.as_bytes())
-        .unwrap();
-    let id = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let id = piped(
+        git(repo).args(["hash-object", "-t", "commit", "-w", "--stdin"]),
+        raw.as_bytes(),
+    );
     assert!(
         git(repo)
             .args(["update-ref", "refs/heads/pr", id.trim()])
