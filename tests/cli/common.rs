@@ -284,6 +284,16 @@ pub fn contributor<'a>(v: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no contributor {name}"))
 }
 
+/// A contributor's finding of `rule` (a panic names the rule when there is none).
+pub fn rule_finding<'a>(c: &'a Value, rule: &str) -> &'a Value {
+    c["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} finding: {}", c["findings"]))
+}
+
 pub fn rules(c: &Value) -> Vec<String> {
     c["findings"]
         .as_array()

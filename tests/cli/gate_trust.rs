@@ -437,12 +437,7 @@ fn a_contributor_who_is_a_bot_only_by_the_range_is_judged_as_a_person() {
     let (_, v) = check_json(&repo, &[]);
     let bot = contributor(&v, "zz-bot");
     assert_eq!(bot["kind"], "human");
-    let f = bot["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "bot-only-in-range")
-        .expect("bot-only-in-range");
+    let f = rule_finding(bot, "bot-only-in-range");
     assert_eq!(f["severity"], "medium");
     assert_eq!(f["origin"], "range");
     assert_evidence_valid("bot-only-in-range", &f["evidence"]);
@@ -676,12 +671,7 @@ fn a_forge_merge_made_locally_is_not_the_forges_and_its_author_is_judged() {
     );
     let v = validated_json(&run);
     let m = contributor(&v, "Mallory");
-    let f = m["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "forge-impersonation")
-        .expect("forge-impersonation");
+    let f = rule_finding(m, "forge-impersonation");
     // Unsigned: medium (GitHub leaves a few merges unsigned); the gate
     // fails on what judging Mallory shows.
     assert_eq!(f["severity"], "medium");
@@ -737,28 +727,10 @@ fn a_forge_merge_signed_with_the_forge_keys_is_the_forges() {
     ]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     let v = validated_json(&run);
-    let problem = contributor(&v, "Mallory")["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "forge-impersonation")
-        .map(|f| {
-            f["evidence"]["commits"][0]["problem"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .expect("forge-impersonation");
+    let f = rule_finding(contributor(&v, "Mallory"), "forge-impersonation");
+    let problem = f["evidence"]["commits"][0]["problem"].as_str().unwrap();
     assert!(problem.contains("does not verify"), "{problem}");
-    assert_eq!(
-        contributor(&v, "Mallory")["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["rule"] == "forge-impersonation")
-            .unwrap()["severity"],
-        "high"
-    );
+    assert_eq!(f["severity"], "high");
     drop(other_home);
     // A keys file that holds no key is an input error.
     let bad = write_roster("not a key");
