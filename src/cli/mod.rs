@@ -118,7 +118,7 @@ fn hint(e: &Error) -> Option<String> {
             "fetch the full history: fetch-depth: 0 on actions/checkout, GIT_DEPTH: \"0\" in GitLab CI, or git fetch --unshallow".into(),
         ),
         Error::IncompleteHistory { shallow: false, .. } => Some(
-            "objects are missing or damaged: run git fsck, then fetch or restore them (a fresh clone repairs most)".into(),
+            "objects are missing or damaged, or replace refs loop: run git fsck (and git replace -l), then fetch or restore what is missing or delete the looping replace ref (a fresh clone repairs most)".into(),
         ),
         _ => None,
     }

@@ -151,7 +151,7 @@ pub(super) fn prepare(
             if shallow {
                 "fetch the full history (git fetch --unshallow; in GitHub Actions: fetch-depth: 0 on actions/checkout; in GitLab CI: GIT_DEPTH: 0)"
             } else {
-                "run git fsck to find what is missing, and fetch or restore the objects"
+                "run git fsck (and git replace -l) to find what is missing or looping, and fetch or restore the objects"
             }
         );
     }

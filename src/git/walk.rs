@@ -670,6 +670,35 @@ pub fn file_in_commit(
     Ok(repo.find_object(id).ok().map(|o| (id, o.data.clone())))
 }
 
+/// A cycle among the repository's replace refs (`refs/replace/A` → B and
+/// `refs/replace/B` → A): git refuses to read such a history ("replace depth
+/// too high"), and what an id reads as is then undefined. The smallest id
+/// on a cycle, if there is one.
+pub fn replace_cycle(repo: &gix::Repository) -> Option<ObjectId> {
+    let platform = repo.references().ok()?;
+    let replaced: std::collections::BTreeMap<ObjectId, ObjectId> = platform
+        .prefixed("refs/replace/")
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|r| {
+            let name = r.name().as_bstr().to_string();
+            let from = ObjectId::from_hex(name.strip_prefix("refs/replace/")?.as_bytes()).ok()?;
+            Some((from, r.id().detach()))
+        })
+        .collect();
+    replaced.keys().copied().find(|&start| {
+        let mut at = start;
+        // Git follows at most five replacements; a longer chain is refused too.
+        (0..=replaced.len()).any(|_| match replaced.get(&at) {
+            Some(&next) => {
+                at = next;
+                at == start
+            }
+            None => false,
+        })
+    })
+}
+
 /// The base and head commits of a range `A..B` or `A...B` (the base is `A`,
 /// the branch a pull request goes into); `None` for a single revision.
 pub fn range_base_and_head(

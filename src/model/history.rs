@@ -654,6 +654,12 @@ pub fn read_repository(
             "{shown}: .git/info/grafts is not read (deprecated by git); convert it with `git replace --convert-graft-file`"
         ));
     }
+    if let Some(id) = walk::replace_cycle(&opened.repo) {
+        incomplete.push(format!(
+            "{shown}: refs/replace/ holds a cycle through {} (git refuses to read such a history)",
+            id.to_hex_with_len(12)
+        ));
+    }
     let shallow = !walk::shallow_commits(&opened.repo)?.is_empty();
     let cache_path = if options.cache && !shallow {
         match cache::unsafe_reason(&opened.repo) {

@@ -739,3 +739,41 @@ fn a_forge_merge_signed_with_the_forge_keys_is_the_forges() {
         2
     );
 }
+
+#[test]
+fn a_replace_ref_cycle_is_an_incomplete_history_and_check_in_ci_fails_closed() {
+    let repo = mallory_repo();
+    let id = |rev: &str| {
+        String::from_utf8(git(&repo).args(["rev-parse", rev]).output().unwrap().stdout)
+            .unwrap()
+            .trim()
+            .to_owned()
+    };
+    let (a, b) = (id("main~1"), id("main~2"));
+    for (from, to) in [(&a, &b), (&b, &a)] {
+        assert!(
+            git(&repo)
+                .args(["replace", "-f", from, to])
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+    let r = repo.to_str().unwrap();
+    let out = assert_cmd::Command::cargo_bin("git-alibi")
+        .unwrap()
+        .args(["check", "main..pr", r])
+        .env("TZ", "UTC")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("refs/replace/ holds a cycle"), "{stderr}");
+    // Outside CI the report says it is incomplete and the run goes on.
+    let run = alibi(&["check", "--format", "json", "main..pr", r]);
+    let v = validated_json(&run);
+    assert_eq!(v["incomplete"], true, "{}", run.stdout);
+}
