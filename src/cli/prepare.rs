@@ -333,7 +333,7 @@ impl CheckInFacts {
             });
         }
         let mut notes = vec![
-            "check --facts: settings and accepted findings are those recorded at extraction, not the range base's, and edits to them in the range cannot be seen".to_owned(),
+            "check --facts: settings and accepted findings are those recorded at extraction, not the range base's, and edits to them in the range cannot be seen; forge-committed commits are not checked against their signatures".to_owned(),
         ];
         if self.resolved < self.repositories {
             notes.push(format!(
