@@ -1,7 +1,6 @@
 //! `check`: the CI gate over a range, accepted findings, settings edits.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -402,20 +401,9 @@ fn check_reads_settings_from_the_base_and_reports_edits() {
 
 #[test]
 fn github_action_range_script() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/github-range.sh");
     let run = |env: &[(&str, &str)]| {
-        let mut c = Command::new("bash");
-        c.arg(&script)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap());
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        let out = c.output().unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).trim().to_owned(),
-        )
+        let env: Vec<(&str, String)> = env.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+        github_range(None, &env)
     };
     // Pull requests: base..head by id, never the synthetic merge ref.
     assert_eq!(

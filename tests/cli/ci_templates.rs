@@ -58,11 +58,6 @@ fn cargo_stub() -> PathBuf {
     dir
 }
 
-fn rev(repo: &Path, name: &str) -> String {
-    let out = git(repo).args(["rev-parse", name]).output().unwrap();
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
 fn bash(script: &str, cwd: &Path, env: &[(&str, String)], path: &Path) -> (i32, String) {
     let mut c = Command::new("bash");
     c.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
@@ -118,8 +113,8 @@ fn the_gitlab_template_runs_nothing_from_the_checkout() {
         ("GIT_ALIBI_FAIL_ON", "high".to_owned()),
         ("GIT_ALIBI_ROSTER", String::new()),
         ("GIT_ALIBI_REV", String::new()),
-        ("CI_MERGE_REQUEST_DIFF_BASE_SHA", rev(&repo, "main")),
-        ("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", rev(&repo, "pr")),
+        ("CI_MERGE_REQUEST_DIFF_BASE_SHA", rev_parse(&repo, "main")),
+        ("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", rev_parse(&repo, "pr")),
     ];
     let stub = cargo_stub();
     let (code, log) = bash(&script, &repo, &env, &stub);
@@ -164,8 +159,8 @@ fn the_action_writes_outside_the_checkout_and_fails_closed() {
     // The range: a pull request's base..head.
     let range_env = common(&[
         ("EVENT_NAME", "pull_request".to_owned()),
-        ("PR_BASE", rev(&repo, "main")),
-        ("PR_HEAD", rev(&repo, "pr")),
+        ("PR_BASE", rev_parse(&repo, "main")),
+        ("PR_HEAD", rev_parse(&repo, "pr")),
     ]);
     let (code, log) = bash(
         &action_step("Compute the range"),
@@ -266,24 +261,9 @@ fn the_action_writes_outside_the_checkout_and_fails_closed() {
 #[test]
 fn a_force_push_range_falls_back_to_the_pushed_commits() {
     let repo = mallory_repo();
-    let script = manifest("ci/github-range.sh");
-    let run = |env: &[(&str, String)]| {
-        let mut c = Command::new("bash");
-        c.arg(&script)
-            .current_dir(&repo)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap());
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        let out = c.output().unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).trim().to_owned(),
-        )
-    };
-    let head = rev(&repo, "pr");
-    let first_new = rev(&repo, "pr~5");
+    let run = |env: &[(&str, String)]| github_range(Some(&repo), env);
+    let head = rev_parse(&repo, "pr");
+    let first_new = rev_parse(&repo, "pr~5");
     let push = |before: &str, commits: &str| {
         run(&[
             ("EVENT_NAME", "push".to_owned()),
@@ -293,7 +273,7 @@ fn a_force_push_range_falls_back_to_the_pushed_commits() {
             ("DEFAULT_BRANCH", "main".to_owned()),
         ])
     };
-    let main = rev(&repo, "main");
+    let main = rev_parse(&repo, "main");
     assert_eq!(push(&main, ""), (0, format!("{main}..{head}")));
     // `before` was force-pushed away: the event's commits, from the oldest one's parent.
     let gone = "1111111111111111111111111111111111111111";

@@ -63,6 +63,32 @@ pub fn piped(cmd: &mut Command, input: &[u8]) -> String {
     String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
 }
 
+/// `git rev-parse REV` in `repo`.
+pub fn rev_parse(repo: &Path, rev: &str) -> String {
+    let out = git(repo).args(["rev-parse", rev]).output().unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// `ci/github-range.sh` with only `env` (and PATH) set, from `cwd`: (exit code, range).
+pub fn github_range(cwd: Option<&Path>, env: &[(&str, String)]) -> (i32, String) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/github-range.sh");
+    let mut c = Command::new("bash");
+    c.arg(&script)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap());
+    if let Some(dir) = cwd {
+        c.current_dir(dir);
+    }
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+    )
+}
+
 pub fn git(dir: &Path) -> Command {
     let mut c = Command::new("git");
     c.current_dir(dir)

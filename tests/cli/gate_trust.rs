@@ -570,15 +570,9 @@ fn names_cannot_become_links_or_hide_characters_in_summaries() {
 /// `git hash-object` (what `git commit-tree` with GitHub's name makes), and
 /// `pr` moved to it. With `sign`, its payload is signed by that gpg home.
 fn fake_forge_merge(repo: &Path, sign: Option<&Path>) {
-    let out = |args: &[&str]| {
-        String::from_utf8(git(repo).args(args).output().unwrap().stdout)
-            .unwrap()
-            .trim()
-            .to_owned()
-    };
-    let tip = out(&["rev-parse", "pr"]);
-    let parent = out(&["rev-parse", "pr~1"]);
-    let tree = out(&["rev-parse", "pr^{tree}"]);
+    let tip = rev_parse(repo, "pr");
+    let parent = rev_parse(repo, "pr~1");
+    let tree = rev_parse(repo, "pr^{tree}");
     let payload = format!(
         "tree {tree}\nparent {tip}\nparent {parent}\nauthor Mallory <{MALLORY}> 1717380000 +0800\ncommitter GitHub <noreply@github.com> 1717380000 +0000\n\nMerge pull request #7 from mallory/fix\n"
     );
@@ -618,8 +612,7 @@ fn fake_forge_merge(repo: &Path, sign: Option<&Path>) {
 
 /// The range of a pull request that is only a forge-looking merge.
 fn forge_only_range(repo: &Path) -> String {
-    let out = git(repo).args(["rev-parse", "pr~1"]).output().unwrap();
-    format!("{}..pr", String::from_utf8(out.stdout).unwrap().trim())
+    format!("{}..pr", rev_parse(repo, "pr~1"))
 }
 
 /// A gpg home with one key for `GitHub <noreply@github.com>`, and its public key armored.
@@ -743,13 +736,7 @@ fn a_forge_merge_signed_with_the_forge_keys_is_the_forges() {
 #[test]
 fn a_replace_ref_cycle_is_an_incomplete_history_and_check_in_ci_fails_closed() {
     let repo = mallory_repo();
-    let id = |rev: &str| {
-        String::from_utf8(git(&repo).args(["rev-parse", rev]).output().unwrap().stdout)
-            .unwrap()
-            .trim()
-            .to_owned()
-    };
-    let (a, b) = (id("main~1"), id("main~2"));
+    let (a, b) = (rev_parse(&repo, "main~1"), rev_parse(&repo, "main~2"));
     for (from, to) in [(&a, &b), (&b, &a)] {
         assert!(
             git(&repo)
